@@ -1,0 +1,872 @@
+//! A document: one article with its annotations, the scheme they follow, edit history and the
+//! state of its sidecar on disk.
+//!
+//! Everything that changes a document goes through [`Document::perform`] (an [`Action`] from a
+//! person) or [`Document::apply`] (an [`Edit`]); the GUI, the CLI and the tests share that one
+//! path. Saving is atomic and refuses to clobber: a sidecar that could not be read, or that
+//! changed on disk since it was loaded, is never overwritten.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::anchor::{Anchoring, reanchor};
+use super::article::{Article, ArticleError, LoadOptions, sha256_hex};
+use super::edit::{Action, Edit, EditError};
+use super::model::{
+    Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, new_id, now_rfc3339,
+};
+use super::offsets::CharRange;
+use super::scheme::{AttrKind, Scheme, SchemeError};
+use super::sidecar::{ArticleRef, SidecarData, SidecarError, sidecar_path, write_atomic};
+
+/// What Tagline knows about the sidecar file on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskState {
+    /// There is no sidecar yet.
+    Absent,
+    /// The sidecar was read or written; this is the SHA-256 of its bytes then.
+    Synced {
+        /// Hex SHA-256 of the file as last read or written.
+        sha256: String,
+    },
+    /// The sidecar exists but could not be read (or is from a newer Tagline): it must never be
+    /// overwritten. Edits can still be saved elsewhere with [`Document::save_as`].
+    Locked {
+        /// Why, for the user.
+        reason: String,
+    },
+}
+
+/// Why a document could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The article is unreadable.
+    #[error(transparent)]
+    Article(#[from] ArticleError),
+    /// The folder's scheme is unreadable.
+    #[error(transparent)]
+    Scheme(#[from] SchemeError),
+}
+
+/// Why a save did not happen. In-memory edits are untouched.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The sidecar could not be read when opened; Tagline will not overwrite it.
+    #[error("{}: not saved, because the existing sidecar could not be read ({reason}); it is left untouched. Fix or move it, or save your edits elsewhere", path.display())]
+    Locked {
+        /// The sidecar.
+        path: PathBuf,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// Someone else changed (or deleted, or created) the sidecar since it was loaded.
+    #[error("{}: not saved, because the sidecar changed on disk since Tagline loaded it (another program or person edited it); your edits are kept in memory. Reload to see theirs, or save yours elsewhere", path.display())]
+    Conflict {
+        /// The sidecar.
+        path: PathBuf,
+    },
+    /// Writing failed.
+    #[error(transparent)]
+    Io(#[from] SidecarError),
+}
+
+/// What happened while opening a document.
+#[derive(Clone, Debug, Default)]
+pub struct OpenReport {
+    /// Set when the sidecar exists but could not be read (the document opens empty and locked).
+    pub sidecar_problem: Option<String>,
+    /// `true` when the article's hash differs from the one the sidecar recorded.
+    pub article_changed: bool,
+    /// Annotations that were moved or orphaned by re-anchoring, by id.
+    pub anchoring: Vec<(String, Anchoring)>,
+    /// Article warnings (front matter, right-to-left text, …).
+    pub warnings: Vec<String>,
+}
+
+impl OpenReport {
+    /// Ids of orphaned annotations.
+    pub fn orphans(&self) -> impl Iterator<Item = &str> {
+        self.anchoring
+            .iter()
+            .filter(|(_, a)| *a == Anchoring::Orphaned)
+            .map(|(id, _)| id.as_str())
+    }
+}
+
+/// Everything needed to write a sidecar, taken from a document so the writing can happen on
+/// another thread. See [`Document::prepare_save`].
+#[derive(Clone, Debug)]
+pub struct SaveJob {
+    /// Where to write.
+    pub path: PathBuf,
+    /// What to write.
+    pub data: SidecarData,
+    /// What must be on disk now (`None`: nothing) for the write to go ahead.
+    pub expected: Option<String>,
+    /// The document revision this job saves.
+    pub revision: u64,
+}
+
+impl SaveJob {
+    /// Checks the file on disk is the expected one, then writes atomically. Returns the hash of
+    /// what was written.
+    pub fn run(&self) -> Result<String, SaveError> {
+        let on_disk = match std::fs::read(&self.path) {
+            Ok(bytes) => Some(sha256_hex(&bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(SaveError::Io(SidecarError::Io {
+                    path: self.path.clone(),
+                    action: "cannot check the sidecar before saving",
+                    source,
+                }));
+            }
+        };
+        if on_disk != self.expected {
+            return Err(SaveError::Conflict {
+                path: self.path.clone(),
+            });
+        }
+        let json = self.data.to_json();
+        write_atomic(&self.path, json.as_bytes())?;
+        Ok(sha256_hex(json.as_bytes()))
+    }
+}
+
+/// One article and its annotations.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The article.
+    pub article: Article,
+    /// The scheme in use.
+    pub scheme: Scheme,
+    /// Where the scheme came from (`None`: built in).
+    pub scheme_path: Option<PathBuf>,
+    sidecar_path: PathBuf,
+    /// Sorted by (start, end, id).
+    annotations: Vec<Annotation>,
+    /// `max_end[i]` = the largest `end` among `annotations[..=i]`, for overlap queries.
+    max_end: Vec<usize>,
+    /// Sorted by id.
+    relations: Vec<Relation>,
+    labels: BTreeMap<String, AttrValue>,
+    article_extra: Extra,
+    extra: Extra,
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+    revision: u64,
+    saved_revision: u64,
+    disk: DiskState,
+}
+
+fn sort_key(a: &Annotation) -> (usize, usize, &str) {
+    (a.range.start, a.range.end, a.id.as_str())
+}
+
+impl Document {
+    /// Opens an article, its folder's scheme and its sidecar (if any), re-anchoring when the
+    /// article changed. A sidecar that cannot be read does not stop the article from opening:
+    /// the document opens empty and [`DiskState::Locked`].
+    pub fn open(path: &Path, options: &LoadOptions) -> Result<(Document, OpenReport), OpenError> {
+        let article = Article::load(path, options)?;
+        let (scheme, scheme_path) = Scheme::for_article(path)?;
+        Ok(Document::attach_sidecar(article, scheme, scheme_path))
+    }
+
+    /// Builds the document of an already loaded article, reading its sidecar from disk.
+    pub fn attach_sidecar(
+        article: Article,
+        scheme: Scheme,
+        scheme_path: Option<PathBuf>,
+    ) -> (Document, OpenReport) {
+        let sidecar = sidecar_path(&article.path);
+        let loaded = match std::fs::read(&sidecar) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(SidecarError::Io {
+                path: sidecar.clone(),
+                action: "cannot read the sidecar",
+                source,
+            }),
+            Ok(bytes) => SidecarData::parse(&bytes, &sidecar).map(|d| Some((d, bytes))),
+        };
+        let mut doc = Document::new(article, scheme, scheme_path);
+        let mut report = OpenReport {
+            warnings: doc.article.warnings.clone(),
+            ..OpenReport::default()
+        };
+        match loaded {
+            Ok(None) => {}
+            Ok(Some((data, bytes))) => {
+                doc.disk = DiskState::Synced {
+                    sha256: sha256_hex(&bytes),
+                };
+                doc.load_data(data, &mut report);
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                doc.disk = DiskState::Locked {
+                    reason: reason.clone(),
+                };
+                report.sidecar_problem = Some(reason);
+            }
+        }
+        (doc, report)
+    }
+
+    /// An empty document for `article` (no sidecar read).
+    pub fn new(article: Article, scheme: Scheme, scheme_path: Option<PathBuf>) -> Document {
+        Document {
+            sidecar_path: sidecar_path(&article.path),
+            article,
+            scheme,
+            scheme_path,
+            annotations: Vec::new(),
+            max_end: Vec::new(),
+            relations: Vec::new(),
+            labels: BTreeMap::new(),
+            article_extra: Extra::new(),
+            extra: Extra::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+            saved_revision: 0,
+            disk: DiskState::Absent,
+        }
+    }
+
+    /// Takes in sidecar content, re-anchoring every annotation that no longer holds its text.
+    pub fn load_data(&mut self, data: SidecarData, report: &mut OpenReport) {
+        report.article_changed =
+            !data.article.sha256.is_empty() && data.article.sha256 != self.article.sha256;
+        let mut changed = report.article_changed;
+        self.annotations = data.annotations;
+        for ann in &mut self.annotations {
+            let was_orphan = ann.status == Some(Status::Orphaned);
+            let result = reanchor(&self.article.text, ann);
+            match result {
+                Anchoring::Kept if !was_orphan => {}
+                Anchoring::Orphaned if was_orphan => {}
+                other => {
+                    changed = true;
+                    report.anchoring.push((ann.id.clone(), other));
+                }
+            }
+        }
+        self.annotations
+            .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        self.relations = data.relations;
+        self.relations.sort_by(|a, b| a.id.cmp(&b.id));
+        self.labels = data.labels;
+        self.article_extra = data.article.extra;
+        self.extra = data.extra;
+        self.reindex();
+        if changed {
+            // Re-anchoring is a change to save, but not a user action to undo.
+            self.revision += 1;
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.max_end.clear();
+        let mut m = 0;
+        for a in &self.annotations {
+            m = m.max(a.range.end);
+            self.max_end.push(m);
+        }
+    }
+
+    /// Where the sidecar lives.
+    pub fn sidecar_path(&self) -> &Path {
+        &self.sidecar_path
+    }
+
+    /// The sidecar's state on disk.
+    pub fn disk_state(&self) -> &DiskState {
+        &self.disk
+    }
+
+    /// All annotations, sorted by (start, end, id), orphans included.
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.annotations
+    }
+
+    /// The annotation with id `id`.
+    pub fn annotation(&self, id: &str) -> Option<&Annotation> {
+        self.position(id).map(|i| &self.annotations[i])
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.annotations.iter().position(|a| a.id == id)
+    }
+
+    /// Annotations that hold their text (not orphaned) and overlap `range`, in (start, end, id)
+    /// order. Cost: O(log n + k) for k results plus the long annotations that span past them.
+    pub fn visible_in(&self, range: CharRange) -> Vec<&Annotation> {
+        let hi = self
+            .annotations
+            .partition_point(|a| a.range.start < range.end);
+        let mut out = Vec::new();
+        let mut j = hi;
+        while j > 0 && self.max_end[j - 1] > range.start {
+            j -= 1;
+            let a = &self.annotations[j];
+            if a.range.end > range.start
+                && a.status != Some(Status::Orphaned)
+                && !a.range.is_empty()
+            {
+                out.push(a);
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// All relations, sorted by id.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// Relations from or to annotation `id`.
+    pub fn relations_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Relation> + 'a {
+        self.relations
+            .iter()
+            .filter(move |r| r.from == id || r.to == id)
+    }
+
+    /// Document labels.
+    pub fn labels(&self) -> &BTreeMap<String, AttrValue> {
+        &self.labels
+    }
+
+    /// Every annotator named in the document, sorted.
+    pub fn annotators(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&str> = self
+            .annotations
+            .iter()
+            .map(|a| a.annotator.as_str())
+            .collect();
+        set.into_iter().map(str::to_owned).collect()
+    }
+
+    /// A counter that changes with every applied, undone or redone edit.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// `true` when there are changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// `true` when there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// `true` when there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// What undo would undo.
+    pub fn undo_label(&self) -> Option<String> {
+        self.undo.last().map(Edit::describe)
+    }
+
+    /// What redo would redo.
+    pub fn redo_label(&self) -> Option<String> {
+        self.redo.last().map(Edit::describe)
+    }
+
+    // ----- the one edit path -------------------------------------------------------------
+
+    /// Turns a person's action into an edit and applies it. Returns the id of a new
+    /// annotation or relation.
+    pub fn perform(
+        &mut self,
+        action: Action,
+        annotator: &str,
+    ) -> Result<Option<String>, EditError> {
+        let (edit, new_id) = self.plan(action, annotator)?;
+        self.apply(edit)?;
+        Ok(new_id)
+    }
+
+    /// Applies an edit and records it as one undo step (clearing redo).
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.apply_inner(&edit)?;
+        self.undo.push(edit);
+        self.redo.clear();
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Undoes the last step. Returns `false` when there was none.
+    pub fn undo(&mut self) -> bool {
+        let Some(edit) = self.undo.pop() else {
+            return false;
+        };
+        let inverse = edit.clone().invert();
+        if self.apply_inner(&inverse).is_err() {
+            self.undo.push(edit);
+            return false;
+        }
+        self.redo.push(edit);
+        self.revision += 1;
+        true
+    }
+
+    /// Redoes the last undone step. Returns `false` when there was none.
+    pub fn redo(&mut self) -> bool {
+        let Some(edit) = self.redo.pop() else {
+            return false;
+        };
+        if self.apply_inner(&edit).is_err() {
+            self.redo.push(edit);
+            return false;
+        }
+        self.undo.push(edit);
+        self.revision += 1;
+        true
+    }
+
+    fn apply_inner(&mut self, edit: &Edit) -> Result<(), EditError> {
+        match edit {
+            Edit::AddAnnotation(a) => {
+                if self.position(&a.id).is_some() {
+                    return Err(EditError::BadValue(format!(
+                        "annotation id `{}` already exists",
+                        a.id
+                    )));
+                }
+                let at = self
+                    .annotations
+                    .partition_point(|x| sort_key(x) < sort_key(a));
+                self.annotations.insert(at, a.clone());
+                self.reindex();
+            }
+            Edit::RemoveAnnotation(a) => {
+                let i = self
+                    .position(&a.id)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(a.id.clone()))?;
+                self.annotations.remove(i);
+                self.reindex();
+            }
+            Edit::UpdateAnnotation { after, .. } => {
+                let i = self
+                    .position(&after.id)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(after.id.clone()))?;
+                self.annotations.remove(i);
+                let at = self
+                    .annotations
+                    .partition_point(|x| sort_key(x) < sort_key(after));
+                self.annotations.insert(at, (**after).clone());
+                self.reindex();
+            }
+            Edit::AddRelation(r) => {
+                let at = self.relations.partition_point(|x| x.id < r.id);
+                self.relations.insert(at, r.clone());
+            }
+            Edit::RemoveRelation(r) => {
+                let i = self
+                    .relations
+                    .iter()
+                    .position(|x| x.id == r.id)
+                    .ok_or_else(|| EditError::NoSuchRelation(r.id.clone()))?;
+                self.relations.remove(i);
+            }
+            Edit::SetLabel { name, after, .. } => match after {
+                Some(v) => {
+                    self.labels.insert(name.clone(), v.clone());
+                }
+                None => {
+                    self.labels.remove(name);
+                }
+            },
+            Edit::Batch(edits) => {
+                for (done, e) in edits.iter().enumerate() {
+                    if let Err(err) = self.apply_inner(e) {
+                        for undo in edits[..done].iter().rev() {
+                            let _ = self.apply_inner(&undo.clone().invert());
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks an action and builds its edit without applying it.
+    pub fn plan(
+        &self,
+        action: Action,
+        annotator: &str,
+    ) -> Result<(Edit, Option<String>), EditError> {
+        let now = now_rfc3339();
+        let update = |id: &str, change: &dyn Fn(&mut Annotation) -> Result<(), EditError>| {
+            let before = self
+                .annotation(id)
+                .ok_or_else(|| EditError::NoSuchAnnotation(id.to_owned()))?;
+            let mut after = before.clone();
+            change(&mut after)?;
+            if after == *before {
+                return Err(EditError::NoChange);
+            }
+            after.modified = now.clone();
+            Ok((
+                Edit::UpdateAnnotation {
+                    before: Box::new(before.clone()),
+                    after: Box::new(after),
+                },
+                None,
+            ))
+        };
+        match action {
+            Action::Add {
+                tag,
+                range,
+                attributes,
+                note,
+                status,
+            } => {
+                let def = self
+                    .scheme
+                    .tag(&tag)
+                    .ok_or_else(|| self.unknown_tag(&tag))?;
+                let text = self.checked_text(range)?.to_owned();
+                let mut attrs: BTreeMap<String, AttrValue> = def
+                    .attributes
+                    .iter()
+                    .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
+                    .collect();
+                for (name, value) in attributes {
+                    self.check_attribute(&tag, &name, &value)?;
+                    attrs.insert(name, value);
+                }
+                let id = self.fresh_id();
+                let ann = Annotation {
+                    id: id.clone(),
+                    tag,
+                    range,
+                    text,
+                    prefix: self
+                        .article
+                        .text
+                        .before(range.start, CONTEXT_CHARS)
+                        .to_owned(),
+                    suffix: self.article.text.after(range.end, CONTEXT_CHARS).to_owned(),
+                    attributes: attrs,
+                    note,
+                    annotator: annotator.to_owned(),
+                    created: now.clone(),
+                    modified: now,
+                    status,
+                    extra: Extra::new(),
+                };
+                Ok((Edit::AddAnnotation(ann), Some(id)))
+            }
+            Action::Remove { id } => {
+                let ann = self
+                    .annotation(&id)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
+                let mut edits: Vec<Edit> = self
+                    .relations_of(&id)
+                    .cloned()
+                    .map(Edit::RemoveRelation)
+                    .collect();
+                edits.push(Edit::RemoveAnnotation(ann.clone()));
+                Ok((
+                    if edits.len() == 1 {
+                        edits.pop().expect("one edit")
+                    } else {
+                        Edit::Batch(edits)
+                    },
+                    None,
+                ))
+            }
+            Action::Retag { id, tag } => {
+                if self.scheme.tag(&tag).is_none() {
+                    return Err(self.unknown_tag(&tag));
+                }
+                update(&id, &|a| {
+                    a.tag = tag.clone();
+                    Ok(())
+                })
+            }
+            Action::SetAttribute { id, name, value } => {
+                let tag = self
+                    .annotation(&id)
+                    .map(|a| a.tag.clone())
+                    .unwrap_or_default();
+                if let Some(v) = &value {
+                    self.check_attribute(&tag, &name, v)?;
+                }
+                update(&id, &|a| {
+                    match &value {
+                        Some(v) => a.attributes.insert(name.clone(), v.clone()),
+                        None => a.attributes.remove(&name),
+                    };
+                    Ok(())
+                })
+            }
+            Action::SetNote { id, note } => update(&id, &|a| {
+                a.note = note.clone();
+                Ok(())
+            }),
+            Action::SetStatus { id, status } => update(&id, &|a| {
+                a.status = status;
+                Ok(())
+            }),
+            Action::Resize { id, range } => {
+                let text = self.checked_text(range)?.to_owned();
+                update(&id, &|a| {
+                    a.range = range;
+                    a.text = text.clone();
+                    a.prefix = self
+                        .article
+                        .text
+                        .before(range.start, CONTEXT_CHARS)
+                        .to_owned();
+                    a.suffix = self.article.text.after(range.end, CONTEXT_CHARS).to_owned();
+                    if a.status == Some(Status::Orphaned) {
+                        a.status = None;
+                    }
+                    Ok(())
+                })
+            }
+            Action::Relate {
+                kind,
+                from,
+                to,
+                note,
+            } => {
+                let a = self
+                    .annotation(&from)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(from.clone()))?;
+                let b = self
+                    .annotation(&to)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(to.clone()))?;
+                if from == to {
+                    return Err(EditError::BadRelation(
+                        "an annotation cannot be related to itself".into(),
+                    ));
+                }
+                let def = self.scheme.relation(&kind).ok_or_else(|| {
+                    let known: Vec<_> = self
+                        .scheme
+                        .relations
+                        .iter()
+                        .map(|r| r.kind.as_str())
+                        .collect();
+                    EditError::BadRelation(format!(
+                        "the scheme has no relation `{kind}` (it has: {})",
+                        known.join(", ")
+                    ))
+                })?;
+                if !def.allows(&a.tag, &b.tag) {
+                    return Err(EditError::BadRelation(format!(
+                        "`{kind}` goes from {} to {}, not from {} to {}",
+                        or_any(&def.from),
+                        or_any(&def.to),
+                        a.tag,
+                        b.tag
+                    )));
+                }
+                if self
+                    .relations
+                    .iter()
+                    .any(|r| r.kind == kind && r.from == from && r.to == to)
+                {
+                    return Err(EditError::NoChange);
+                }
+                let id = self.fresh_id();
+                Ok((
+                    Edit::AddRelation(Relation {
+                        id: id.clone(),
+                        kind,
+                        from,
+                        to,
+                        annotator: annotator.to_owned(),
+                        note,
+                        extra: Extra::new(),
+                    }),
+                    Some(id),
+                ))
+            }
+            Action::Unrelate { id } => {
+                let r = self
+                    .relations
+                    .iter()
+                    .find(|r| r.id == id)
+                    .ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
+                Ok((Edit::RemoveRelation(r.clone()), None))
+            }
+            Action::SetLabel { name, value } => {
+                if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
+                    check_value(def.kind, &def.values, v)
+                        .map_err(|m| EditError::BadValue(format!("label `{name}`: {m}")))?;
+                }
+                let before = self.labels.get(&name).cloned();
+                if before == value {
+                    return Err(EditError::NoChange);
+                }
+                Ok((
+                    Edit::SetLabel {
+                        name,
+                        before,
+                        after: value,
+                    },
+                    None,
+                ))
+            }
+        }
+    }
+
+    fn unknown_tag(&self, tag: &str) -> EditError {
+        EditError::UnknownTag {
+            tag: tag.to_owned(),
+            known: self
+                .scheme
+                .tags
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    fn checked_text(&self, range: CharRange) -> Result<&str, EditError> {
+        let bad = EditError::BadRange {
+            range,
+            len: self.article.len_chars(),
+        };
+        if range.is_empty() {
+            return Err(bad);
+        }
+        self.article.text.slice(range).ok_or(bad)
+    }
+
+    fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
+        let Some(def) = self.scheme.tag(tag).and_then(|t| t.attribute(name)) else {
+            return Err(EditError::BadValue(format!(
+                "tag `{tag}` has no attribute `{name}`"
+            )));
+        };
+        check_value(def.kind, &def.values, value)
+            .map_err(|m| EditError::BadValue(format!("attribute `{name}`: {m}")))
+    }
+
+    fn fresh_id(&self) -> String {
+        loop {
+            let id = new_id();
+            if self.position(&id).is_none() && !self.relations.iter().any(|r| r.id == id) {
+                return id;
+            }
+        }
+    }
+
+    // ----- saving ------------------------------------------------------------------------
+
+    /// The sidecar content of this document as it is now.
+    pub fn to_sidecar(&self) -> SidecarData {
+        SidecarData {
+            article: ArticleRef {
+                file: self.article.file_name(),
+                sha256: self.article.sha256.clone(),
+                chars: self.article.len_chars(),
+                extra: self.article_extra.clone(),
+            },
+            scheme: self.scheme.reference(),
+            labels: self.labels.clone(),
+            annotations: self.annotations.clone(),
+            relations: self.relations.clone(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// Prepares a save to the document's own sidecar, refusing when the sidecar is locked.
+    pub fn prepare_save(&self) -> Result<SaveJob, SaveError> {
+        let expected = match &self.disk {
+            DiskState::Locked { reason } => {
+                return Err(SaveError::Locked {
+                    path: self.sidecar_path.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            DiskState::Absent => None,
+            DiskState::Synced { sha256 } => Some(sha256.clone()),
+        };
+        Ok(SaveJob {
+            path: self.sidecar_path.clone(),
+            data: self.to_sidecar(),
+            expected,
+            revision: self.revision,
+        })
+    }
+
+    /// Records the outcome of a [`SaveJob`] run.
+    pub fn finish_save(&mut self, job: &SaveJob, written_sha256: String) {
+        if job.path == self.sidecar_path {
+            self.disk = DiskState::Synced {
+                sha256: written_sha256,
+            };
+            self.saved_revision = job.revision;
+        }
+    }
+
+    /// Saves to the sidecar now: checked, atomic, never clobbering.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        let job = self.prepare_save()?;
+        let sha = job.run()?;
+        self.finish_save(&job, sha);
+        Ok(())
+    }
+
+    /// Writes this document's annotations to another file (e.g. when the sidecar is locked or
+    /// changed on disk). Refuses to replace an existing file.
+    pub fn save_as(&self, path: &Path) -> Result<(), SaveError> {
+        let job = SaveJob {
+            path: path.to_owned(),
+            data: self.to_sidecar(),
+            expected: None,
+            revision: self.revision,
+        };
+        job.run().map(|_| ())
+    }
+
+    /// Re-reads the sidecar from disk, dropping unsaved edits and history.
+    pub fn reload(&mut self) -> OpenReport {
+        let (doc, report) = Document::attach_sidecar(
+            self.article.clone(),
+            self.scheme.clone(),
+            self.scheme_path.clone(),
+        );
+        *self = doc;
+        report
+    }
+}
+
+fn or_any(tags: &[String]) -> String {
+    if tags.is_empty() {
+        "any tag".to_owned()
+    } else {
+        tags.join("/")
+    }
+}
+
+/// Checks a value against an attribute or label definition.
+pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Result<(), String> {
+    match (kind, value) {
+        (AttrKind::Choice, AttrValue::Text(s)) if values.is_empty() || values.contains(s) => Ok(()),
+        (AttrKind::Choice, other) => Err(format!(
+            "`{}` is not one of: {}",
+            other.display(),
+            values.join(", ")
+        )),
+        (AttrKind::Bool, AttrValue::Bool(_)) => Ok(()),
+        (AttrKind::Bool, other) => Err(format!("`{}` is not true or false", other.display())),
+        (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
+        (AttrKind::Text, other) => Err(format!("`{}` is not text", other.display())),
+    }
+}

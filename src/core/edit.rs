@@ -1,0 +1,217 @@
+//! Edits: every change to a document, as an invertible value.
+//!
+//! User intent arrives as an [`Action`] (from the GUI or the CLI alike);
+//! [`super::document::Document::perform`] checks it against the article and scheme and turns it
+//! into an [`Edit`], a concrete change that carries everything needed to undo it. Edits are
+//! applied only through [`super::document::Document::apply`], which records them for undo/redo:
+//! one user action is one undo step.
+
+use std::collections::BTreeMap;
+
+use super::model::{Annotation, AttrValue, Relation, Status};
+use super::offsets::CharRange;
+
+/// What a person asks to do to a document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Tag a span.
+    Add {
+        /// Tag id.
+        tag: String,
+        /// Span.
+        range: CharRange,
+        /// Attribute values (scheme defaults fill the rest).
+        attributes: BTreeMap<String, AttrValue>,
+        /// Note.
+        note: String,
+        /// Review state.
+        status: Option<Status>,
+    },
+    /// Delete an annotation and the relations touching it.
+    Remove {
+        /// Annotation id.
+        id: String,
+    },
+    /// Change an annotation's tag (attributes the new tag does not know are kept).
+    Retag {
+        /// Annotation id.
+        id: String,
+        /// New tag id.
+        tag: String,
+    },
+    /// Set (`Some`) or clear (`None`) an attribute.
+    SetAttribute {
+        /// Annotation id.
+        id: String,
+        /// Attribute name.
+        name: String,
+        /// New value.
+        value: Option<AttrValue>,
+    },
+    /// Replace an annotation's note.
+    SetNote {
+        /// Annotation id.
+        id: String,
+        /// New note.
+        note: String,
+    },
+    /// Set or clear an annotation's review state.
+    SetStatus {
+        /// Annotation id.
+        id: String,
+        /// New state.
+        status: Option<Status>,
+    },
+    /// Move an annotation's ends.
+    Resize {
+        /// Annotation id.
+        id: String,
+        /// New span.
+        range: CharRange,
+    },
+    /// Link two annotations.
+    Relate {
+        /// Relation type.
+        kind: String,
+        /// Source annotation id.
+        from: String,
+        /// Target annotation id.
+        to: String,
+        /// Note.
+        note: String,
+    },
+    /// Delete a relation.
+    Unrelate {
+        /// Relation id.
+        id: String,
+    },
+    /// Set or clear a document label.
+    SetLabel {
+        /// Label name.
+        name: String,
+        /// New value.
+        value: Option<AttrValue>,
+    },
+}
+
+/// A concrete, invertible change to a document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Insert this annotation.
+    AddAnnotation(Annotation),
+    /// Delete this annotation (stored whole, for undo).
+    RemoveAnnotation(Annotation),
+    /// Replace an annotation (same id): retag, attribute, note, status or resize.
+    UpdateAnnotation {
+        /// As it was.
+        before: Box<Annotation>,
+        /// As it becomes.
+        after: Box<Annotation>,
+    },
+    /// Insert this relation.
+    AddRelation(Relation),
+    /// Delete this relation.
+    RemoveRelation(Relation),
+    /// Change a document label.
+    SetLabel {
+        /// Label name.
+        name: String,
+        /// Old value.
+        before: Option<AttrValue>,
+        /// New value.
+        after: Option<AttrValue>,
+    },
+    /// Several edits as one step, applied in order.
+    Batch(Vec<Edit>),
+}
+
+impl Edit {
+    /// The edit that undoes this one.
+    pub fn invert(self) -> Edit {
+        match self {
+            Edit::AddAnnotation(a) => Edit::RemoveAnnotation(a),
+            Edit::RemoveAnnotation(a) => Edit::AddAnnotation(a),
+            Edit::UpdateAnnotation { before, after } => Edit::UpdateAnnotation {
+                before: after,
+                after: before,
+            },
+            Edit::AddRelation(r) => Edit::RemoveRelation(r),
+            Edit::RemoveRelation(r) => Edit::AddRelation(r),
+            Edit::SetLabel {
+                name,
+                before,
+                after,
+            } => Edit::SetLabel {
+                name,
+                before: after,
+                after: before,
+            },
+            Edit::Batch(edits) => Edit::Batch(edits.into_iter().rev().map(Edit::invert).collect()),
+        }
+    }
+
+    /// A few words for an undo menu: "add quote", "retag", …
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::AddAnnotation(a) => format!("add {}", a.tag),
+            Edit::RemoveAnnotation(a) => format!("remove {}", a.tag),
+            Edit::UpdateAnnotation { before, after } => {
+                if before.tag != after.tag {
+                    format!("retag {} → {}", before.tag, after.tag)
+                } else if before.range != after.range {
+                    "resize".to_owned()
+                } else if before.attributes != after.attributes {
+                    "set attribute".to_owned()
+                } else if before.note != after.note {
+                    "edit note".to_owned()
+                } else {
+                    "set status".to_owned()
+                }
+            }
+            Edit::AddRelation(r) => format!("relate ({})", r.kind),
+            Edit::RemoveRelation(r) => format!("unrelate ({})", r.kind),
+            Edit::SetLabel { name, .. } => format!("set {name}"),
+            Edit::Batch(edits) => edits
+                .iter()
+                .find(|e| matches!(e, Edit::RemoveAnnotation(_)))
+                .unwrap_or(&edits[0])
+                .describe(),
+        }
+    }
+}
+
+/// Why an action was refused. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// No annotation has this id.
+    #[error("no annotation with id `{0}`")]
+    NoSuchAnnotation(String),
+    /// No relation has this id.
+    #[error("no relation with id `{0}`")]
+    NoSuchRelation(String),
+    /// The span is empty, reversed or past the end of the text.
+    #[error("span {range} is not inside the text (0:{len}) or is empty")]
+    BadRange {
+        /// The span asked for.
+        range: CharRange,
+        /// Text length in chars.
+        len: usize,
+    },
+    /// The scheme has no such tag.
+    #[error("the scheme has no tag `{tag}` (it has: {known})")]
+    UnknownTag {
+        /// The tag asked for.
+        tag: String,
+        /// The scheme's tags.
+        known: String,
+    },
+    /// The value is not allowed for this attribute or label.
+    #[error("{0}")]
+    BadValue(String),
+    /// The scheme does not allow this relation.
+    #[error("{0}")]
+    BadRelation(String),
+    /// Nothing would change.
+    #[error("nothing to change")]
+    NoChange,
+}

@@ -1,0 +1,234 @@
+//! The annotation model: spans with tags, relations between them, document labels.
+//!
+//! These are in-memory types; the on-disk form lives in [`super::sidecar`], which converts.
+
+use std::collections::BTreeMap;
+
+use super::offsets::CharRange;
+
+/// An attribute or label value: text, number, flag or list of texts.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum AttrValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A JSON number, kept exactly as written.
+    Number(serde_json::Number),
+    /// Text.
+    Text(String),
+    /// A list of texts.
+    List(Vec<String>),
+}
+
+impl AttrValue {
+    /// Parses a command-line value: `true`/`false`, a number, `a|b|c` as a list (when it holds
+    /// a `|`), else text.
+    pub fn parse_cli(s: &str) -> Self {
+        match s {
+            "true" => return AttrValue::Bool(true),
+            "false" => return AttrValue::Bool(false),
+            _ => {}
+        }
+        if let Ok(serde_json::Value::Number(n)) = serde_json::from_str::<serde_json::Value>(s) {
+            return AttrValue::Number(n);
+        }
+        if s.contains('|') {
+            return AttrValue::List(s.split('|').map(str::to_owned).collect());
+        }
+        AttrValue::Text(s.to_owned())
+    }
+
+    /// The value as shown to people.
+    pub fn display(&self) -> String {
+        match self {
+            AttrValue::Bool(b) => b.to_string(),
+            AttrValue::Number(n) => n.to_string(),
+            AttrValue::Text(s) => s.clone(),
+            AttrValue::List(l) => l.join(", "),
+        }
+    }
+
+    /// The text, when this is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            AttrValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The review state of an annotation; absent for an ordinary one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// A pre-annotation awaiting review.
+    Suggested,
+    /// Flagged by its annotator.
+    Uncertain,
+    /// Its text is no longer in the article.
+    Orphaned,
+}
+
+impl Status {
+    /// The word used on disk and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Suggested => "suggested",
+            Status::Uncertain => "uncertain",
+            Status::Orphaned => "orphaned",
+        }
+    }
+}
+
+/// Extra JSON fields Tagline does not know, kept so that saving never drops them.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// A tagged span of the article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotation {
+    /// Short random id, unique in its sidecar and never reused.
+    pub id: String,
+    /// Tag id from the scheme (kept even when the scheme does not know it).
+    pub tag: String,
+    /// The chars covered.
+    pub range: CharRange,
+    /// The exact covered text.
+    pub text: String,
+    /// Up to [`CONTEXT_CHARS`] chars before the span, for re-anchoring.
+    pub prefix: String,
+    /// Up to [`CONTEXT_CHARS`] chars after the span, for re-anchoring.
+    pub suffix: String,
+    /// Attribute values by name.
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// Free text.
+    pub note: String,
+    /// Who made it.
+    pub annotator: String,
+    /// When it was made (RFC 3339 UTC, whole seconds).
+    pub created: String,
+    /// When it last changed (RFC 3339 UTC, whole seconds).
+    pub modified: String,
+    /// Review state; `None` for an ordinary annotation.
+    pub status: Option<Status>,
+    /// Fields from a newer Tagline, kept as they were.
+    pub extra: Extra,
+}
+
+/// How many chars of context `prefix` and `suffix` hold at most.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// A typed link between two annotations, e.g. a quote `attributed_to` a sourcing span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    /// Short random id.
+    pub id: String,
+    /// Relation type from the scheme.
+    pub kind: String,
+    /// Source annotation id.
+    pub from: String,
+    /// Target annotation id.
+    pub to: String,
+    /// Who made it.
+    pub annotator: String,
+    /// Free text.
+    pub note: String,
+    /// Fields from a newer Tagline, kept as they were.
+    pub extra: Extra,
+}
+
+/// Alphabet of ids: Crockford's base32 in lower case (no i, l, o, u).
+const ID_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// A fresh random id of 10 base32 chars (50 random bits).
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No OS randomness: fall back to time and a counter, still unique in practice.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        bytes = (t ^ COUNTER
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .rotate_left(17))
+        .to_le_bytes();
+    }
+    let mut n = u64::from_le_bytes(bytes);
+    (0..10)
+        .map(|_| {
+            let c = ID_ALPHABET[(n & 31) as usize] as char;
+            n >>= 5;
+            c
+        })
+        .collect()
+}
+
+/// Now as RFC 3339 UTC with whole seconds, e.g. `2026-11-21T12:00:00Z`.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    rfc3339_from_unix(secs)
+}
+
+/// Formats Unix seconds as RFC 3339 UTC.
+pub fn rfc3339_from_unix(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_base32_and_distinct() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(
+            ids.iter()
+                .all(|i| i.len() == 10 && i.bytes().all(|b| ID_ALPHABET.contains(&b)))
+        );
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339_from_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_from_unix(1_795_262_400), "2026-11-21T12:00:00Z");
+        assert_eq!(rfc3339_from_unix(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(now_rfc3339().len(), 20);
+    }
+
+    #[test]
+    fn cli_values() {
+        assert_eq!(AttrValue::parse_cli("true"), AttrValue::Bool(true));
+        assert_eq!(AttrValue::parse_cli("3"), AttrValue::Number(3.into()));
+        assert_eq!(
+            AttrValue::parse_cli("a|b"),
+            AttrValue::List(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            AttrValue::parse_cli("favor"),
+            AttrValue::Text("favor".into())
+        );
+    }
+}

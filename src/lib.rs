@@ -1,0 +1,10 @@
+//! Tagline: annotate news articles — highlight spans, tag claims, quotes, stance and sourcing —
+//! with the work saved as a JSON sidecar next to each article.
+//!
+//! - [`core`]: the pure model and file formats (no UI, ever).
+//! - [`cli`]: the headless command line over the same core.
+//! - [`settings`]: the user's settings file.
+
+pub mod cli;
+pub mod core;
+pub mod settings;
