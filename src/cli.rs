@@ -93,6 +93,33 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Benchmarks of the real article view, headless (use a release build).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `tagline bench …`
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Scroll top to bottom and back with a selection drag; print frame times.
+    View {
+        /// The article.
+        file: PathBuf,
+        /// Frames to run.
+        #[arg(long, default_value_t = 600)]
+        frames: usize,
+        /// Print JSON: {"frames", "median_ms", "p95_ms", "p99_ms", "max_ms"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Time to the first frame with text, to all highlights, and peak memory.
+    Open {
+        /// The article.
+        file: PathBuf,
+        /// Print JSON: {"text_ms", "highlights_ms", "peak_rss_mb"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `tagline add`.
@@ -187,6 +214,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
+        Command::Bench(b) => bench(b, options),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -352,8 +380,8 @@ fn show(article: &Path, only: Option<&str>, options: &LoadOptions) -> Result<u8,
         writeln!(out)?;
         writeln!(
             out,
-            "{:<10}  {:<9}  {:>13}  {:<44}  {}",
-            "ID", "TAG", "SPAN", "TEXT", "ATTRIBUTES"
+            "{:<10}  {:<9}  {:>13}  {:<44}  ATTRIBUTES",
+            "ID", "TAG", "SPAN", "TEXT"
         )?;
         for x in anns {
             let mut extras: Vec<String> = x
@@ -454,6 +482,43 @@ fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> Result<u8, 
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     }
     Ok(if all_ok { 0 } else { 1 })
+}
+
+fn bench(which: BenchCommand, options: &LoadOptions) -> Result<u8, Fail> {
+    use crate::gui::bench::{bench_open, bench_view};
+    match which {
+        BenchCommand::View { file, frames, json } => {
+            let s = bench_view(&file, frames, options).map_err(Fail)?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!(
+                    "{}: {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                    file.display(),
+                    s.frames,
+                    s.median_ms,
+                    s.p95_ms,
+                    s.p99_ms,
+                    s.max_ms
+                );
+            }
+        }
+        BenchCommand::Open { file, json } => {
+            let s = bench_open(&file, options).map_err(Fail)?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!(
+                    "{}: text on screen {:.1} ms, all highlights {:.1} ms, peak RSS {:.0} MB",
+                    file.display(),
+                    s.text_ms,
+                    s.highlights_ms,
+                    s.peak_rss_mb
+                );
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {

@@ -13,9 +13,6 @@ fn main() -> ExitCode {
     };
     match args.command {
         Some(command) => cli::run(command, &options),
-        None => {
-            eprintln!("tagline: the window is not built yet; use a command (see `tagline --help`)");
-            ExitCode::from(2)
-        }
+        None => tagline::gui::run(args.paths, options, args.close_after),
     }
 }

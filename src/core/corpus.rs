@@ -68,7 +68,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, progress: &mut dyn FnMut(usize)) {
             subdirs.push(path);
         } else if is_sidecar_path(&path) || is_listed_article(&path) {
             out.push(path);
-            if out.len() % 256 == 0 {
+            if out.len().is_multiple_of(256) {
                 progress(out.len());
             }
         }

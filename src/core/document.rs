@@ -534,6 +534,9 @@ impl Document {
                     .scheme
                     .tag(&tag)
                     .ok_or_else(|| self.unknown_tag(&tag))?;
+                if status == Some(Status::Orphaned) {
+                    return Err(orphaned_by_anchoring_only());
+                }
                 let text = self.checked_text(range)?.to_owned();
                 let mut attrs: BTreeMap<String, AttrValue> = def
                     .attributes
@@ -615,6 +618,11 @@ impl Document {
                 Ok(())
             }),
             Action::SetStatus { id, status } => update(&id, &|a| {
+                // Only re-anchoring orphans an annotation or brings it back: a status set by
+                // hand would leave offsets that do not hold the text, or claim they do not.
+                if status == Some(Status::Orphaned) || a.status == Some(Status::Orphaned) {
+                    return Err(orphaned_by_anchoring_only());
+                }
                 a.status = status;
                 Ok(())
             }),
@@ -845,6 +853,14 @@ impl Document {
         *self = doc;
         report
     }
+}
+
+fn orphaned_by_anchoring_only() -> EditError {
+    EditError::BadValue(
+        "the `orphaned` status is set and cleared by re-anchoring only; resize the annotation \
+         onto its text instead"
+            .to_owned(),
+    )
 }
 
 fn or_any(tags: &[String]) -> String {

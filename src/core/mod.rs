@@ -14,6 +14,7 @@ pub mod model;
 pub mod offsets;
 pub mod scheme;
 pub mod sidecar;
+pub mod text_nav;
 pub mod validate;
 
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};

@@ -1,0 +1,207 @@
+//! Moving through text by words and lines, snapping selections, and searching — in chars.
+//!
+//! The GUI's caret and mouse selection use these pure functions, so their behaviour is tested
+//! here without a window.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::offsets::{CharRange, IndexedText};
+
+/// How far around an offset word lookups read, in chars (keeps lookups cheap in huge lines).
+const WINDOW: usize = 256;
+
+/// Words (runs with alphanumeric content) in a window around `at`, as absolute char ranges.
+fn words_near(text: &IndexedText, at: usize) -> Vec<CharRange> {
+    let start = at.saturating_sub(WINDOW);
+    let end = (at + WINDOW).min(text.len_chars());
+    let Some(slice) = text.slice(CharRange::new(start, end)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut c = start;
+    for w in slice.split_word_bounds() {
+        let n = w.chars().count();
+        if w.chars().any(char::is_alphanumeric) {
+            out.push(CharRange::new(c, c + n));
+        }
+        c += n;
+    }
+    out
+}
+
+/// The word containing char `at` (or touching it from the left), if any.
+pub fn word_at(text: &IndexedText, at: usize) -> Option<CharRange> {
+    let words = words_near(text, at);
+    words
+        .iter()
+        .find(|w| w.contains(at))
+        .or_else(|| words.iter().find(|w| w.end == at))
+        .copied()
+}
+
+/// Widens a selection to whole words at both ends and trims surrounding white space.
+pub fn snap_to_words(text: &IndexedText, range: CharRange) -> CharRange {
+    if range.is_empty() {
+        return word_at(text, range.start).unwrap_or(range);
+    }
+    let mut start = range.start;
+    let mut end = range.end;
+    if let Some(w) = words_near(text, start)
+        .into_iter()
+        .find(|w| w.contains(start))
+    {
+        start = w.start;
+    }
+    if let Some(w) = words_near(text, end - 1)
+        .into_iter()
+        .find(|w| w.contains(end - 1))
+    {
+        end = w.end;
+    }
+    trim_whitespace(text, CharRange::new(start, end))
+}
+
+/// Removes white space at both ends of a range.
+pub fn trim_whitespace(text: &IndexedText, range: CharRange) -> CharRange {
+    let Some(s) = text.slice(range) else {
+        return range;
+    };
+    let lead = s.chars().take_while(|c| c.is_whitespace()).count();
+    if lead == range.len() {
+        return CharRange::new(range.start, range.start);
+    }
+    let trail = s.chars().rev().take_while(|c| c.is_whitespace()).count();
+    CharRange::new(range.start + lead, range.end - trail)
+}
+
+/// The start of the next word after `at` (Ctrl+Right), or the end of the text.
+pub fn next_word_start(text: &IndexedText, at: usize) -> usize {
+    let mut pos = at;
+    loop {
+        let words = words_near(text, pos);
+        if let Some(w) = words.iter().find(|w| w.start > at) {
+            return w.start;
+        }
+        let window_end = (pos + WINDOW).min(text.len_chars());
+        if window_end >= text.len_chars() {
+            return text.len_chars();
+        }
+        pos = window_end;
+    }
+}
+
+/// The start of the word before `at` (Ctrl+Left), or 0.
+pub fn prev_word_start(text: &IndexedText, at: usize) -> usize {
+    let mut pos = at;
+    loop {
+        let words = words_near(text, pos);
+        if let Some(w) = words.iter().rev().find(|w| w.start < at) {
+            return w.start;
+        }
+        if pos <= WINDOW {
+            return 0;
+        }
+        pos -= WINDOW;
+    }
+}
+
+/// The start of the line holding `at` (after the previous LF or CR).
+pub fn line_start(text: &IndexedText, at: usize) -> usize {
+    let b = text.char_to_byte(at.min(text.len_chars())).unwrap_or(0);
+    match text.as_str()[..b].rfind(['\n', '\r']) {
+        Some(i) => text.byte_to_char(i + 1).unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// The end of the line holding `at` (before its LF, CR or CRLF).
+pub fn line_end(text: &IndexedText, at: usize) -> usize {
+    let s = text.as_str();
+    let b = text
+        .char_to_byte(at.min(text.len_chars()))
+        .unwrap_or(s.len());
+    match s[b..].find(['\n', '\r']) {
+        Some(i) => text.byte_to_char(b + i).unwrap_or(text.len_chars()),
+        None => text.len_chars(),
+    }
+}
+
+/// Every occurrence of `query` (case-insensitive for ASCII letters), at most `limit`.
+pub fn find_all(text: &IndexedText, query: &str, limit: usize) -> Vec<CharRange> {
+    let q: Vec<char> = query.chars().collect();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let s = text.as_str();
+    let mut out = Vec::new();
+    let qlen = q.len();
+    // Walk by chars with a running char count; compare lazily.
+    let first = q[0].to_ascii_lowercase();
+    for (c, (b, ch)) in s.char_indices().enumerate() {
+        if ch.to_ascii_lowercase() == first {
+            let mut it = s[b..].chars();
+            if q.iter()
+                .all(|qc| it.next().is_some_and(|tc| tc.eq_ignore_ascii_case(qc)))
+            {
+                out.push(CharRange::new(c, c + qlen));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> IndexedText {
+        IndexedText::new(s.to_owned())
+    }
+
+    #[test]
+    fn words_and_snapping() {
+        let x = t("He said “now is the time” — 李明, 2020 😀 ok");
+        assert_eq!(word_at(&x, 4), Some(CharRange::new(3, 7)));
+        assert_eq!(x.slice(word_at(&x, 9).unwrap()), Some("now"));
+        // A sloppy drag from inside "said" to inside "time" snaps to whole words.
+        let snapped = snap_to_words(&x, CharRange::new(5, 22));
+        assert_eq!(x.slice(snapped), Some("said “now is the time"));
+        // Leading/trailing spaces are trimmed.
+        assert_eq!(
+            x.slice(snap_to_words(&x, CharRange::new(2, 8))),
+            Some("said")
+        );
+        let li = x.as_str().chars().position(|c| c == '李').unwrap();
+        assert!(x.slice(word_at(&x, li).unwrap()).unwrap().starts_with('李'));
+    }
+
+    #[test]
+    fn word_and_line_motion() {
+        let x = t("one two\r\nthree  four");
+        assert_eq!(next_word_start(&x, 0), 4);
+        assert_eq!(next_word_start(&x, 4), 9);
+        assert_eq!(next_word_start(&x, 16), x.len_chars());
+        assert_eq!(prev_word_start(&x, 9), 4);
+        assert_eq!(prev_word_start(&x, 3), 0);
+        assert_eq!(line_start(&x, 12), 9);
+        assert_eq!(line_end(&x, 2), 7);
+        assert_eq!(line_end(&x, 12), x.len_chars());
+        let cr = t("a\rbc\rd");
+        assert_eq!((line_start(&cr, 3), line_end(&cr, 3)), (2, 4));
+    }
+
+    #[test]
+    fn search_is_ascii_case_insensitive_and_in_chars() {
+        let x = t("IBM 😀 ibm Ibm iBm");
+        let hits = find_all(&x, "ibm", 10);
+        assert_eq!(
+            hits.iter().map(|r| r.start).collect::<Vec<_>>(),
+            [0, 6, 10, 14]
+        );
+        assert_eq!(find_all(&x, "ibm", 2).len(), 2);
+        assert!(find_all(&x, "", 10).is_empty());
+    }
+}

@@ -1,0 +1,208 @@
+//! Headless benchmarks of the real article view: `tagline bench view` and `tagline bench open`.
+//!
+//! They run the same [`ArticleView`] the window uses inside an egui context without a window:
+//! `Context::run_ui` plus tessellation every frame, the work a frame costs the CPU before the
+//! GPU draws it. These are benchmarks, not tests: nothing asserts on time.
+
+use std::path::Path;
+use std::time::Instant;
+
+use egui::{Event, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
+use serde::Serialize;
+
+use crate::core::{Document, LoadOptions, Scheme};
+
+use super::article_view::ArticleView;
+
+/// Window size the benchmarks pretend to have.
+const SCREEN: [f32; 2] = [1280.0, 820.0];
+/// Article font size.
+const FONT_SIZE: f32 = 17.0;
+
+/// Frame times of `bench view`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ViewStats {
+    /// Frames measured.
+    pub frames: usize,
+    /// Median frame time.
+    pub median_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Slowest frame.
+    pub max_ms: f64,
+}
+
+/// Times of `bench open`.
+#[derive(Clone, Debug, Serialize)]
+pub struct OpenStats {
+    /// From start to the first frame that shows text.
+    pub text_ms: f64,
+    /// From start to the first frame with every highlight.
+    pub highlights_ms: f64,
+    /// Peak resident memory of the process.
+    pub peak_rss_mb: f64,
+}
+
+/// A headless egui context that runs the article view.
+pub struct Headless {
+    ctx: egui::Context,
+    time: f64,
+    /// The view being measured.
+    pub view: ArticleView,
+}
+
+impl Default for Headless {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Headless {
+    /// A context with the default fonts and light theme.
+    pub fn new() -> Self {
+        let ctx = egui::Context::default();
+        ctx.set_theme(egui::Theme::Light);
+        Self {
+            ctx,
+            time: 0.0,
+            view: ArticleView::default(),
+        }
+    }
+
+    /// Runs one frame of the view with `events`, tessellates it, and returns its duration.
+    pub fn frame(&mut self, doc: &Document, events: Vec<Event>) -> f64 {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(SCREEN[0], SCREEN[1]))),
+            time: Some(self.time),
+            events,
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let view = &mut self.view;
+        let out = self.ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                view.ui(ui, doc, FONT_SIZE);
+            });
+        });
+        let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        std::hint::black_box(prims);
+        start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Scrolls the view to content y (takes effect next frame).
+    pub fn scroll_to(&mut self, y: f32) {
+        self.view.set_scroll_offset(y);
+    }
+}
+
+fn warn_debug() {
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "WARNING: this is a debug build; its timings mean little. Use `cargo run --release -- bench …`."
+        );
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+/// Scrolls from top to bottom and back over `frames` frames, with a selection drag on the way
+/// down, and reports frame times.
+pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
+    warn_debug();
+    let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
+    let mut h = Headless::new();
+    // Settle layout (first frame measures fonts and estimates heights).
+    h.frame(&doc, vec![]);
+    h.frame(&doc, vec![]);
+    let frames = frames.max(10);
+    let mut times = Vec::with_capacity(frames);
+    let drag_start = frames / 4;
+    let drag_len = 30.min(frames / 8).max(3);
+    let p = |x: f32, y: f32| pos2(x, y);
+    for k in 0..frames {
+        let t = k as f32 / (frames - 1) as f32;
+        let tri = if t < 0.5 { t * 2.0 } else { 2.0 - t * 2.0 };
+        let height = h.view.content_height();
+        h.scroll_to((height - SCREEN[1]).max(0.0) * tri);
+        let mut events = vec![Event::PointerMoved(p(640.0, 400.0))];
+        if k == drag_start {
+            events.push(Event::PointerButton {
+                pos: p(400.0, 300.0),
+                button: PointerButton::Primary,
+                pressed: true,
+                modifiers: Default::default(),
+            });
+        } else if k > drag_start && k < drag_start + drag_len {
+            let dx = (k - drag_start) as f32 * 9.0;
+            events = vec![Event::PointerMoved(p(400.0 + dx, 300.0 + dx / 2.0))];
+        } else if k == drag_start + drag_len {
+            events.push(Event::PointerButton {
+                pos: p(600.0, 400.0),
+                button: PointerButton::Primary,
+                pressed: false,
+                modifiers: Default::default(),
+            });
+        }
+        times.push(h.frame(&doc, events));
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(ViewStats {
+        frames,
+        median_ms: percentile(&times, 0.5),
+        p95_ms: percentile(&times, 0.95),
+        p99_ms: percentile(&times, 0.99),
+        max_ms: *times.last().unwrap_or(&0.0),
+    })
+}
+
+/// Peak resident set size of this process in MB (Linux; 0 elsewhere).
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Opens an article the way the window does — text first, then the sidecar — and reports the
+/// time to the first frame with text and to the first frame with all highlights.
+pub fn bench_open(path: &Path, options: &LoadOptions) -> Result<OpenStats, String> {
+    warn_debug();
+    let mut h = Headless::new();
+    // Warm the font atlas so the measurement is of opening, not of egui's first start.
+    let warm = Document::new(
+        crate::core::Article::from_bytes(Path::new("warm.txt"), b"warm up", options)
+            .map_err(|e| e.to_string())?,
+        Scheme::default_news(),
+        None,
+    );
+    h.frame(&warm, vec![]);
+    let start = Instant::now();
+    let article = crate::core::Article::load(path, options).map_err(|e| e.to_string())?;
+    let (scheme, from) = Scheme::for_article(path).map_err(|e| e.to_string())?;
+    // Text first: the window shows the article while the worker reads the sidecar.
+    let text_doc = Document::new(article.clone(), scheme.clone(), from.clone());
+    h.frame(&text_doc, vec![]);
+    let text_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let (doc, _report) = Document::attach_sidecar(article, scheme, from);
+    h.frame(&doc, vec![]);
+    let highlights_ms = start.elapsed().as_secs_f64() * 1000.0;
+    Ok(OpenStats {
+        text_ms,
+        highlights_ms,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}

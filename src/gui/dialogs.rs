@@ -1,0 +1,91 @@
+//! Native file dialogs (rfd) behind a small trait, so tests never open one.
+//!
+//! Dialogs run on their own thread: frames keep running while a dialog is open. rfd cannot
+//! tell a cancelled dialog from a missing desktop portal, so File → Open path… is always there.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+/// What a dialog was for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// Open one article.
+    Article,
+    /// Open a folder.
+    Folder,
+    /// Choose where to save a copy of the annotations.
+    SaveCopy,
+}
+
+/// Opens file dialogs.
+pub trait Dialogs {
+    /// Starts a dialog; its answer arrives through [`Dialogs::poll`].
+    fn start(&mut self, pick: Pick, start_dir: Option<PathBuf>, suggested_name: Option<String>);
+    /// A finished dialog's answer (`None` path: cancelled or unavailable).
+    fn poll(&mut self) -> Option<(Pick, Option<PathBuf>)>;
+}
+
+/// Native dialogs through rfd, each on its own thread.
+#[derive(Default)]
+pub struct NativeDialogs {
+    pending: Vec<Receiver<(Pick, Option<PathBuf>)>>,
+}
+
+impl Dialogs for NativeDialogs {
+    fn start(&mut self, pick: Pick, start_dir: Option<PathBuf>, suggested_name: Option<String>) {
+        let (tx, rx) = channel();
+        self.pending.push(rx);
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new();
+            if let Some(dir) = start_dir {
+                d = d.set_directory(dir);
+            }
+            let path = match pick {
+                Pick::Article => d
+                    .add_filter("Articles", &["txt", "md", "markdown"])
+                    .add_filter("Any text file", &["*"])
+                    .pick_file(),
+                Pick::Folder => d.pick_folder(),
+                Pick::SaveCopy => d
+                    .set_file_name(suggested_name.unwrap_or_else(|| "annotations.json".into()))
+                    .save_file(),
+            };
+            let _ = tx.send((pick, path));
+        });
+    }
+
+    fn poll(&mut self) -> Option<(Pick, Option<PathBuf>)> {
+        let mut answer = None;
+        self.pending.retain(|rx| match rx.try_recv() {
+            Ok(a) => {
+                answer.get_or_insert(a);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(_) => false,
+        });
+        answer
+    }
+}
+
+/// Dialogs for tests: answers are queued in advance.
+#[derive(Default)]
+pub struct ScriptedDialogs {
+    /// Answers handed out in order as dialogs start.
+    pub answers: std::collections::VecDeque<Option<PathBuf>>,
+    ready: Vec<(Pick, Option<PathBuf>)>,
+    /// Dialogs started so far.
+    pub started: Vec<Pick>,
+}
+
+impl Dialogs for ScriptedDialogs {
+    fn start(&mut self, pick: Pick, _start_dir: Option<PathBuf>, _suggested_name: Option<String>) {
+        self.started.push(pick);
+        let answer = self.answers.pop_front().flatten();
+        self.ready.push((pick, answer));
+    }
+
+    fn poll(&mut self) -> Option<(Pick, Option<PathBuf>)> {
+        (!self.ready.is_empty()).then(|| self.ready.remove(0))
+    }
+}

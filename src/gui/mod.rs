@@ -1,0 +1,80 @@
+//! The desktop window (egui/eframe): a thin face over the core.
+//!
+//! - [`app`]: state and the one place where intents become core calls.
+//! - [`article_view`]: the virtualized article view.
+//! - [`panels`]: menus, palette, file list, annotation list and editor, notices.
+//! - [`worker`], [`dialogs`]: background work and native file dialogs.
+//! - [`bench`]: headless frame and open benchmarks of the real view.
+
+pub mod app;
+pub mod article_view;
+pub mod bench;
+pub mod commands;
+pub mod dialogs;
+pub mod panels;
+pub mod theme;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::core::LoadOptions;
+use crate::settings::Settings;
+
+pub use app::TaglineApp;
+
+struct EframeApp(TaglineApp);
+
+impl eframe::App for EframeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.0.on_exit();
+    }
+}
+
+/// Opens the window on `paths`. Returns when the window closes.
+pub fn run(paths: Vec<PathBuf>, load_options: LoadOptions, close_after: Option<f64>) -> ExitCode {
+    let (settings, settings_problem) = Settings::load();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Tagline")
+            .with_app_id("tagline")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Tagline",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let worker = worker::Worker::spawn(move || ctx.request_repaint());
+            let mut app = TaglineApp::new(
+                settings,
+                Settings::path(),
+                worker,
+                Box::new(dialogs::NativeDialogs::default()),
+                load_options,
+            );
+            if let Some(p) = settings_problem {
+                app.notify(app::Level::Warning, p, vec![]);
+            }
+            if let Some(s) = close_after {
+                app.close_after(s);
+            }
+            app.open_paths(&paths);
+            Ok(Box::new(EframeApp(app)))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tagline: cannot open the window: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

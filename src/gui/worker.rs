@@ -1,0 +1,169 @@
+//! Background work: opening articles, scanning folders, saving sidecars and file dialogs, off
+//! the UI thread so frames keep running. Tests use the inline mode, which does the same work
+//! synchronously so results are deterministic.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::core::document::SaveJob;
+use crate::core::sidecar::{SidecarData, sidecar_path};
+use crate::core::{Article, Document, LoadOptions, OpenReport, Scheme, corpus};
+
+/// A piece of work for the background thread.
+pub enum Job {
+    /// Open an article (text first, then annotations).
+    Open(PathBuf, LoadOptions),
+    /// List the articles below a folder, then summarise their sidecars.
+    Scan(PathBuf),
+    /// Write a sidecar.
+    Save(Box<SaveJob>),
+}
+
+/// What a folder list shows for one article.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Number of annotations (0 when there is no sidecar).
+    pub annotations: usize,
+    /// The `status` document label, if set.
+    pub status: Option<String>,
+    /// A sidecar exists.
+    pub has_sidecar: bool,
+    /// The sidecar could not be read.
+    pub unreadable: bool,
+}
+
+/// Results coming back.
+pub enum Reply {
+    /// The article's text is ready (annotations follow).
+    Text(Box<Article>),
+    /// The whole document is ready, or could not be opened.
+    Opened(PathBuf, Result<Box<(Document, OpenReport)>, String>),
+    /// Files found so far while scanning.
+    ScanProgress(PathBuf, usize),
+    /// The folder's articles.
+    Scanned(PathBuf, Vec<PathBuf>),
+    /// Summaries of some articles.
+    Summaries(Vec<(PathBuf, Summary)>),
+    /// A save finished: the job and the written hash or the error.
+    Saved(Box<SaveJob>, Result<String, String>),
+}
+
+/// Summarises an article's sidecar for the folder list.
+pub fn summarize(article: &std::path::Path) -> Summary {
+    let sc = sidecar_path(article);
+    match std::fs::read(&sc) {
+        Err(_) => Summary::default(),
+        Ok(bytes) => match SidecarData::parse(&bytes, &sc) {
+            Ok(d) => Summary {
+                annotations: d.annotations.len(),
+                status: d.labels.get("status").map(|v| v.display()),
+                has_sidecar: true,
+                unreadable: false,
+            },
+            Err(_) => Summary {
+                has_sidecar: true,
+                unreadable: true,
+                ..Summary::default()
+            },
+        },
+    }
+}
+
+fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
+    match job {
+        Job::Open(path, options) => {
+            let article = match Article::load(&path, &options) {
+                Ok(a) => a,
+                Err(e) => return send(Reply::Opened(path, Err(e.to_string()))),
+            };
+            send(Reply::Text(Box::new(article.clone())));
+            let result = Scheme::for_article(&path)
+                .map(|(scheme, from)| Box::new(Document::attach_sidecar(article, scheme, from)))
+                .map_err(|e| e.to_string());
+            send(Reply::Opened(path, result));
+        }
+        Job::Scan(root) => {
+            let files = corpus::scan_with_progress(&root, &mut |n| {
+                send(Reply::ScanProgress(root.clone(), n))
+            });
+            send(Reply::Scanned(root, files.clone()));
+            for chunk in files.chunks(256) {
+                send(Reply::Summaries(
+                    chunk.iter().map(|p| (p.clone(), summarize(p))).collect(),
+                ));
+            }
+        }
+        Job::Save(job) => {
+            let result = job.run().map_err(|e| e.to_string());
+            send(Reply::Saved(job, result));
+        }
+    }
+}
+
+/// Runs jobs on a background thread, or inline (tests).
+pub struct Worker {
+    inner: Inner,
+}
+
+enum Inner {
+    Thread {
+        jobs: Sender<Job>,
+        replies: Receiver<Reply>,
+    },
+    Inline {
+        replies: VecDeque<Reply>,
+    },
+}
+
+impl Worker {
+    /// A worker thread that wakes the UI with `wake` after each reply.
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> Worker {
+        let (job_tx, job_rx) = channel::<Job>();
+        let (reply_tx, reply_rx) = channel();
+        std::thread::Builder::new()
+            .name("tagline-worker".into())
+            .spawn(move || {
+                for job in job_rx {
+                    run_job(job, &mut |r| {
+                        let _ = reply_tx.send(r);
+                        wake();
+                    });
+                }
+            })
+            .expect("can start the worker thread");
+        Worker {
+            inner: Inner::Thread {
+                jobs: job_tx,
+                replies: reply_rx,
+            },
+        }
+    }
+
+    /// A worker that does each job immediately on the calling thread.
+    pub fn inline() -> Worker {
+        Worker {
+            inner: Inner::Inline {
+                replies: VecDeque::new(),
+            },
+        }
+    }
+
+    /// Queues a job.
+    pub fn submit(&mut self, job: Job) {
+        match &mut self.inner {
+            Inner::Thread { jobs, .. } => {
+                let _ = jobs.send(job);
+            }
+            Inner::Inline { replies } => run_job(job, &mut |r| replies.push_back(r)),
+        }
+    }
+
+    /// The next reply, if one is ready.
+    pub fn poll(&mut self) -> Option<Reply> {
+        match &mut self.inner {
+            Inner::Thread { replies, .. } => replies.try_recv().ok(),
+            Inner::Inline { replies } => replies.pop_front(),
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The window, driven headless with egui_kittest: real app state, real pointer and keys,
+//! assertions on the document and on the sidecar written to disk.
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tagline::core::{AttrValue, LoadOptions};
+use tagline::gui::TaglineApp;
+use tagline::gui::dialogs::ScriptedDialogs;
+use tagline::gui::worker::Worker;
+use tagline::settings::Settings;
+
+/// An article with curly quotes, an emoji and a CJK name on one line.
+const ARTICLE: &str = "Harbour council votes to close the pier\n\n\
+The mayor, Zoë 李明 Okafor 🎉 said “the pier is unsafe” on Monday.\n\n\
+Critics — including the fishing co-op — called the vote rushed.\n";
+
+fn write_article(dir: &Path) -> PathBuf {
+    let p = dir.join("pier.txt");
+    std::fs::write(&p, ARTICLE).unwrap();
+    p
+}
+
+fn app_for(path: &Path) -> TaglineApp {
+    let settings = Settings {
+        annotator: "tester".into(),
+        autosave_seconds: 0.0,
+        ..Settings::default()
+    };
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::inline(),
+        Box::new(ScriptedDialogs::default()),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[path.to_owned()]);
+    app
+}
+
+fn harness(app: TaglineApp) -> Harness<'static, TaglineApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1200.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut TaglineApp| app.show(ui), app);
+    h.run();
+    h
+}
+
+/// Char offset of `needle` in the article (Python `str.index`).
+fn char_index(needle: &str) -> usize {
+    let b = ARTICLE.find(needle).unwrap();
+    ARTICLE[..b].chars().count()
+}
+
+fn sidecar(path: &Path) -> serde_json::Value {
+    let sc = tagline::core::sidecar::sidecar_path(path);
+    serde_json::from_slice(&std::fs::read(sc).unwrap()).unwrap()
+}
+
+fn screen_pos(h: &Harness<'_, TaglineApp>, offset: usize) -> Pos2 {
+    let app = h.state();
+    let doc = app.doc().unwrap();
+    app.view
+        .char_screen_pos(doc, offset)
+        .expect("char is on screen")
+}
+
+#[test]
+fn drag_over_emoji_and_cjk_then_tag_with_a_digit_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    // Drag from inside "Zoë" to inside "Okafor": word snapping gives exactly "Zoë 李明 Okafor".
+    let from = screen_pos(&h, char_index("Zoë") + 1);
+    let to = screen_pos(&h, char_index("Okafor") + 3);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(Pos2::new((from.x + to.x) / 2.0, from.y));
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    let start = char_index("Zoë");
+    let end = char_index(" 🎉");
+    let sel = h.state().view.selection.unwrap().range();
+    assert_eq!(
+        (sel.start, sel.end),
+        (start, end),
+        "selection snapped to whole words"
+    );
+    // Press 2 (quote in the default scheme).
+    h.key_press(Key::Num2);
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert_eq!(doc.annotations().len(), 1);
+    let a = &doc.annotations()[0];
+    assert_eq!(
+        (a.tag.as_str(), a.range.start, a.range.end),
+        ("quote", start, end)
+    );
+    assert_eq!(a.text, "Zoë 李明 Okafor");
+    assert_eq!(a.annotator, "tester");
+    // Autosaved to the sidecar with the same Python-style offsets.
+    let json = sidecar(&path);
+    let saved = &json["annotations"][0];
+    assert_eq!(saved["start"], start);
+    assert_eq!(saved["end"], end);
+    assert_eq!(saved["text"], "Zoë 李明 Okafor");
+    let py_slice: String = ARTICLE.chars().skip(start).take(end - start).collect();
+    assert_eq!(py_slice, "Zoë 李明 Okafor");
+}
+
+#[test]
+fn keyboard_only_tagging_attribute_edit_undo_redo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    // Click at the start of "Critics" to place the caret, then Shift+Ctrl+Right twice.
+    let at = screen_pos(&h, char_index("Critics"));
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.drop_at(at);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.run();
+    let sel = h.state().view.selection.unwrap().range();
+    let start = char_index("Critics");
+    assert_eq!(
+        (sel.start, sel.end),
+        (start, char_index(" the fishing")),
+        "“Critics — including”"
+    );
+    h.key_press(Key::Num3); // stance
+    h.run();
+    let id = {
+        let doc = h.state().doc().unwrap();
+        assert_eq!(doc.annotations()[0].tag, "stance");
+        doc.annotations()[0].id.clone()
+    };
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(id.as_str())
+    );
+    // Edit the polarity attribute through the editor's combo box.
+    h.get_by_label("polarity").click();
+    h.run();
+    h.get_by_label("against").click();
+    h.run();
+    let polarity = |h: &Harness<'_, TaglineApp>| {
+        h.state()
+            .doc()
+            .unwrap()
+            .annotation(&id)
+            .unwrap()
+            .attributes
+            .get("polarity")
+            .cloned()
+    };
+    assert_eq!(polarity(&h), Some(AttrValue::Text("against".into())));
+    assert_eq!(
+        sidecar(&path)["annotations"][0]["attributes"]["polarity"],
+        "against"
+    );
+    // Undo restores the default, redo brings "against" back; both reach the sidecar.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(polarity(&h), Some(AttrValue::Text("neutral".into())));
+    assert_eq!(
+        sidecar(&path)["annotations"][0]["attributes"]["polarity"],
+        "neutral"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(polarity(&h), Some(AttrValue::Text("against".into())));
+    // Undo twice removes the annotation itself.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().doc().unwrap().annotations().is_empty());
+    assert_eq!(sidecar(&path)["annotations"].as_array().unwrap().len(), 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 1);
+}
+
+#[test]
+fn sidecar_changed_behind_our_back_is_not_overwritten_and_edits_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    // Start with one annotation saved by the CLI path (same core).
+    let (mut doc, _) = tagline::core::Document::open(&path, &LoadOptions::default()).unwrap();
+    doc.perform(
+        tagline::core::Action::Add {
+            tag: "claim".into(),
+            range: tagline::core::CharRange::new(
+                char_index("the pier is unsafe"),
+                char_index("” on Monday"),
+            ),
+            attributes: Default::default(),
+            note: String::new(),
+            status: None,
+        },
+        "someone",
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let mut h = harness(app_for(&path));
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 1);
+    // Someone else rewrites the sidecar.
+    let sc = tagline::core::sidecar::sidecar_path(&path);
+    let theirs = std::fs::read_to_string(&sc)
+        .unwrap()
+        .replace("\"claim\"", "\"quote\"");
+    std::fs::write(&sc, &theirs).unwrap();
+    // We edit: select "Critics" and press 1.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.drop_at(at);
+    h.run();
+    h.state_mut().view.selection = Some(tagline::gui::article_view::Selection {
+        anchor: char_index("Critics"),
+        head: char_index(" — including"),
+    });
+    h.key_press(Key::Num1);
+    h.run();
+    // The file on disk is still theirs, our two annotations are still in memory, and a notice
+    // says what happened with a way forward.
+    assert_eq!(std::fs::read_to_string(&sc).unwrap(), theirs);
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 2);
+    assert!(h.state().doc().unwrap().is_dirty());
+    let notice = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.text.contains("changed on disk"))
+        .expect("a notice");
+    assert!(notice.text.contains("pier.txt.annotations.json"));
+    h.get_by_label("Save my annotations as…");
+    let _ = h.get_by_label_contains("changed on disk");
+    // Explicit Ctrl+S also refuses.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(std::fs::read_to_string(&sc).unwrap(), theirs);
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 2);
+}
+
+#[test]
+fn corrupt_sidecar_opens_locked_with_a_notice_and_stays_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let sc = tagline::core::sidecar::sidecar_path(&path);
+    std::fs::write(&sc, "{ \"format\": \"tagline-annotations\", oops").unwrap();
+    let mut h = harness(app_for(&path));
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("not valid JSON"))
+    );
+    h.state_mut().view.selection =
+        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
+    h.key_press(Key::Num1);
+    h.run();
+    assert_eq!(
+        h.state().doc().unwrap().annotations().len(),
+        1,
+        "edits are kept in memory"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sc).unwrap(),
+        "{ \"format\": \"tagline-annotations\", oops"
+    );
+}
+
+#[test]
+fn find_highlights_and_steps_through_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find in article").type_text("the");
+    h.run();
+    let hits = h.state().view.search_hits.clone();
+    assert!(hits.len() >= 4, "{hits:?}");
+    let first = h.state().view.search_current.unwrap();
+    h.get_by_label("Next").click();
+    h.run();
+    assert_eq!(
+        h.state().view.search_current,
+        Some((first + 1) % hits.len())
+    );
+}
+
+#[test]
+fn folder_list_shows_state_and_next_article_saves_first() {
+    let dir = tempfile::tempdir().unwrap();
+    write_article(dir.path());
+    std::fs::write(
+        dir.path().join("second.md"),
+        "---\ntitle: \"Second story\"\n---\nBody text here.\n",
+    )
+    .unwrap();
+    let mut app = app_for(dir.path());
+    app.settings.autosave_seconds = 1000.0; // only explicit and switch-time saves
+    let mut h = harness(app);
+    assert_eq!(h.state().library.entries.len(), 2);
+    let first = h.state().doc().unwrap().article.path.clone();
+    assert!(first.ends_with("pier.txt"));
+    h.state_mut().view.selection =
+        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
+    h.key_press(Key::Num4);
+    h.run();
+    assert!(h.state().doc().unwrap().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(h.state().doc().unwrap().article.path.ends_with("second.md"));
+    assert_eq!(
+        sidecar(&first)["annotations"][0]["tag"],
+        "sourcing",
+        "saved when switching"
+    );
+    let entry = &h.state().library.entries[0];
+    assert_eq!(entry.summary.as_ref().unwrap().annotations, 1);
+}

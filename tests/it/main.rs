@@ -1,0 +1,16 @@
+//! Tagline's integration tests, one binary (matklad's "delete cargo integration tests"):
+//!
+//! - [`cli`]: the real `tagline` binary run in temporary folders;
+//! - [`document`]: re-anchoring and the never-clobber rules through the library;
+//! - [`props`]: property tests of round trips, editing sessions and undo;
+//! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
+//!
+//! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
+//! anything that writes.
+
+mod cli;
+mod document;
+mod gui;
+mod props;
+mod sidecar;
+mod util;
