@@ -348,6 +348,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file next to it"))?;
     tmp.write_all(bytes).map_err(io("cannot write"))?;
+    // Temporary files are private (0600); a sidecar keeps the permissions of the file it
+    // replaces, or gets the usual rw-r--r-- when new.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io("cannot set permissions"))?;
+    }
     tmp.as_file()
         .sync_all()
         .map_err(io("cannot flush to disk"))?;
@@ -483,5 +493,18 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode(&p),
+                0o644,
+                "a new sidecar is readable by others, like any file"
+            );
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+            write_atomic(&p, b"three").unwrap();
+            assert_eq!(mode(&p), 0o640, "an existing sidecar keeps its permissions");
+        }
     }
 }

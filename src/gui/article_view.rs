@@ -120,6 +120,9 @@ pub struct ArticleView {
     last_inner: Rect,
     /// Left edge of the text column inside the content.
     left: f32,
+    /// A tiny galley from egui's own cache: a new one means egui cleared its font atlas, and
+    /// every galley we hold points at glyphs that are gone.
+    sentinel: Option<Arc<Galley>>,
     /// Frames laid out since the view was created (for tests and benchmarks).
     pub layouts_done: u64,
 }
@@ -152,6 +155,7 @@ impl Default for ArticleView {
             last_viewport: Rect::NOTHING,
             last_inner: Rect::NOTHING,
             left: 0.0,
+            sentinel: None,
             layouts_done: 0,
         }
     }
@@ -453,6 +457,22 @@ impl ArticleView {
                 pixels_per_point: ui.ctx().pixels_per_point(),
             },
         );
+        let sentinel = ui.ctx().fonts_mut(|f| {
+            f.layout_no_wrap(
+                "Tagline".to_owned(),
+                FontId::proportional(12.0),
+                Color32::PLACEHOLDER,
+            )
+        });
+        if self
+            .sentinel
+            .as_ref()
+            .is_some_and(|old| !Arc::ptr_eq(old, &sentinel))
+        {
+            self.cache.clear();
+            self.cache_bytes = 0;
+        }
+        self.sentinel = Some(sentinel);
         let mut area = egui::ScrollArea::vertical()
             .id_salt("article_view")
             .auto_shrink(false)
@@ -709,7 +729,7 @@ impl ArticleView {
                 {
                     anchors.insert(
                         a.id.clone(),
-                        first.translate(galley_pos.to_vec2()).left_top(),
+                        first.translate(galley_pos.to_vec2()).center_top(),
                     );
                 }
                 if a.status == Some(Status::Uncertain)

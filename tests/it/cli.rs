@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::util::{Dir, py_find, py_slice, python_text};
+use crate::util::{Dir, assert_matches_schema, py_find, py_slice, python_text};
 
 /// The annotation with id `id` in a sidecar.
 fn annotation<'a>(sidecar: &'a Value, id: &str) -> &'a Value {
@@ -40,6 +40,8 @@ fn add(dir: &Dir, article: &str, tag: &str, extra: &[&str]) -> String {
     args.extend_from_slice(extra);
     let id = dir.run(&args).expect(0).line();
     assert_eq!(id.len(), 10, "add prints the new id, got {id:?}");
+    let sidecar = format!("{article}.annotations.json");
+    assert_matches_schema(&dir.read_json(&sidecar), &sidecar);
     id
 }
 
