@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     let mut repeat = 5usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut number = |it: &mut std::slice::Iter<String>| it.next().and_then(|v| v.parse().ok());
+        let number = |it: &mut std::slice::Iter<String>| it.next().and_then(|v| v.parse().ok());
         match a.as_str() {
             "--corpus" => match number(&mut it) {
                 Some(n) => corpus = n,

@@ -556,7 +556,6 @@ fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {
             match a {
                 Anchoring::Moved { from, to } => println!("{name}: moved {id} from {from} to {to}"),
                 Anchoring::Orphaned => {
-                    orphans += 1;
                     let text = doc
                         .annotation(id)
                         .map(|x| one_line(&x.text, 40))
@@ -566,6 +565,20 @@ fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {
                 Anchoring::Kept => println!("{name}: {id} holds its text again"),
             }
         }
+        // Orphans from earlier runs still need a person, so they count too.
+        let still_orphaned = doc
+            .annotations()
+            .iter()
+            .filter(|a| a.status == Some(Status::Orphaned))
+            .count();
+        let newly: usize = report.orphans().count();
+        if still_orphaned > newly {
+            println!(
+                "{name}: {} annotation(s) orphaned earlier are still orphaned",
+                still_orphaned - newly
+            );
+        }
+        orphans += still_orphaned.max(newly);
         if doc.is_dirty() {
             if let Err(e) = doc.save() {
                 eprintln!("tagline: {e}");

@@ -605,7 +605,7 @@ pub fn sidecar_for_indexed(
             text: s[b0..b1].to_owned(),
             prefix: text.before(start, CONTEXT_CHARS).to_owned(),
             suffix: text.after(end, CONTEXT_CHARS).to_owned(),
-            attributes: attributes_for(tag, &mut rng),
+            attributes: attributes_for(tag, &mut rng).into(),
             note: if rng.chance(0.05) {
                 "Check against the ministry’s own figures — they changed on Friday.".to_owned()
             } else {

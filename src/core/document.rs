@@ -8,26 +8,30 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::anchor::{Anchoring, reanchor};
-use super::article::{Article, ArticleError, LoadOptions, sha256_hex};
+use super::article::{Article, ArticleError, LoadOptions};
 use super::edit::{Action, Edit, EditError};
 use super::model::{
     Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, new_id, now_rfc3339,
 };
 use super::offsets::CharRange;
 use super::scheme::{AttrKind, Scheme, SchemeError};
-use super::sidecar::{ArticleRef, SidecarData, SidecarError, sidecar_path, write_atomic};
+use super::sidecar::{
+    ArticleRef, SidecarData, SidecarError, SidecarSnapshot, content_hash, sidecar_path,
+    write_atomic,
+};
 
 /// What Tagline knows about the sidecar file on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DiskState {
     /// There is no sidecar yet.
     Absent,
-    /// The sidecar was read or written; this is the SHA-256 of its bytes then.
+    /// The sidecar was read or written; `hash` fingerprints its bytes then.
     Synced {
-        /// Hex SHA-256 of the file as last read or written.
-        sha256: String,
+        /// [`crate::core::sidecar::content_hash`] of the file as last read or written.
+        hash: String,
     },
     /// The sidecar exists but could not be read (or is from a newer Tagline): it must never be
     /// overwritten. Edits can still be saved elsewhere with [`Document::save_as`].
@@ -100,7 +104,7 @@ pub struct SaveJob {
     /// Where to write.
     pub path: PathBuf,
     /// What to write.
-    pub data: SidecarData,
+    pub data: SidecarSnapshot,
     /// What must be on disk now (`None`: nothing) for the write to go ahead.
     pub expected: Option<String>,
     /// The document revision this job saves.
@@ -112,7 +116,7 @@ impl SaveJob {
     /// what was written.
     pub fn run(&self) -> Result<String, SaveError> {
         let on_disk = match std::fs::read(&self.path) {
-            Ok(bytes) => Some(sha256_hex(&bytes)),
+            Ok(bytes) => Some(content_hash(&bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(source) => {
                 return Err(SaveError::Io(SidecarError::Io {
@@ -129,7 +133,7 @@ impl SaveJob {
         }
         let json = self.data.to_json();
         write_atomic(&self.path, json.as_bytes())?;
-        Ok(sha256_hex(json.as_bytes()))
+        Ok(content_hash(json.as_bytes()))
     }
 }
 
@@ -137,18 +141,22 @@ impl SaveJob {
 #[derive(Clone, Debug)]
 pub struct Document {
     /// The article.
-    pub article: Article,
+    pub article: Arc<Article>,
     /// The scheme in use.
     pub scheme: Scheme,
     /// Where the scheme came from (`None`: built in).
     pub scheme_path: Option<PathBuf>,
     sidecar_path: PathBuf,
     /// Sorted by (start, end, id).
-    annotations: Vec<Annotation>,
+    annotations: Arc<Vec<Annotation>>,
     /// `max_end[i]` = the largest `end` among `annotations[..=i]`, for overlap queries.
     max_end: Vec<usize>,
+    /// Hash of an annotation id → its position (`u32::MAX` when two ids share a hash).
+    id_index: std::collections::HashMap<u64, u32>,
+    /// Hash of an annotation id → positions of the relations touching it.
+    relation_index: std::collections::HashMap<u64, Vec<u32>>,
     /// Sorted by id.
-    relations: Vec<Relation>,
+    relations: Arc<Vec<Relation>>,
     labels: BTreeMap<String, AttrValue>,
     article_extra: Extra,
     extra: Extra,
@@ -175,19 +183,20 @@ impl Document {
 
     /// Builds the document of an already loaded article, reading its sidecar from disk.
     pub fn attach_sidecar(
-        article: Article,
+        article: impl Into<Arc<Article>>,
         scheme: Scheme,
         scheme_path: Option<PathBuf>,
     ) -> (Document, OpenReport) {
+        let article = article.into();
         let sidecar = sidecar_path(&article.path);
-        let loaded = match std::fs::read(&sidecar) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(SidecarError::Io {
-                path: sidecar.clone(),
-                action: "cannot read the sidecar",
-                source,
-            }),
-            Ok(bytes) => SidecarData::parse(&bytes, &sidecar).map(|d| Some((d, bytes))),
+        let loaded = match SidecarData::read_streaming(&sidecar) {
+            Err(SidecarError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+            Ok(x) => Ok(Some(x)),
         };
         let mut doc = Document::new(article, scheme, scheme_path);
         let mut report = OpenReport {
@@ -196,10 +205,8 @@ impl Document {
         };
         match loaded {
             Ok(None) => {}
-            Ok(Some((data, bytes))) => {
-                doc.disk = DiskState::Synced {
-                    sha256: sha256_hex(&bytes),
-                };
+            Ok(Some((data, hash))) => {
+                doc.disk = DiskState::Synced { hash };
                 doc.load_data(data, &mut report);
             }
             Err(e) => {
@@ -214,15 +221,22 @@ impl Document {
     }
 
     /// An empty document for `article` (no sidecar read).
-    pub fn new(article: Article, scheme: Scheme, scheme_path: Option<PathBuf>) -> Document {
+    pub fn new(
+        article: impl Into<Arc<Article>>,
+        scheme: Scheme,
+        scheme_path: Option<PathBuf>,
+    ) -> Document {
+        let article = article.into();
         Document {
             sidecar_path: sidecar_path(&article.path),
             article,
             scheme,
             scheme_path,
-            annotations: Vec::new(),
+            annotations: Arc::new(Vec::new()),
             max_end: Vec::new(),
-            relations: Vec::new(),
+            id_index: Default::default(),
+            relation_index: Default::default(),
+            relations: Arc::new(Vec::new()),
             labels: BTreeMap::new(),
             article_extra: Extra::new(),
             extra: Extra::new(),
@@ -239,8 +253,8 @@ impl Document {
         report.article_changed =
             !data.article.sha256.is_empty() && data.article.sha256 != self.article.sha256;
         let mut changed = report.article_changed;
-        self.annotations = data.annotations;
-        for ann in &mut self.annotations {
+        let mut annotations = data.annotations;
+        for ann in &mut annotations {
             let was_orphan = ann.status == Some(Status::Orphaned);
             let result = reanchor(&self.article.text, ann);
             match result {
@@ -252,14 +266,16 @@ impl Document {
                 }
             }
         }
-        self.annotations
-            .sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
-        self.relations = data.relations;
-        self.relations.sort_by(|a, b| a.id.cmp(&b.id));
+        annotations.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        self.annotations = Arc::new(annotations);
+        let mut relations = data.relations;
+        relations.sort_by(|a, b| a.id.cmp(&b.id));
+        self.relations = Arc::new(relations);
         self.labels = data.labels;
         self.article_extra = data.article.extra;
         self.extra = data.extra;
         self.reindex();
+        self.reindex_relations();
         if changed {
             // Re-anchoring is a change to save, but not a user action to undo.
             self.revision += 1;
@@ -268,10 +284,31 @@ impl Document {
 
     fn reindex(&mut self) {
         self.max_end.clear();
+        self.id_index.clear();
         let mut m = 0;
-        for a in &self.annotations {
+        for (i, a) in self.annotations.iter().enumerate() {
             m = m.max(a.range.end);
             self.max_end.push(m);
+            self.id_index
+                .entry(id_hash(&a.id))
+                .and_modify(|v| *v = u32::MAX)
+                .or_insert(i as u32);
+        }
+    }
+
+    fn reindex_relations(&mut self) {
+        self.relation_index.clear();
+        for (i, r) in self.relations.iter().enumerate() {
+            self.relation_index
+                .entry(id_hash(&r.from))
+                .or_default()
+                .push(i as u32);
+            if r.to != r.from {
+                self.relation_index
+                    .entry(id_hash(&r.to))
+                    .or_default()
+                    .push(i as u32);
+            }
         }
     }
 
@@ -296,7 +333,13 @@ impl Document {
     }
 
     fn position(&self, id: &str) -> Option<usize> {
-        self.annotations.iter().position(|a| a.id == id)
+        match self.id_index.get(&id_hash(id)) {
+            None => None,
+            Some(&u32::MAX) => self.annotations.iter().position(|a| a.id == id),
+            Some(&i) => {
+                Some(i as usize).filter(|&i| self.annotations.get(i).is_some_and(|a| a.id == id))
+            }
+        }
     }
 
     /// Annotations that hold their text (not orphaned) and overlap `range`, in (start, end, id)
@@ -328,8 +371,11 @@ impl Document {
 
     /// Relations from or to annotation `id`.
     pub fn relations_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Relation> + 'a {
-        self.relations
-            .iter()
+        self.relation_index
+            .get(&id_hash(id))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.relations[i as usize])
             .filter(move |r| r.from == id || r.to == id)
     }
 
@@ -442,30 +488,30 @@ impl Document {
                 let at = self
                     .annotations
                     .partition_point(|x| sort_key(x) < sort_key(a));
-                self.annotations.insert(at, a.clone());
+                Arc::make_mut(&mut self.annotations).insert(at, a.clone());
                 self.reindex();
             }
             Edit::RemoveAnnotation(a) => {
                 let i = self
                     .position(&a.id)
                     .ok_or_else(|| EditError::NoSuchAnnotation(a.id.clone()))?;
-                self.annotations.remove(i);
+                Arc::make_mut(&mut self.annotations).remove(i);
                 self.reindex();
             }
             Edit::UpdateAnnotation { after, .. } => {
                 let i = self
                     .position(&after.id)
                     .ok_or_else(|| EditError::NoSuchAnnotation(after.id.clone()))?;
-                self.annotations.remove(i);
-                let at = self
-                    .annotations
-                    .partition_point(|x| sort_key(x) < sort_key(after));
-                self.annotations.insert(at, (**after).clone());
+                let anns = Arc::make_mut(&mut self.annotations);
+                anns.remove(i);
+                let at = anns.partition_point(|x| sort_key(x) < sort_key(after));
+                anns.insert(at, (**after).clone());
                 self.reindex();
             }
             Edit::AddRelation(r) => {
                 let at = self.relations.partition_point(|x| x.id < r.id);
-                self.relations.insert(at, r.clone());
+                Arc::make_mut(&mut self.relations).insert(at, r.clone());
+                self.reindex_relations();
             }
             Edit::RemoveRelation(r) => {
                 let i = self
@@ -473,7 +519,8 @@ impl Document {
                     .iter()
                     .position(|x| x.id == r.id)
                     .ok_or_else(|| EditError::NoSuchRelation(r.id.clone()))?;
-                self.relations.remove(i);
+                Arc::make_mut(&mut self.relations).remove(i);
+                self.reindex_relations();
             }
             Edit::SetLabel { name, after, .. } => match after {
                 Some(v) => {
@@ -559,7 +606,7 @@ impl Document {
                         .before(range.start, CONTEXT_CHARS)
                         .to_owned(),
                     suffix: self.article.text.after(range.end, CONTEXT_CHARS).to_owned(),
-                    attributes: attrs,
+                    attributes: attrs.into(),
                     note,
                     annotator: annotator.to_owned(),
                     created: now.clone(),
@@ -601,7 +648,7 @@ impl Document {
                 let tag = self
                     .annotation(&id)
                     .map(|a| a.tag.clone())
-                    .unwrap_or_default();
+                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
                 if let Some(v) = &value {
                     self.check_attribute(&tag, &name, v)?;
                 }
@@ -779,17 +826,34 @@ impl Document {
     /// The sidecar content of this document as it is now.
     pub fn to_sidecar(&self) -> SidecarData {
         SidecarData {
-            article: ArticleRef {
-                file: self.article.file_name(),
-                sha256: self.article.sha256.clone(),
-                chars: self.article.len_chars(),
-                extra: self.article_extra.clone(),
-            },
+            article: self.article_ref(),
             scheme: self.scheme.reference(),
             labels: self.labels.clone(),
-            annotations: self.annotations.clone(),
-            relations: self.relations.clone(),
+            annotations: self.annotations.to_vec(),
+            relations: self.relations.to_vec(),
             extra: self.extra.clone(),
+        }
+    }
+
+    /// The sidecar content sharing this document's annotation storage (no copies; the next
+    /// edit copies on write if the snapshot is still alive).
+    pub fn snapshot(&self) -> SidecarSnapshot {
+        SidecarSnapshot {
+            article: self.article_ref(),
+            scheme: self.scheme.reference(),
+            labels: self.labels.clone(),
+            annotations: Arc::clone(&self.annotations),
+            relations: Arc::clone(&self.relations),
+            extra: self.extra.clone(),
+        }
+    }
+
+    fn article_ref(&self) -> ArticleRef {
+        ArticleRef {
+            file: self.article.file_name(),
+            sha256: self.article.sha256.clone(),
+            chars: self.article.len_chars(),
+            extra: self.article_extra.clone(),
         }
     }
 
@@ -803,22 +867,20 @@ impl Document {
                 });
             }
             DiskState::Absent => None,
-            DiskState::Synced { sha256 } => Some(sha256.clone()),
+            DiskState::Synced { hash } => Some(hash.clone()),
         };
         Ok(SaveJob {
             path: self.sidecar_path.clone(),
-            data: self.to_sidecar(),
+            data: self.snapshot(),
             expected,
             revision: self.revision,
         })
     }
 
     /// Records the outcome of a [`SaveJob`] run.
-    pub fn finish_save(&mut self, job: &SaveJob, written_sha256: String) {
+    pub fn finish_save(&mut self, job: &SaveJob, written_hash: String) {
         if job.path == self.sidecar_path {
-            self.disk = DiskState::Synced {
-                sha256: written_sha256,
-            };
+            self.disk = DiskState::Synced { hash: written_hash };
             self.saved_revision = job.revision;
         }
     }
@@ -836,7 +898,7 @@ impl Document {
     pub fn save_as(&self, path: &Path) -> Result<(), SaveError> {
         let job = SaveJob {
             path: path.to_owned(),
-            data: self.to_sidecar(),
+            data: self.snapshot(),
             expected: None,
             revision: self.revision,
         };
@@ -861,6 +923,13 @@ fn orphaned_by_anchoring_only() -> EditError {
          onto its text instead"
             .to_owned(),
     )
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 fn or_any(tags: &[String]) -> String {

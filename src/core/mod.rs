@@ -14,6 +14,7 @@ pub mod model;
 pub mod offsets;
 pub mod scheme;
 pub mod sidecar;
+mod sidecar_serde;
 pub mod text_nav;
 pub mod validate;
 

@@ -33,15 +33,21 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
-use super::model::{Annotation, AttrValue, Extra, Relation, Status};
-use super::offsets::CharRange;
+use super::sidecar_serde::{FileIn, FileOut, Header};
+
+use super::model::{Annotation, AttrValue, Extra, Relation};
 
 /// The `format` value of every sidecar.
 pub const FORMAT: &str = "tagline-annotations";
 /// The newest format version this build reads and writes.
 pub const VERSION: u64 = 1;
+/// Sidecars larger than this are parsed as a stream instead of read whole, so opening a
+/// 100,000-annotation sidecar (about 50 MB) does not hold its bytes and its parse at once.
+pub const STREAM_ABOVE_BYTES: u64 = 16 * 1024 * 1024;
 /// Suffix appended to the article's full file name.
 pub const SIDECAR_SUFFIX: &str = ".annotations.json";
 
@@ -109,69 +115,6 @@ pub struct ArticleRef {
     pub extra: Extra,
 }
 
-#[derive(Serialize, Deserialize)]
-struct FileV1 {
-    format: String,
-    version: u64,
-    article: ArticleRef,
-    #[serde(default)]
-    scheme: String,
-    #[serde(default)]
-    labels: BTreeMap<String, AttrValue>,
-    #[serde(default)]
-    annotations: Vec<AnnotationV1>,
-    #[serde(default)]
-    relations: Vec<RelationV1>,
-    #[serde(flatten)]
-    extra: Extra,
-}
-
-fn is_empty_str(s: &str) -> bool {
-    s.is_empty()
-}
-
-#[derive(Serialize, Deserialize)]
-struct AnnotationV1 {
-    id: String,
-    tag: String,
-    start: usize,
-    end: usize,
-    text: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    prefix: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    suffix: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    attributes: BTreeMap<String, AttrValue>,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    note: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    annotator: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    created: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    modified: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    status: Option<Status>,
-    #[serde(flatten)]
-    extra: Extra,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RelationV1 {
-    id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    from: String,
-    to: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    annotator: String,
-    #[serde(default, skip_serializing_if = "is_empty_str")]
-    note: String,
-    #[serde(flatten)]
-    extra: Extra,
-}
-
 /// The content of a sidecar, in memory.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SidecarData {
@@ -196,73 +139,85 @@ impl SidecarData {
             path: path.to_owned(),
             message,
         };
-        let value: serde_json::Value = serde_json::from_slice(bytes)
-            .map_err(|e| unreadable(format!("not valid JSON ({e})")))?;
-        let obj = value.as_object().ok_or_else(|| {
-            unreadable("not a Tagline sidecar (the top level is not an object)".into())
-        })?;
-        match obj.get("format").and_then(|f| f.as_str()) {
-            Some(FORMAT) => {}
-            Some(other) => {
-                return Err(unreadable(format!(
-                    "not a Tagline sidecar (format is \"{other}\", expected \"{FORMAT}\")"
-                )));
+        let file = match serde_json::from_slice::<FileIn>(bytes) {
+            Ok(f) => f,
+            Err(e) if e.is_syntax() || e.is_eof() => {
+                return Err(unreadable(format!("not valid JSON ({e})")));
             }
-            None => {
-                return Err(unreadable(format!(
-                    "not a Tagline sidecar (no \"format\": \"{FORMAT}\")"
-                )));
+            Err(e) => {
+                // Valid JSON that is not a v1 sidecar: say why as precisely as we can.
+                return Err(match serde_json::from_slice::<Header>(bytes) {
+                    Err(_) => {
+                        unreadable("not a Tagline sidecar (the top level is not an object)".into())
+                    }
+                    Ok(h) => match check_header(h.format.as_ref(), h.version.as_ref(), path) {
+                        Err(err) => err,
+                        Ok(()) => unreadable(format!("does not match the format: {e}")),
+                    },
+                });
             }
-        }
-        let version = obj.get("version").and_then(|v| v.as_u64()).ok_or_else(|| {
-            unreadable("the \"version\" field is missing or not a whole number".into())
+        };
+        SidecarData::from_file(file, path)
+    }
+
+    fn from_file(file: FileIn, path: &Path) -> Result<SidecarData, SidecarError> {
+        let unreadable = |message: String| SidecarError::Unreadable {
+            path: path.to_owned(),
+            message,
+        };
+        check_header(file.format.as_ref(), file.version.as_ref(), path)?;
+        let article = file.article.ok_or_else(|| {
+            unreadable("does not match the format: missing field `article`".into())
         })?;
-        if version > VERSION {
-            return Err(SidecarError::NewerVersion {
-                path: path.to_owned(),
-                found: version,
-            });
-        }
-        let file: FileV1 = serde_json::from_value(value)
-            .map_err(|e| unreadable(format!("does not match the format: {e}")))?;
         Ok(SidecarData {
-            article: file.article,
+            article,
             scheme: file.scheme,
             labels: file.labels,
-            annotations: file
-                .annotations
-                .into_iter()
-                .map(|a| Annotation {
-                    id: a.id,
-                    tag: a.tag,
-                    range: CharRange::new(a.start, a.end),
-                    text: a.text,
-                    prefix: a.prefix,
-                    suffix: a.suffix,
-                    attributes: a.attributes,
-                    note: a.note,
-                    annotator: a.annotator,
-                    created: a.created,
-                    modified: a.modified,
-                    status: a.status,
-                    extra: a.extra,
-                })
-                .collect(),
-            relations: file
-                .relations
-                .into_iter()
-                .map(|r| Relation {
-                    id: r.id,
-                    kind: r.kind,
-                    from: r.from,
-                    to: r.to,
-                    annotator: r.annotator,
-                    note: r.note,
-                    extra: r.extra,
-                })
-                .collect(),
+            annotations: file.annotations,
+            relations: file.relations,
             extra: file.extra,
         })
+    }
+
+    /// Reads a sidecar file without holding all its bytes at once (a 100,000-annotation
+    /// sidecar is about 50 MB). Returns the content and its [`content_hash`].
+    pub fn read_streaming(path: &Path) -> Result<(SidecarData, String), SidecarError> {
+        let io = |source| SidecarError::Io {
+            path: path.to_owned(),
+            action: "cannot read the sidecar",
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        if size < STREAM_ABOVE_BYTES {
+            // Small enough to hold: parsing from memory is about twice as fast.
+            let (data, bytes) = SidecarData::read(path)?;
+            return Ok((data, content_hash(&bytes)));
+        }
+        // The buffer sits outside the hasher, so the hasher sees large chunks.
+        let mut reader = std::io::BufReader::with_capacity(
+            256 * 1024,
+            HashingReader {
+                inner: file,
+                hash: ContentHasher::default(),
+            },
+        );
+        match serde_json::from_reader::<_, FileIn>(&mut reader) {
+            Ok(file) => {
+                // from_reader has read to the end (it checks for trailing characters).
+                std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
+                let hash = reader.get_ref().hash.finish();
+                let data = SidecarData::from_file(file, path)?;
+                Ok((data, hash))
+            }
+            Err(e) if e.is_io() => Err(io(std::io::Error::other(e))),
+            // Explain the problem with the precise, in-memory parser (files that fail are
+            // rarely large).
+            Err(_) => {
+                let (data, bytes) = SidecarData::read(path)?;
+                Ok((data, content_hash(&bytes)))
+            }
+        }
     }
 
     /// Reads a sidecar file.
@@ -277,54 +232,153 @@ impl SidecarData {
 
     /// The deterministic JSON text of this sidecar.
     pub fn to_json(&self) -> String {
-        let mut annotations: Vec<&Annotation> = self.annotations.iter().collect();
-        annotations.sort_by(|a, b| {
-            (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
+        render_json(
+            &self.article,
+            &self.scheme,
+            &self.labels,
+            &self.annotations,
+            &self.relations,
+            &self.extra,
+        )
+    }
+}
+
+/// A sidecar's content shared with the document that made it, so a save on another thread
+/// copies nothing (see [`super::document::Document::prepare_save`]).
+#[derive(Clone, Debug)]
+pub struct SidecarSnapshot {
+    /// What the sidecar says about its article.
+    pub article: ArticleRef,
+    /// `id@version` of the scheme used.
+    pub scheme: String,
+    /// Document labels.
+    pub labels: BTreeMap<String, AttrValue>,
+    /// Annotations.
+    pub annotations: Arc<Vec<Annotation>>,
+    /// Relations.
+    pub relations: Arc<Vec<Relation>>,
+    /// Unknown top-level fields.
+    pub extra: Extra,
+}
+
+impl SidecarSnapshot {
+    /// The deterministic JSON text of this sidecar.
+    pub fn to_json(&self) -> String {
+        render_json(
+            &self.article,
+            &self.scheme,
+            &self.labels,
+            &self.annotations,
+            &self.relations,
+            &self.extra,
+        )
+    }
+}
+
+fn check_header(
+    format: Option<&serde_json::Value>,
+    version: Option<&serde_json::Value>,
+    path: &Path,
+) -> Result<(), SidecarError> {
+    let unreadable = |message: String| SidecarError::Unreadable {
+        path: path.to_owned(),
+        message,
+    };
+    match format.and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        Some(other) => {
+            return Err(unreadable(format!(
+                "not a Tagline sidecar (format is \"{other}\", expected \"{FORMAT}\")"
+            )));
+        }
+        None => {
+            return Err(unreadable(format!(
+                "not a Tagline sidecar (no \"format\": \"{FORMAT}\")"
+            )));
+        }
+    }
+    let version = version.and_then(|v| v.as_u64()).ok_or_else(|| {
+        unreadable("the \"version\" field is missing or not a whole number".into())
+    })?;
+    if version > VERSION {
+        return Err(SidecarError::NewerVersion {
+            path: path.to_owned(),
+            found: version,
         });
-        let mut relations: Vec<&Relation> = self.relations.iter().collect();
-        relations.sort_by(|a, b| a.id.cmp(&b.id));
-        let file = FileV1 {
-            format: FORMAT.to_owned(),
-            version: VERSION,
-            article: self.article.clone(),
-            scheme: self.scheme.clone(),
-            labels: self.labels.clone(),
-            annotations: annotations
-                .into_iter()
-                .map(|a| AnnotationV1 {
-                    id: a.id.clone(),
-                    tag: a.tag.clone(),
-                    start: a.range.start,
-                    end: a.range.end,
-                    text: a.text.clone(),
-                    prefix: a.prefix.clone(),
-                    suffix: a.suffix.clone(),
-                    attributes: a.attributes.clone(),
-                    note: a.note.clone(),
-                    annotator: a.annotator.clone(),
-                    created: a.created.clone(),
-                    modified: a.modified.clone(),
-                    status: a.status,
-                    extra: a.extra.clone(),
-                })
-                .collect(),
-            relations: relations
-                .into_iter()
-                .map(|r| RelationV1 {
-                    id: r.id.clone(),
-                    kind: r.kind.clone(),
-                    from: r.from.clone(),
-                    to: r.to.clone(),
-                    annotator: r.annotator.clone(),
-                    note: r.note.clone(),
-                    extra: r.extra.clone(),
-                })
-                .collect(),
-            extra: self.extra.clone(),
-        };
-        let mut s = serde_json::to_string_pretty(&file).expect("sidecar values always serialize");
-        s.push('\n');
-        s
+    }
+    Ok(())
+}
+
+/// Writes the sidecar JSON: sorted, pretty, LF, final newline.
+fn render_json(
+    article: &ArticleRef,
+    scheme: &str,
+    labels: &BTreeMap<String, AttrValue>,
+    annotations: &[Annotation],
+    relations: &[Relation],
+    extra: &Extra,
+) -> String {
+    let mut anns: Vec<&Annotation> = annotations.iter().collect();
+    anns.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
+    });
+    let mut rels: Vec<&Relation> = relations.iter().collect();
+    rels.sort_by(|a, b| a.id.cmp(&b.id));
+    let file = FileOut {
+        article,
+        scheme,
+        labels,
+        annotations: &anns,
+        relations: &rels,
+        extra,
+    };
+    // Roughly 500 bytes an annotation when pretty-printed.
+    let mut out = Vec::with_capacity(1024 + anns.len() * 520);
+    serde_json::to_writer_pretty(&mut out, &file).expect("sidecar values always serialize");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// A fingerprint of a sidecar's bytes, to notice when someone else changed the file: its
+/// length and a 64-bit SipHash. Not cryptographic: it only tells two versions of a file
+/// apart, several times faster than SHA-256 on a 50 MB sidecar.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h = ContentHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Streaming form of [`content_hash`].
+#[derive(Default)]
+struct ContentHasher {
+    sip: std::collections::hash_map::DefaultHasher,
+    len: u64,
+}
+
+impl ContentHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        use std::hash::Hasher;
+        self.sip.write(bytes);
+        self.len += bytes.len() as u64;
+    }
+
+    fn finish(&self) -> String {
+        use std::hash::Hasher;
+        format!("{}-{:016x}", self.len, self.sip.finish())
+    }
+}
+
+/// Hashes what passes through it.
+struct HashingReader<R> {
+    inner: R,
+    hash: ContentHasher,
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.write(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -444,7 +498,10 @@ mod tests {
             data.annotations[0].extra["future_field"],
             serde_json::json!([1, 2])
         );
-        assert_eq!(data.annotations[1].status, Some(Status::Uncertain));
+        assert_eq!(
+            data.annotations[1].status,
+            Some(crate::core::Status::Uncertain)
+        );
         assert_eq!(data.to_json(), SAMPLE);
     }
 
@@ -470,6 +527,30 @@ mod tests {
         assert!(matches!(e, SidecarError::NewerVersion { found: 2, .. }));
         let bad = SAMPLE.replace("\"start\": 0", "\"start\": -1");
         assert!(SidecarData::parse(bad.as_bytes(), p).is_err());
+    }
+
+    #[test]
+    fn content_hash_is_the_same_streamed_or_whole() {
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut h = ContentHasher::default();
+        for chunk in bytes.chunks(977) {
+            h.write(chunk);
+        }
+        assert_eq!(h.finish(), content_hash(&bytes));
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        std::fs::write(&p, SAMPLE).unwrap();
+        let (data, hash) = SidecarData::read_streaming(&p).unwrap();
+        assert_eq!(hash, content_hash(SAMPLE.as_bytes()));
+        assert_eq!(data, SidecarData::parse(SAMPLE.as_bytes(), &p).unwrap());
+        std::fs::write(&p, "{\"format\": 3}").unwrap();
+        assert!(
+            SidecarData::read_streaming(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("not a Tagline sidecar")
+        );
     }
 
     #[test]

@@ -166,6 +166,11 @@ pub fn validate_data(article: &Article, data: &SidecarData, scheme: &Scheme) -> 
             }
         }
     }
+    let tags: std::collections::HashMap<&str, &str> = data
+        .annotations
+        .iter()
+        .map(|a| (a.id.as_str(), a.tag.as_str()))
+        .collect();
     let mut rel_ids = HashSet::new();
     for r in &data.relations {
         let id = Some(r.id.as_str());
@@ -186,15 +191,30 @@ pub fn validate_data(article: &Article, data: &SidecarData, scheme: &Scheme) -> 
                 ));
             }
         }
-        if scheme.relation(&r.kind).is_none() {
-            out.push(Problem::warning(
+        match scheme.relation(&r.kind) {
+            None => out.push(Problem::warning(
                 id,
                 format!(
                     "relation type `{}` is not in scheme {}",
                     r.kind,
                     scheme.reference()
                 ),
-            ));
+            )),
+            Some(def) => {
+                let tag_of = |end: &str| tags.get(end).copied();
+                if let (Some(ft), Some(tt)) = (tag_of(&r.from), tag_of(&r.to))
+                    && !def.allows(ft, tt)
+                {
+                    out.push(Problem::warning(
+                        id,
+                        format!(
+                            "relation `{}` is not meant to go from a {ft} to a {tt} in scheme {}",
+                            r.kind,
+                            scheme.reference()
+                        ),
+                    ));
+                }
+            }
         }
     }
     for (name, value) in &data.labels {

@@ -371,7 +371,7 @@ impl TaglineApp {
                             .map(|d| d.scheme.clone())
                             .unwrap_or_else(crate::core::Scheme::default_news);
                         self.open = Some(OpenDoc {
-                            doc: Document::new(*article, scheme, None),
+                            doc: Document::new(article, scheme, None),
                             ready: false,
                         });
                         self.view.selection = None;

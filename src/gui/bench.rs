@@ -191,7 +191,8 @@ pub fn bench_open(path: &Path, options: &LoadOptions) -> Result<OpenStats, Strin
     );
     h.frame(&warm, vec![]);
     let start = Instant::now();
-    let article = crate::core::Article::load(path, options).map_err(|e| e.to_string())?;
+    let article =
+        std::sync::Arc::new(crate::core::Article::load(path, options).map_err(|e| e.to_string())?);
     let (scheme, from) = Scheme::for_article(path).map_err(|e| e.to_string())?;
     // Text first: the window shows the article while the worker reads the sidecar.
     let text_doc = Document::new(article.clone(), scheme.clone(), from.clone());

@@ -36,7 +36,7 @@ pub struct Summary {
 /// Results coming back.
 pub enum Reply {
     /// The article's text is ready (annotations follow).
-    Text(Box<Article>),
+    Text(std::sync::Arc<Article>),
     /// The whole document is ready, or could not be opened.
     Opened(PathBuf, Result<Box<(Document, OpenReport)>, String>),
     /// Files found so far while scanning.
@@ -77,7 +77,8 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
                 Ok(a) => a,
                 Err(e) => return send(Reply::Opened(path, Err(e.to_string()))),
             };
-            send(Reply::Text(Box::new(article.clone())));
+            let article = std::sync::Arc::new(article);
+            send(Reply::Text(article.clone()));
             let result = Scheme::for_article(&path)
                 .map(|(scheme, from)| Box::new(Document::attach_sidecar(article, scheme, from)))
                 .map_err(|e| e.to_string());

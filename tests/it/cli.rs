@@ -130,6 +130,115 @@ fn add_writes_char_offsets_in_unicode_text() {
 }
 
 #[test]
+fn offsets_count_front_matter_and_decoded_utf16() {
+    let dir = Dir::new();
+    // Front matter is part of the text: the first “win” is in the YAML title, not the heading.
+    dir.fixture("budget.md");
+    let text = python_text(&dir.read("budget.md"));
+    let id = add(&dir, "budget.md", "claim", &["--quote", "Budget “win”"]);
+    let heading = add(
+        &dir,
+        "budget.md",
+        "claim",
+        &["--quote", "Budget “win”", "--nth", "2"],
+    );
+    let s = dir.read_json("budget.md.annotations.json");
+    assert_eq!(
+        (
+            annotation(&s, &id)["start"].as_u64(),
+            annotation(&s, &id)["end"].as_u64()
+        ),
+        (Some(12), Some(24))
+    );
+    assert_eq!(py_find(&text, "Budget “win”", 2), Some((231, 243)));
+    assert_eq!(annotation(&s, &heading)["start"], 231);
+
+    // UTF-16 with a BOM: offsets count the decoded text, the hash the file's bytes.
+    let article = "Zoë said “hi” 😀\r\n李明 agreed.";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(article.encode_utf16().flat_map(u16::to_le_bytes));
+    dir.write("utf16.txt", &bytes);
+    let id = add(&dir, "utf16.txt", "sourcing", &["--quote", "李明"]);
+    let s = dir.read_json("utf16.txt.annotations.json");
+    assert_eq!(py_find(article, "李明", 1), Some((17, 19)));
+    assert_eq!(
+        (
+            annotation(&s, &id)["start"].as_u64(),
+            annotation(&s, &id)["end"].as_u64()
+        ),
+        (Some(17), Some(19))
+    );
+    assert_eq!(s["article"]["chars"], article.chars().count());
+    assert_eq!(s["article"]["sha256"], sha256_hex(&bytes));
+    assert_eq!(
+        dir.read("utf16.txt"),
+        bytes,
+        "the article is never rewritten"
+    );
+    dir.run(&["validate", "utf16.txt"]).expect(0);
+}
+
+#[test]
+fn a_folder_scheme_is_found_and_recorded() {
+    let dir = Dir::new();
+    dir.write(
+        "project/tagline.scheme.json",
+        r##"{"id": "desk", "version": "2.1", "name": "Desk",
+            "tags": [{"id": "lede", "label": "Lede", "color": "#112233", "key": "1",
+                      "attributes": [{"name": "strength", "kind": "choice", "values": ["weak", "strong"]}]}],
+            "labels": [{"name": "status", "kind": "choice", "values": ["open", "closed"]}]}"##,
+    );
+    dir.fixture_as("harbour.txt", "project/2026/05/harbour.txt");
+    let article = "project/2026/05/harbour.txt";
+    let run = dir
+        .run(&["add", article, "--tag", "claim", "--span", "0:7"])
+        .expect(2);
+    assert!(
+        run.stderr.contains("no tag `claim` (it has: lede)"),
+        "{}",
+        run.stderr
+    );
+    add(
+        &dir,
+        article,
+        "lede",
+        &["--span", "0:7", "--attr", "strength=strong"],
+    );
+    dir.run(&["label", article, "status", "closed"]).expect(0);
+    let s = dir.read_json("project/2026/05/harbour.txt.annotations.json");
+    assert_eq!(s["scheme"], "desk@2.1");
+    assert_eq!(
+        s["annotations"][0]["attributes"],
+        json!({"strength": "strong"})
+    );
+    let shown = dir.run(&["show", article]).expect(0).stdout;
+    assert!(
+        shown.starts_with("harbour.txt — 562 chars, scheme desk@2.1\n"),
+        "{shown}"
+    );
+    dir.run(&["validate", "project"]).expect(0);
+
+    // The same sidecar checked against the built-in news scheme: unknown tag, label value.
+    dir.fixture("harbour.txt");
+    dir.write(
+        "harbour.txt.annotations.json",
+        dir.read("project/2026/05/harbour.txt.annotations.json"),
+    );
+    let run = dir.run(&["validate", "harbour.txt"]).expect(0);
+    assert!(
+        run.stdout.contains("warning") && run.stdout.contains("tag `lede` is not in scheme news@1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("label `status`: `closed` is not one of: todo, in_progress, done"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn add_takes_attributes_notes_status_and_annotator() {
     let dir = Dir::new();
     dir.fixture("harbour.txt");

@@ -368,7 +368,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 text,
                 prefix,
                 suffix,
-                attributes,
+                attributes: attributes.into(),
                 note,
                 annotator,
                 created,
