@@ -493,13 +493,16 @@ fn bench(which: BenchCommand, options: &LoadOptions) -> Result<u8, Fail> {
                 println!("{}", serde_json::to_string(&s)?);
             } else {
                 println!(
-                    "{}: {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                    "{}: {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} jumps — median {:.2} ms, max {:.2} ms",
                     file.display(),
                     s.frames,
                     s.median_ms,
                     s.p95_ms,
                     s.p99_ms,
-                    s.max_ms
+                    s.max_ms,
+                    s.jumps,
+                    s.jump_median_ms,
+                    s.jump_max_ms
                 );
             }
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::offsets::CharRange;
 
 /// An attribute or label value: text, number, flag or list of texts.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AttrValue {
     /// `true` / `false`.
@@ -18,6 +18,51 @@ pub enum AttrValue {
     Text(String),
     /// A list of texts.
     List(Vec<String>),
+}
+
+// By hand rather than `#[serde(untagged)]`, which buffers each value and builds an error for
+// every variant it tries: a third of the time of loading a large sidecar.
+impl<'de> serde::Deserialize<'de> for AttrValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AttrValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number, boolean or list of strings")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<AttrValue, E> {
+                Ok(AttrValue::Bool(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Number(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Number(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<AttrValue, E> {
+                serde_json::Number::from_f64(v)
+                    .map(AttrValue::Number)
+                    .ok_or_else(|| E::custom("not a finite number"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<AttrValue, E> {
+                Ok(AttrValue::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<AttrValue, E> {
+                Ok(AttrValue::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<AttrValue, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(2));
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(AttrValue::List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl AttrValue {

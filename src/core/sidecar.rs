@@ -139,7 +139,10 @@ impl SidecarData {
             path: path.to_owned(),
             message,
         };
-        let file = match serde_json::from_slice::<FileIn>(bytes) {
+        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(bytes.len() / 400));
+        let parsed = serde_json::from_slice::<FileIn>(bytes);
+        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(0));
+        let file = match parsed {
             Ok(f) => f,
             Err(e) if e.is_syntax() || e.is_eof() => {
                 return Err(unreadable(format!("not valid JSON ({e})")));
@@ -194,19 +197,24 @@ impl SidecarData {
             let (data, bytes) = SidecarData::read(path)?;
             return Ok((data, content_hash(&bytes)));
         }
-        // The buffer sits outside the hasher, so the hasher sees large chunks.
-        let mut reader = std::io::BufReader::with_capacity(
+        // The buffer sits outside the hasher, so the hasher sees large chunks, and goes to
+        // serde_json by value, so std's fast byte path for BufReader applies.
+        let hash = std::rc::Rc::new(std::cell::RefCell::new(ContentHasher::default()));
+        let reader = std::io::BufReader::with_capacity(
             256 * 1024,
             HashingReader {
                 inner: file,
-                hash: ContentHasher::default(),
+                hash: std::rc::Rc::clone(&hash),
             },
         );
-        match serde_json::from_reader::<_, FileIn>(&mut reader) {
+        // About 500 bytes an annotation; a generous guess costs little.
+        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set((size / 400) as usize));
+        let parsed = serde_json::from_reader::<_, FileIn>(reader);
+        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(0));
+        match parsed {
             Ok(file) => {
                 // from_reader has read to the end (it checks for trailing characters).
-                std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
-                let hash = reader.get_ref().hash.finish();
+                let hash = hash.borrow().finish();
                 let data = SidecarData::from_file(file, path)?;
                 Ok((data, hash))
             }
@@ -371,13 +379,13 @@ impl ContentHasher {
 /// Hashes what passes through it.
 struct HashingReader<R> {
     inner: R,
-    hash: ContentHasher,
+    hash: std::rc::Rc<std::cell::RefCell<ContentHasher>>,
 }
 
 impl<R: std::io::Read> std::io::Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hash.write(&buf[..n]);
+        self.hash.borrow_mut().write(&buf[..n]);
         Ok(n)
     }
 }

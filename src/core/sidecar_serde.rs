@@ -17,6 +17,12 @@ use super::model::{Annotation, AttrValue, Extra, Relation, Status};
 use super::offsets::CharRange;
 use super::sidecar::ArticleRef;
 
+thread_local! {
+    /// Expected number of annotations of the sidecar being parsed (from its size), for
+    /// streaming parses where serde_json cannot tell.
+    pub(super) static CAPACITY_HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A whole sidecar file as read: the `format`/`version` as found plus the content.
 pub(super) struct FileIn {
     pub format: Option<serde_json::Value>,
@@ -156,7 +162,12 @@ impl<'de> Deserialize<'de> for AnnList {
                 f.write_str("a list of annotations")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnnList, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                let hint = seq
+                    .size_hint()
+                    .unwrap_or_else(|| CAPACITY_HINT.with(|c| c.get()));
+                // Growing a 30 MB vector frees large blocks, and each such free makes glibc
+                // consolidate a heap of a million small strings: size it once instead.
+                let mut out = Vec::with_capacity(hint);
                 while let Some(AnnIn(a)) = seq.next_element()? {
                     out.push(a);
                 }

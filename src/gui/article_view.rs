@@ -25,7 +25,7 @@ use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
 use super::theme;
 
 /// Most memory the galley cache may hold (approximate).
-const CACHE_BUDGET_BYTES: usize = 48 * 1024 * 1024;
+const CACHE_BUDGET_BYTES: usize = 24 * 1024 * 1024;
 /// Rough cost of a laid-out galley per byte of text.
 const GALLEY_BYTES_PER_TEXT_BYTE: usize = 200;
 /// Widest text column, in multiples of the font size.

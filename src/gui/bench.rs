@@ -32,6 +32,12 @@ pub struct ViewStats {
     pub p99_ms: f64,
     /// Slowest frame.
     pub max_ms: f64,
+    /// How many of the frames were jumps to an unseen region.
+    pub jumps: usize,
+    /// Median of the jump frames.
+    pub jump_median_ms: f64,
+    /// Slowest jump frame.
+    pub jump_max_ms: f64,
 }
 
 /// Times of `bench open`.
@@ -87,6 +93,9 @@ impl Headless {
                 view.ui(ui, doc, FONT_SIZE);
             });
         });
+        let mut out = out;
+        // No GPU here: the font texture updates are dropped on purpose.
+        out.textures_delta.clear();
         let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
         std::hint::black_box(prims);
         start.elapsed().as_secs_f64() * 1000.0
@@ -114,53 +123,72 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-/// Scrolls from top to bottom and back over `frames` frames, with a selection drag on the way
-/// down, and reports frame times.
+/// Scrolls from top to bottom and back over `frames` frames, the way a reader does: the
+/// document is visited in regions spread from top to bottom and back, each reached by a jump
+/// (like a search hit or a list click) and then scrolled smoothly at 40 px a frame (a fast
+/// mouse wheel) for 19 frames; a selection drag runs through the second region. Reports all
+/// frames, and the jump frames on their own.
 pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
     warn_debug();
     let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
     let mut h = Headless::new();
-    // Settle layout (first frame measures fonts and estimates heights).
+    // Settle layout (first frames measure fonts and estimate heights).
     h.frame(&doc, vec![]);
     h.frame(&doc, vec![]);
-    let frames = frames.max(10);
+    const PER_REGION: usize = 20;
+    const STEP: f32 = 40.0;
+    let frames = frames.max(2 * PER_REGION);
+    let regions = frames / PER_REGION;
     let mut times = Vec::with_capacity(frames);
-    let drag_start = frames / 4;
-    let drag_len = 30.min(frames / 8).max(3);
+    let mut jumps = Vec::with_capacity(regions);
     let p = |x: f32, y: f32| pos2(x, y);
-    for k in 0..frames {
-        let t = k as f32 / (frames - 1) as f32;
-        let tri = if t < 0.5 { t * 2.0 } else { 2.0 - t * 2.0 };
-        let height = h.view.content_height();
-        h.scroll_to((height - SCREEN[1]).max(0.0) * tri);
-        let mut events = vec![Event::PointerMoved(p(640.0, 400.0))];
-        if k == drag_start {
-            events.push(Event::PointerButton {
-                pos: p(400.0, 300.0),
-                button: PointerButton::Primary,
-                pressed: true,
-                modifiers: Default::default(),
-            });
-        } else if k > drag_start && k < drag_start + drag_len {
-            let dx = (k - drag_start) as f32 * 9.0;
-            events = vec![Event::PointerMoved(p(400.0 + dx, 300.0 + dx / 2.0))];
-        } else if k == drag_start + drag_len {
-            events.push(Event::PointerButton {
-                pos: p(600.0, 400.0),
-                button: PointerButton::Primary,
-                pressed: false,
-                modifiers: Default::default(),
-            });
+    for r in 0..regions {
+        let t = r as f32 / (regions - 1) as f32;
+        let tri = if t <= 0.5 { t * 2.0 } else { 2.0 - t * 2.0 };
+        let down = t < 0.5;
+        let range = (h.view.content_height() - SCREEN[1]).max(0.0);
+        let mut y = range * tri;
+        h.scroll_to(y);
+        jumps.push(h.frame(&doc, vec![Event::PointerMoved(p(640.0, 400.0))]));
+        times.push(*jumps.last().expect("just pushed"));
+        for k in 1..PER_REGION {
+            y = (y + if down { STEP } else { -STEP }).clamp(0.0, range);
+            h.scroll_to(y);
+            let mut events = vec![Event::PointerMoved(p(640.0, 400.0))];
+            if r == 1 {
+                // A drag from (400, 300) across the text while the page scrolls.
+                let x = 400.0 + k as f32 * 12.0;
+                let y = 300.0 + k as f32 * 6.0;
+                events = match k {
+                    1 => vec![Event::PointerButton {
+                        pos: p(400.0, 300.0),
+                        button: PointerButton::Primary,
+                        pressed: true,
+                        modifiers: Default::default(),
+                    }],
+                    k if k == PER_REGION - 1 => vec![Event::PointerButton {
+                        pos: p(x, y),
+                        button: PointerButton::Primary,
+                        pressed: false,
+                        modifiers: Default::default(),
+                    }],
+                    _ => vec![Event::PointerMoved(p(x, y))],
+                };
+            }
+            times.push(h.frame(&doc, events));
         }
-        times.push(h.frame(&doc, events));
     }
     times.sort_by(f64::total_cmp);
+    jumps.sort_by(f64::total_cmp);
     Ok(ViewStats {
-        frames,
+        frames: times.len(),
         median_ms: percentile(&times, 0.5),
         p95_ms: percentile(&times, 0.95),
         p99_ms: percentile(&times, 0.99),
         max_ms: *times.last().unwrap_or(&0.0),
+        jumps: jumps.len(),
+        jump_median_ms: percentile(&jumps, 0.5),
+        jump_max_ms: *jumps.last().unwrap_or(&0.0),
     })
 }
 
@@ -206,4 +234,41 @@ pub fn bench_open(path: &Path, options: &LoadOptions) -> Result<OpenStats, Strin
         highlights_ms,
         peak_rss_mb: peak_rss_mb(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The view lays out only what is near the viewport, keeps the reader's place, and paints
+    /// highlights from the same core data, on a 2 MB generated article.
+    #[test]
+    fn view_is_virtualized() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = crate::synth::article_text(2_000_000, 7);
+        let path = crate::synth::write_article(dir.path(), "long.txt", &text, 2_000, 7).unwrap();
+        let (doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
+        let mut h = Headless::new();
+        h.frame(&doc, vec![]);
+        h.frame(&doc, vec![]);
+        let segments = doc.article.segments.len();
+        assert!(segments > 1000, "{segments} segments");
+        let first = h.view.layouts_done;
+        assert!(
+            first > 0 && (first as usize) < 60,
+            "only a screenful is laid out: {first}"
+        );
+        assert!(h.view.content_height() > 100.0 * SCREEN[1]);
+        // Jump to the middle: a screenful more is laid out, not everything in between.
+        h.scroll_to(h.view.content_height() / 2.0);
+        h.frame(&doc, vec![]);
+        h.frame(&doc, vec![]);
+        assert!(h.view.layouts_done - first < 60, "{}", h.view.layouts_done);
+        assert!(h.view.cached_galleys() < 200);
+        // Scrolling back over cached text lays out nothing new.
+        let before = h.view.layouts_done;
+        h.scroll_to(h.view.content_height() / 2.0 + 40.0);
+        h.frame(&doc, vec![]);
+        assert!(h.view.layouts_done - before <= 2);
+    }
 }
