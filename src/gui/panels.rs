@@ -625,7 +625,9 @@ fn editor_ui(
                     ui.end_row();
                 }
             }
-            let label = ui.label("Status");
+            let label = ui.label("Review").on_hover_text(
+                "Suggested: a pre-annotation to accept or reject. Uncertain: flagged by its annotator.",
+            );
             let status_text = |s: Option<Status>| s.map_or("ordinary", Status::as_str);
             egui::ComboBox::from_id_salt("editor_status")
                 .selected_text(status_text(a.status))

@@ -336,3 +336,74 @@ fn folder_list_shows_state_and_next_article_saves_first() {
     let entry = &h.state().library.entries[0];
     assert_eq!(entry.summary.as_ref().unwrap().annotations, 1);
 }
+
+#[test]
+fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    let sel = |h: &mut Harness<'_, TaglineApp>, a: usize, b: usize| {
+        h.state_mut().view.selection =
+            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
+    };
+    // A source and a quote, tagged from the keyboard.
+    sel(&mut h, char_index("The mayor"), char_index(", Zoë"));
+    h.key_press(Key::Num4);
+    h.run();
+    sel(
+        &mut h,
+        char_index("the pier is unsafe"),
+        char_index("” on Monday"),
+    );
+    h.key_press(Key::Num2);
+    h.run();
+    let (quote, source) = {
+        let doc = h.state().doc().unwrap();
+        let find = |tag: &str| {
+            doc.annotations()
+                .iter()
+                .find(|a| a.tag == tag)
+                .unwrap()
+                .id
+                .clone()
+        };
+        (find("quote"), find("sourcing"))
+    };
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(quote.as_str())
+    );
+    // "Link: attributed to…", then click the source in the text.
+    h.get_by_label("Link: attributed to…").click();
+    h.run();
+    assert!(h.state().pending_relation.is_some());
+    let at = screen_pos(&h, char_index("mayor"));
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.drop_at(at);
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert_eq!(doc.relations().len(), 1);
+    let r = &doc.relations()[0];
+    assert_eq!(
+        (r.kind.as_str(), r.from.as_str(), r.to.as_str()),
+        ("attributed_to", quote.as_str(), source.as_str())
+    );
+    assert!(h.state().pending_relation.is_none());
+    assert_eq!(sidecar(&path)["relations"][0]["type"], "attributed_to");
+    // The document's status label through its combo box.
+    h.get_by_label("Status").click();
+    h.run();
+    h.get_by_label("in progress").click();
+    h.run();
+    assert_eq!(sidecar(&path)["labels"]["status"], "in_progress");
+    // Deleting the source removes the relation too, in one undo step.
+    h.state_mut().view.selected_annotation = Some(source.clone());
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(h.state().doc().unwrap().relations().is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc().unwrap().relations().len(), 1);
+}
