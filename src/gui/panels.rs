@@ -287,6 +287,7 @@ pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                 .id_salt("library_list")
                 .auto_shrink(false)
                 .show_rows(ui, row_h, rows.len(), |ui, range| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &i in &rows[range] {
                         let e = &app.library.entries[i];
                         let name = match &root {
@@ -317,12 +318,14 @@ pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                                 format!("● {}{status}", s.annotations)
                             }
                         };
-                        let text = format!(
-                            "{name}{}   {state}",
-                            if is_current && dirty { " •" } else { "" }
-                        );
+                        let name = format!("{name}{}", if is_current && dirty { " •" } else { "" });
+                        // The name shrinks (truncated) before the state does.
+                        let row = egui::Button::selectable(is_current, name)
+                            .truncate()
+                            .right_text(RichText::new(state).small())
+                            .min_size(egui::vec2(ui.available_width(), 0.0));
                         if ui
-                            .selectable_label(is_current, text)
+                            .add(row)
                             .on_hover_text(e.path.display().to_string())
                             .clicked()
                             && !is_current
@@ -468,6 +471,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 .id_salt("annotation_list")
                 .auto_shrink(false)
                 .show_rows(ui, row_h, rows.len(), |ui, range| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &i in &rows[range] {
                         let a = &anns[i];
                         let selected =

@@ -118,18 +118,34 @@ enum Inner {
 }
 
 impl Worker {
-    /// A worker thread that wakes the UI with `wake` after each reply.
-    pub fn spawn(wake: impl Fn() + Send + 'static) -> Worker {
+    /// A worker thread that wakes the UI with `wake` after each reply. Folder scans run on
+    /// threads of their own, so opening an article never waits behind 10,000 summaries.
+    pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> Worker {
+        let wake = std::sync::Arc::new(wake);
         let (job_tx, job_rx) = channel::<Job>();
         let (reply_tx, reply_rx) = channel();
         std::thread::Builder::new()
             .name("tagline-worker".into())
             .spawn(move || {
                 for job in job_rx {
-                    run_job(job, &mut |r| {
-                        let _ = reply_tx.send(r);
+                    let tx = reply_tx.clone();
+                    let wake = std::sync::Arc::clone(&wake);
+                    let mut send = move |r| {
+                        let _ = tx.send(r);
                         wake();
-                    });
+                    };
+                    if matches!(job, Job::Scan(_)) {
+                        let spawned = std::thread::Builder::new()
+                            .name("tagline-scan".into())
+                            .spawn(move || run_job(job, &mut send));
+                        if spawned.is_err() {
+                            // Without a thread to spare the scan is simply skipped: the list
+                            // stays empty and the user can open files one by one.
+                            continue;
+                        }
+                    } else {
+                        run_job(job, &mut send);
+                    }
                 }
             })
             .expect("can start the worker thread");
