@@ -18,7 +18,7 @@ use super::offsets::{CharRange, IndexedText};
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Longest display block, in chars; longer paragraphs are split into several blocks.
-pub const MAX_BLOCK_CHARS: usize = 4000;
+pub const MAX_BLOCK_CHARS: usize = 2000;
 
 /// File extensions treated as articles when scanning folders.
 pub const ARTICLE_EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
@@ -615,7 +615,7 @@ mod tests {
         }
         let no_spaces = "x".repeat(10_000);
         let a = art("long.txt", no_spaces.as_bytes()).unwrap();
-        assert_eq!(a.segments.len(), 3);
+        assert_eq!(a.segments.len(), 10_000usize.div_ceil(MAX_BLOCK_CHARS));
     }
 
     #[test]

@@ -149,8 +149,11 @@ pub struct Document {
     sidecar_path: PathBuf,
     /// Sorted by (start, end, id).
     annotations: Arc<Vec<Annotation>>,
-    /// `max_end[i]` = the largest `end` among `annotations[..=i]`, for overlap queries.
+    /// `max_end[i]` = the largest `end` among the short spans of `annotations[..=i]`, for
+    /// overlap queries.
     max_end: Vec<usize>,
+    /// Positions of spans longer than [`LONG_SPAN_CHARS`], checked one by one.
+    long_spans: Vec<u32>,
     /// Hash of an annotation id → its position (`u32::MAX` when two ids share a hash).
     id_index: std::collections::HashMap<u64, u32>,
     /// Hash of an annotation id → positions of the relations touching it.
@@ -166,6 +169,9 @@ pub struct Document {
     saved_revision: u64,
     disk: DiskState,
 }
+
+/// Spans longer than this many chars are indexed apart for overlap queries.
+const LONG_SPAN_CHARS: usize = 2000;
 
 fn sort_key(a: &Annotation) -> (usize, usize, &str) {
     (a.range.start, a.range.end, a.id.as_str())
@@ -234,6 +240,7 @@ impl Document {
             scheme_path,
             annotations: Arc::new(Vec::new()),
             max_end: Vec::new(),
+            long_spans: Vec::new(),
             id_index: Default::default(),
             relation_index: Default::default(),
             relations: Arc::new(Vec::new()),
@@ -284,10 +291,17 @@ impl Document {
 
     fn reindex(&mut self) {
         self.max_end.clear();
+        self.long_spans.clear();
         self.id_index.clear();
         let mut m = 0;
         for (i, a) in self.annotations.iter().enumerate() {
-            m = m.max(a.range.end);
+            // Long spans are kept apart so one article-wide annotation does not make every
+            // overlap query scan back to the start.
+            if a.range.len() > LONG_SPAN_CHARS {
+                self.long_spans.push(i as u32);
+            } else {
+                m = m.max(a.range.end);
+            }
             self.max_end.push(m);
             self.id_index
                 .entry(id_hash(&a.id))
@@ -342,26 +356,45 @@ impl Document {
         }
     }
 
-    /// Annotations that hold their text (not orphaned) and overlap `range`, in (start, end, id)
-    /// order. Cost: O(log n + k) for k results plus the long annotations that span past them.
-    pub fn visible_in(&self, range: CharRange) -> Vec<&Annotation> {
+    /// Positions in [`Document::annotations`] of the annotations that hold their text (not
+    /// orphaned) and overlap `range`, in (start, end, id) order. Cost: O(log n + k + s + l) for k results, s short spans starting within 2,000
+    /// chars before `range`, and l spans longer than that.
+    pub fn visible_positions(&self, range: CharRange) -> Vec<usize> {
+        let shown = |a: &Annotation| {
+            a.range.end > range.start
+                && a.range.start < range.end
+                && a.status != Some(Status::Orphaned)
+                && !a.range.is_empty()
+        };
         let hi = self
             .annotations
             .partition_point(|a| a.range.start < range.end);
-        let mut out = Vec::new();
+        let mut hits = Vec::new();
         let mut j = hi;
+        // Short spans: walk back while some span this far back may still reach `range`.
         while j > 0 && self.max_end[j - 1] > range.start {
             j -= 1;
             let a = &self.annotations[j];
-            if a.range.end > range.start
-                && a.status != Some(Status::Orphaned)
-                && !a.range.is_empty()
-            {
-                out.push(a);
+            if a.range.len() <= LONG_SPAN_CHARS && shown(a) {
+                hits.push(j);
             }
         }
-        out.reverse();
-        out
+        hits.extend(
+            self.long_spans
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| shown(&self.annotations[i])),
+        );
+        hits.sort_unstable();
+        hits
+    }
+
+    /// [`Document::visible_positions`] as annotations.
+    pub fn visible_in(&self, range: CharRange) -> Vec<&Annotation> {
+        self.visible_positions(range)
+            .into_iter()
+            .map(|i| &self.annotations[i])
+            .collect()
     }
 
     /// All relations, sorted by id.
@@ -953,5 +986,51 @@ pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Resu
         (AttrKind::Bool, other) => Err(format!("`{}` is not true or false", other.display())),
         (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
         (AttrKind::Text, other) => Err(format!("`{}` is not text", other.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn doc_with(spans: &[(usize, usize)]) -> Document {
+        let text = "word ".repeat(2000);
+        let article =
+            Article::from_bytes(Path::new("a.txt"), text.as_bytes(), &LoadOptions::default())
+                .unwrap();
+        let mut doc = Document::new(article, Scheme::default_news(), None);
+        for &(s, len) in spans {
+            let range = CharRange::new(s, (s + len).min(10_000));
+            let action = Action::Add {
+                tag: "claim".into(),
+                range,
+                attributes: Default::default(),
+                note: String::new(),
+                status: None,
+            };
+            doc.perform(action, "t").unwrap();
+        }
+        doc
+    }
+
+    proptest! {
+        /// Overlap queries agree with a plain scan, long spans included.
+        #[test]
+        fn visible_in_matches_a_scan(
+            spans in proptest::collection::vec((0usize..9_990, prop_oneof![1usize..40, 1usize..9_000]), 1..60),
+            q in 0usize..10_000, ql in 0usize..3_000,
+        ) {
+            let doc = doc_with(&spans);
+            let range = CharRange::new(q, (q + ql).min(10_000));
+            let got: Vec<&str> = doc.visible_in(range).iter().map(|a| a.id.as_str()).collect();
+            let want: Vec<&str> = doc
+                .annotations()
+                .iter()
+                .filter(|a| a.range.start < range.end && a.range.end > range.start)
+                .map(|a| a.id.as_str())
+                .collect();
+            prop_assert_eq!(got, want);
+        }
     }
 }

@@ -22,6 +22,7 @@ use egui::{
 use crate::core::text_nav;
 use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
 
+use super::heights::Heights;
 use super::theme;
 
 /// Most memory the galley cache may hold (approximate).
@@ -86,10 +87,8 @@ struct SegStats {
 pub struct ArticleView {
     doc_key: Option<(std::path::PathBuf, String)>,
     stats: Vec<SegStats>,
-    heights: Vec<f32>,
+    heights: Heights,
     measured: Vec<bool>,
-    /// `tops[i]` = y of segment `i` in content coordinates; `tops[n]` = total height.
-    tops: Vec<f32>,
     params: Option<LayoutParams>,
     cache: HashMap<usize, CachedGalley>,
     cache_bytes: usize,
@@ -123,8 +122,16 @@ pub struct ArticleView {
     /// A tiny galley from egui's own cache: a new one means egui cleared its font atlas, and
     /// every galley we hold points at glyphs that are gone.
     sentinel: Option<Arc<Galley>>,
-    /// Frames laid out since the view was created (for tests and benchmarks).
+    /// Segments laid out since the view was created (for tests and benchmarks).
     pub layouts_done: u64,
+    /// Times egui cleared its font atlas and the cache had to be dropped.
+    pub atlas_resets: u64,
+    /// Highlights painted in the last frame.
+    painted: usize,
+    /// Positions (in `doc.annotations()`) of the annotations shown in each segment, valid
+    /// while `seg_anns_key` matches: frames that lay out nothing touch no document-wide data.
+    seg_anns: HashMap<usize, Arc<[u32]>>,
+    seg_anns_key: (u64, usize, usize, Option<String>),
 }
 
 impl Default for ArticleView {
@@ -132,9 +139,8 @@ impl Default for ArticleView {
         Self {
             doc_key: None,
             stats: Vec::new(),
-            heights: Vec::new(),
+            heights: Heights::default(),
             measured: Vec::new(),
-            tops: vec![0.0],
             params: None,
             cache: HashMap::new(),
             cache_bytes: 0,
@@ -156,6 +162,10 @@ impl Default for ArticleView {
             last_inner: Rect::NOTHING,
             left: 0.0,
             sentinel: None,
+            atlas_resets: 0,
+            painted: 0,
+            seg_anns: HashMap::new(),
+            seg_anns_key: (0, 0, 0, None),
             layouts_done: 0,
         }
     }
@@ -220,7 +230,7 @@ impl ArticleView {
                 }
             })
             .collect();
-        self.heights = vec![0.0; self.stats.len()];
+        self.heights = Heights::new(vec![0.0; self.stats.len()], 0.0);
         self.measured = vec![false; self.stats.len()];
     }
 
@@ -241,29 +251,19 @@ impl ArticleView {
         rows * self.row_height * scale + self.gap_after(doc, i, p.font_size)
     }
 
-    fn recompute_tops(&mut self) {
-        self.tops.clear();
-        let mut y = self.header_height;
-        self.tops.push(y);
-        for h in &self.heights {
-            y += h;
-            self.tops.push(y);
-        }
-    }
-
     /// The segment at content y (clamped).
     fn segment_at_y(&self, y: f32) -> usize {
-        let n = self.heights.len();
-        if n == 0 {
-            return 0;
-        }
-        let i = self.tops.partition_point(|&t| t <= y);
-        i.saturating_sub(1).min(n - 1)
+        self.heights.index_at(y)
     }
 
     /// Total content height.
     pub fn content_height(&self) -> f32 {
-        *self.tops.last().unwrap_or(&0.0)
+        self.heights.total()
+    }
+
+    /// Highlights painted in the last frame (for tests).
+    pub fn painted_annotations(&self) -> usize {
+        self.painted
     }
 
     /// Number of galleys in the cache (for tests and benchmarks).
@@ -290,20 +290,24 @@ impl ArticleView {
         self.avg_char_width = width / sample.chars().count() as f32;
         // Keep the reader's place: the same fraction into the same segment.
         let (seg, off) = self.anchor;
-        let old_h = self.heights.get(seg).copied().unwrap_or(1.0).max(1.0);
+        let old_h = if seg < self.heights.len() {
+            self.heights.get(seg).max(1.0)
+        } else {
+            1.0
+        };
         let had_params = self.params.is_some();
         self.params = Some(p);
         self.cache.clear();
         self.cache_bytes = 0;
-        self.heights = (0..self.stats.len())
+        let estimates: Vec<f32> = (0..self.stats.len())
             .map(|i| self.estimate(doc, i, &p))
             .collect();
         self.measured = vec![false; self.stats.len()];
         self.header_height = header_height(doc, p.font_size, row_height);
-        self.recompute_tops();
+        self.heights = Heights::new(estimates, self.header_height);
         if had_params && seg < self.heights.len() {
             let frac = off / old_h;
-            self.force_offset = Some(self.tops[seg] + frac * self.heights[seg]);
+            self.force_offset = Some(self.heights.top(seg) + frac * self.heights.get(seg));
         }
     }
 
@@ -339,8 +343,8 @@ impl ArticleView {
             c += row.char_count_including_newline().0;
         }
         let h = galley.size().y + self.gap_after(doc, i, p.font_size);
-        if !self.measured[i] || (self.heights[i] - h).abs() > 0.01 {
-            self.heights[i] = h;
+        if !self.measured[i] || (self.heights.get(i) - h).abs() > 0.01 {
+            self.heights.set(i, h);
             self.measured[i] = true;
         }
         self.cache_bytes += bytes;
@@ -383,10 +387,10 @@ impl ArticleView {
         let Some(seg) = doc.article.segment_at(offset) else {
             return;
         };
-        if seg >= self.tops.len().saturating_sub(1) {
+        if seg >= self.heights.len() {
             return;
         }
-        let mut y = self.tops[seg];
+        let mut y = self.heights.top(seg);
         if let Some(c) = self.cache.get(&seg) {
             let local = offset.saturating_sub(doc.article.segments[seg].range.start);
             let r = c.galley.pos_from_cursor(egui::text::CCursor::new(local));
@@ -408,7 +412,7 @@ impl ArticleView {
         let local = offset.checked_sub(doc.article.segments[seg].range.start)?;
         let r = c.galley.pos_from_cursor(egui::text::CCursor::new(local));
         let origin = self.last_inner.min - self.last_viewport.min.to_vec2();
-        let p = origin + vec2(self.left, self.tops[seg]) + r.center().to_vec2();
+        let p = origin + vec2(self.left, self.heights.top(seg)) + r.center().to_vec2();
         self.last_inner.contains(p).then_some(p)
     }
 
@@ -418,24 +422,26 @@ impl ArticleView {
             return false;
         };
         seg < self.heights.len()
-            && self.tops[seg] < self.last_viewport.bottom()
-            && self.tops[seg + 1] > self.last_viewport.top()
+            && self.heights.top(seg) < self.last_viewport.bottom()
+            && self.heights.top(seg + 1) > self.last_viewport.top()
     }
 
-    /// The document char under a screen position, if the position is over the text column.
-    pub fn char_at_screen(&mut self, ui: &Ui, doc: &Document, pos: Pos2) -> Option<usize> {
-        let content_origin = self.last_inner.min - self.last_viewport.min.to_vec2();
-        let y = pos.y - content_origin.y;
-        if self.heights.is_empty() {
+    /// The document char under a screen position, as of the last frame (hit-testing against
+    /// the cached galleys; `None` off the text or where nothing is laid out).
+    pub fn char_at(&self, doc: &Document, pos: Pos2) -> Option<usize> {
+        if self.heights.is_empty() || !self.last_inner.contains(pos) {
             return None;
         }
+        let content_origin = self.last_inner.min - self.last_viewport.min.to_vec2();
+        let y = pos.y - content_origin.y;
         let i = self.segment_at_y(y);
-        let (galley, _) = self.galley(ui, doc, i);
-        let left = self.left;
-        let local = vec2(pos.x - content_origin.x - left, y - self.tops[i]);
-        let cursor = galley.cursor_from_pos(local);
+        let galley = &self.cache.get(&i)?.galley;
+        let local = vec2(
+            pos.x - content_origin.x - self.left,
+            y - self.heights.top(i),
+        );
         let seg = doc.article.segments[i].range;
-        Some((seg.start + cursor.index.0).min(seg.end))
+        Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
     }
 
     /// Shows the view in `ui`, taking all remaining space.
@@ -471,6 +477,7 @@ impl ArticleView {
         {
             self.cache.clear();
             self.cache_bytes = 0;
+            self.atlas_resets += 1;
         }
         self.sentinel = Some(sentinel);
         let mut area = egui::ScrollArea::vertical()
@@ -513,11 +520,7 @@ impl ArticleView {
             .count();
         let p = self.params.expect("params set");
         if self.header_height > 0.0 || fm_segments > 0 {
-            let bottom = self
-                .tops
-                .get(fm_segments)
-                .copied()
-                .unwrap_or(self.header_height);
+            let bottom = self.heights.top(fm_segments);
             if viewport.top() < bottom {
                 let card = Rect::from_min_max(
                     origin + vec2(left - 14.0, 4.0),
@@ -542,20 +545,22 @@ impl ArticleView {
         let mut visible = Vec::new();
         if n > 0 {
             let first = self.segment_at_y(viewport.top());
-            self.anchor = (first, viewport.top() - self.tops[first]);
-            let mut y = self.tops[first];
+            self.anchor = (first, viewport.top() - self.heights.top(first));
+            let mut y = self.heights.top(first);
             let mut i = first;
             let mut changed = false;
             while i < n && y < viewport.bottom() {
                 let (galley, fresh) = self.galley(ui, doc, i);
                 changed |= fresh;
                 visible.push((i, y, galley));
-                y += self.heights[i];
+                y += self.heights.get(i);
                 i += 1;
             }
             if changed {
-                self.recompute_tops();
+                // Visible text was shaped this frame: leave the overscan to the next one.
                 ui.ctx().request_repaint();
+            } else {
+                self.overscan(ui, doc, first, i, viewport);
             }
         }
 
@@ -566,7 +571,7 @@ impl ArticleView {
             let y = pos.y - origin.y;
             let i = this.segment_at_y(y);
             let (galley, _) = this.galley(ui, doc, i);
-            let local = vec2(pos.x - origin.x - left, y - this.tops[i]);
+            let local = vec2(pos.x - origin.x - left, y - this.heights.top(i));
             let seg = doc.article.segments.get(i)?.range;
             Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
         };
@@ -665,6 +670,7 @@ impl ArticleView {
         }
 
         // Paint, beneath the text first.
+        self.painted = 0;
         let sel = self.selection.map(|s| s.range()).filter(|r| !r.is_empty());
         let related: Vec<String> = self.related_ids(doc);
         let mut anchors: HashMap<String, Pos2> = HashMap::new();
@@ -676,8 +682,9 @@ impl ArticleView {
                 .get(i)
                 .map(|c| c.row_starts.clone())
                 .unwrap_or_default();
-            let anns = self.visible_annotations(doc, seg);
+            let anns = self.segment_annotations(doc, *i);
             let depths = layer_depths(&anns);
+            self.painted += anns.len();
             for (a, depth) in anns.iter().zip(&depths) {
                 let Some(local) = local_range(seg, a.range) else {
                     continue;
@@ -902,6 +909,38 @@ impl ArticleView {
         out.response = Some(response);
     }
 
+    /// Lays out up to a screen beyond each edge of the viewport, in one go, when the segment
+    /// just past an edge is not laid out yet: scrolling then shapes text in one frame per
+    /// screen instead of a little in most frames. Measured heights above the viewport move
+    /// what is on screen, so the scroll offset is corrected to keep the top line in place.
+    fn overscan(&mut self, ui: &Ui, doc: &Document, first: usize, end: usize, viewport: Rect) {
+        let n = self.heights.len();
+        let screen = viewport.height().max(100.0);
+        if end < n && !self.cache.contains_key(&end) {
+            let mut i = end;
+            while i < n && self.heights.top(i) < viewport.bottom() + screen {
+                self.galley(ui, doc, i);
+                i += 1;
+            }
+            // One side per frame.
+            ui.ctx().request_repaint();
+            return;
+        }
+        if first > 0 && !self.cache.contains_key(&(first - 1)) {
+            let before = self.heights.top(first);
+            let mut i = first;
+            while i > 0 && self.heights.top(i) > viewport.top() - screen {
+                i -= 1;
+                self.galley(ui, doc, i);
+            }
+            let delta = self.heights.top(first) - before;
+            if delta.abs() > 0.25 && self.force_offset.is_none() {
+                self.force_offset = Some((viewport.top() + delta).max(0.0));
+                self.anchor.1 = viewport.top() - before;
+            }
+        }
+    }
+
     fn finish_mouse_selection(&mut self, doc: &Document) {
         let Some(s) = self.selection else { return };
         let r = s.range();
@@ -926,18 +965,45 @@ impl ArticleView {
         }
     }
 
-    /// Annotations shown here (not orphaned, passing the annotator filter) overlapping `range`.
-    fn visible_annotations<'d>(&self, doc: &'d Document, range: CharRange) -> Vec<&'d Annotation> {
-        let mut v = doc.visible_in(range);
-        if let Some(who) = &self.annotator_filter {
-            v.retain(|a| &a.annotator == who);
+    /// Annotations shown in segment `i` (not orphaned, passing the annotator filter).
+    fn segment_annotations<'d>(&mut self, doc: &'d Document, i: usize) -> Vec<&'d Annotation> {
+        let anns = doc.annotations();
+        let key = (
+            doc.revision(),
+            anns.as_ptr() as usize,
+            anns.len(),
+            self.annotator_filter.clone(),
+        );
+        if self.seg_anns_key != key {
+            self.seg_anns.clear();
+            self.seg_anns_key = key;
         }
-        v
+        if self.seg_anns.len() > 4096 {
+            self.seg_anns.clear();
+        }
+        let filter = self.annotator_filter.clone();
+        let positions = self
+            .seg_anns
+            .entry(i)
+            .or_insert_with(|| {
+                let range = doc.article.segments[i].range;
+                doc.visible_positions(range)
+                    .into_iter()
+                    .filter(|&k| filter.as_ref().is_none_or(|w| &anns[k].annotator == w))
+                    .map(|k| k as u32)
+                    .collect()
+            })
+            .clone();
+        positions.iter().map(|&k| &anns[k as usize]).collect()
     }
 
     /// Annotations covering char `c`, outermost first.
-    fn annotations_at<'d>(&self, doc: &'d Document, c: usize) -> Vec<&'d Annotation> {
-        let mut v = self.visible_annotations(doc, CharRange::new(c, c + 1));
+    fn annotations_at<'d>(&mut self, doc: &'d Document, c: usize) -> Vec<&'d Annotation> {
+        let Some(i) = doc.article.segment_at(c) else {
+            return Vec::new();
+        };
+        let mut v = self.segment_annotations(doc, i);
+        v.retain(|a| a.range.contains(c));
         v.sort_by_key(|a| std::cmp::Reverse(a.range.len()));
         v
     }

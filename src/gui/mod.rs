@@ -11,6 +11,7 @@ pub mod article_view;
 pub mod bench;
 pub mod commands;
 pub mod dialogs;
+pub mod heights;
 pub mod panels;
 pub mod theme;
 pub mod worker;

@@ -407,3 +407,22 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
     h.run();
     assert_eq!(h.state().doc().unwrap().relations().len(), 1);
 }
+
+#[test]
+fn a_tag_key_paints_its_highlight_in_the_same_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    h.state_mut().view.selection =
+        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
+    h.key_press(Key::Num1);
+    // One frame: the key is handled, the edit applied, and the view paints from the document.
+    h.step();
+    let app = h.state();
+    assert_eq!(app.doc().unwrap().annotations().len(), 1);
+    assert_eq!(
+        app.view.painted_annotations(),
+        1,
+        "the new highlight was painted in that frame"
+    );
+}
