@@ -238,7 +238,7 @@ impl Article {
             .map(FrontMatter::metadata)
             .unwrap_or_default();
         let segments = build_segments(&text, front_matter.as_ref(), is_markdown(path));
-        if text.as_str().chars().any(is_rtl) {
+        if contains_rtl(text.as_str()) {
             warnings.push(
                 "this article contains right-to-left text (Arabic or Hebrew); Tagline shows it \
                  in logical order without bidirectional reordering, so it may read reversed"
@@ -337,7 +337,10 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), ArticleError>
         [0xEF, 0xBB, 0xBF, rest @ ..] => (rest, 3, Encoding::Utf8Bom),
         _ => (bytes, 0, Encoding::Utf8),
     };
-    if let Some(nul) = body.iter().position(|&b| b == 0) {
+    // NUL first (binary files are rarely valid UTF-8 past it, and the NUL is the better
+    // reason to give); `memchr` through `<[u8]>::contains` is fast on clean text.
+    if body.contains(&0) {
+        let nul = body.iter().position(|&b| b == 0).unwrap_or(0);
         return Err(ArticleError::Binary {
             path: path.to_owned(),
             offset: skip + nul,
@@ -350,6 +353,24 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), ArticleError>
             offset: skip + e.valid_up_to(),
         }),
     }
+}
+
+/// `true` when `s` has a right-to-left letter. Scans bytes and decodes only the chars whose
+/// lead byte could start one.
+fn contains_rtl(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        // U+0590–U+07FF (lead D6–DF), U+0800–U+08FF (E0), U+FB1D–U+FEFF (EF), U+10800+ (F0).
+        if ((0xD6..=0xDF).contains(&x) || x == 0xE0 || x == 0xEF || x == 0xF0)
+            && s[i..].chars().next().is_some_and(is_rtl)
+        {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// `true` for letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
@@ -367,48 +388,43 @@ struct Line {
     heading: Option<u8>,
 }
 
-/// Splits `text[from..]` into lines (LF, CRLF or lone CR), in chars.
+/// Splits `text[from..]` into lines (LF, CRLF or lone CR), in chars. Works on bytes: line
+/// ends are found with a byte scan and chars are counted as non-continuation bytes, so a
+/// 10 MB article splits in a few milliseconds.
 fn lines(text: &str, from_char: usize, from_byte: usize) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let count_chars = |b: &[u8]| b.iter().filter(|&&x| (x as i8) >= -0x40).count();
     let mut out = Vec::new();
     let mut c = from_char;
-    let mut start = c;
-    let mut blank = true;
-    let mut first_chars = String::new();
-    let mut chars = text[from_byte..].chars().peekable();
-    let mut push = |start: usize, end: usize, blank: bool, first: &str| {
+    let mut pos = from_byte;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        let len = rest
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(rest.len());
+        let line = &text[pos..pos + len];
+        let n = count_chars(line.as_bytes());
+        let blank = line.chars().all(char::is_whitespace);
+        let first: String = line.chars().take(8).collect();
         out.push(Line {
-            start,
-            end,
+            start: c,
+            end: c + n,
             blank,
-            heading: heading_level(first),
+            heading: heading_level(&first),
         });
-    };
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\n' | '\r' => {
-                push(start, c, blank, &first_chars);
-                c += 1;
-                if ch == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                    c += 1;
-                }
-                start = c;
-                blank = true;
-                first_chars.clear();
-            }
-            _ => {
-                if !ch.is_whitespace() {
-                    blank = false;
-                }
-                if first_chars.len() < 8 {
-                    first_chars.push(ch);
-                }
-                c += 1;
-            }
+        c += n;
+        pos += len;
+        if pos < bytes.len() {
+            // The terminator: CRLF counts as two chars, LF or CR as one.
+            let term = if bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            pos += term;
+            c += term;
         }
-    }
-    if start < c {
-        push(start, c, blank, &first_chars);
     }
     out
 }

@@ -19,8 +19,7 @@ use super::model::{
 use super::offsets::CharRange;
 use super::scheme::{AttrKind, Scheme, SchemeError};
 use super::sidecar::{
-    ArticleRef, SidecarData, SidecarError, SidecarSnapshot, content_hash, sidecar_path,
-    write_atomic,
+    ArticleRef, SidecarData, SidecarError, SidecarSnapshot, content_hash_file, sidecar_path,
 };
 
 /// What Tagline knows about the sidecar file on disk.
@@ -115,25 +114,19 @@ impl SaveJob {
     /// Checks the file on disk is the expected one, then writes atomically. Returns the hash of
     /// what was written.
     pub fn run(&self) -> Result<String, SaveError> {
-        let on_disk = match std::fs::read(&self.path) {
-            Ok(bytes) => Some(content_hash(&bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(SaveError::Io(SidecarError::Io {
-                    path: self.path.clone(),
-                    action: "cannot check the sidecar before saving",
-                    source,
-                }));
-            }
-        };
+        let on_disk = content_hash_file(&self.path).map_err(|source| {
+            SaveError::Io(SidecarError::Io {
+                path: self.path.clone(),
+                action: "cannot check the sidecar before saving",
+                source,
+            })
+        })?;
         if on_disk != self.expected {
             return Err(SaveError::Conflict {
                 path: self.path.clone(),
             });
         }
-        let json = self.data.to_json();
-        write_atomic(&self.path, json.as_bytes())?;
-        Ok(content_hash(json.as_bytes()))
+        Ok(self.data.save_to(&self.path)?)
     }
 }
 
@@ -170,6 +163,17 @@ pub struct Document {
     disk: DiskState,
 }
 
+/// Reads a sidecar if there is one: `Ok(None)` when the file does not exist.
+fn read_sidecar(path: &Path) -> Result<Option<(SidecarData, String)>, SidecarError> {
+    match SidecarData::read_streaming(path) {
+        Err(SidecarError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+        Ok(x) => Ok(Some(x)),
+    }
+}
+
 /// Spans longer than this many chars are indexed apart for overlap queries.
 const LONG_SPAN_CHARS: usize = 2000;
 
@@ -182,9 +186,38 @@ impl Document {
     /// article changed. A sidecar that cannot be read does not stop the article from opening:
     /// the document opens empty and [`DiskState::Locked`].
     pub fn open(path: &Path, options: &LoadOptions) -> Result<(Document, OpenReport), OpenError> {
-        let article = Article::load(path, options)?;
-        let (scheme, scheme_path) = Scheme::for_article(path)?;
-        Ok(Document::attach_sidecar(article, scheme, scheme_path))
+        Document::open_with(path, options, |_, _| {})
+    }
+
+    /// [`Document::open`], calling `on_text` as soon as the article's text is ready, while its
+    /// sidecar is still being read on another thread (the window shows the text first).
+    pub fn open_with(
+        path: &Path,
+        options: &LoadOptions,
+        on_text: impl FnOnce(&Arc<Article>, &Scheme),
+    ) -> Result<(Document, OpenReport), OpenError> {
+        let sidecar = sidecar_path(path);
+        std::thread::scope(|scope| {
+            // A large sidecar takes longer to parse than the article to decode: start it first,
+            // on the other core.
+            let reading = std::thread::Builder::new()
+                .name("tagline-sidecar".into())
+                .spawn_scoped(scope, || read_sidecar(&sidecar))
+                .ok();
+            let article = Arc::new(Article::load(path, options)?);
+            let (scheme, scheme_path) = Scheme::for_article(path)?;
+            on_text(&article, &scheme);
+            let loaded = match reading {
+                Some(handle) => handle.join().unwrap_or_else(|_| read_sidecar(&sidecar)),
+                None => read_sidecar(&sidecar),
+            };
+            Ok(Document::attach_loaded(
+                article,
+                scheme,
+                scheme_path,
+                loaded,
+            ))
+        })
     }
 
     /// Builds the document of an already loaded article, reading its sidecar from disk.
@@ -194,16 +227,16 @@ impl Document {
         scheme_path: Option<PathBuf>,
     ) -> (Document, OpenReport) {
         let article = article.into();
-        let sidecar = sidecar_path(&article.path);
-        let loaded = match SidecarData::read_streaming(&sidecar) {
-            Err(SidecarError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e),
-            Ok(x) => Ok(Some(x)),
-        };
+        let loaded = read_sidecar(&sidecar_path(&article.path));
+        Document::attach_loaded(article, scheme, scheme_path, loaded)
+    }
+
+    fn attach_loaded(
+        article: Arc<Article>,
+        scheme: Scheme,
+        scheme_path: Option<PathBuf>,
+        loaded: Result<Option<(SidecarData, String)>, SidecarError>,
+    ) -> (Document, OpenReport) {
         let mut doc = Document::new(article, scheme, scheme_path);
         let mut report = OpenReport {
             warnings: doc.article.warnings.clone(),

@@ -270,6 +270,33 @@ pub struct SidecarSnapshot {
 }
 
 impl SidecarSnapshot {
+    /// Writes this sidecar to `path` atomically, streaming (no copy of the whole text in
+    /// memory), and returns the [`content_hash`] of what was written.
+    pub fn save_to(&self, path: &Path) -> Result<String, SidecarError> {
+        let mut hash = ContentHasher::default();
+        write_atomic_with(path, |file| {
+            // The buffer sits outside the hasher, so the hasher sees large chunks.
+            let mut w = std::io::BufWriter::with_capacity(
+                256 * 1024,
+                HashingWriter {
+                    inner: file,
+                    hash: &mut hash,
+                },
+            );
+            write_json(
+                &mut w,
+                &self.article,
+                &self.scheme,
+                &self.labels,
+                &self.annotations,
+                &self.relations,
+                &self.extra,
+            )?;
+            w.flush()
+        })?;
+        Ok(hash.finish())
+    }
+
     /// The deterministic JSON text of this sidecar.
     pub fn to_json(&self) -> String {
         render_json(
@@ -326,6 +353,31 @@ fn render_json(
     relations: &[Relation],
     extra: &Extra,
 ) -> String {
+    // Roughly 500 bytes an annotation when pretty-printed.
+    let mut out = Vec::with_capacity(1024 + annotations.len() * 520);
+    write_json(
+        &mut out,
+        article,
+        scheme,
+        labels,
+        annotations,
+        relations,
+        extra,
+    )
+    .expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the sidecar JSON: sorted, pretty, LF, final newline.
+fn write_json(
+    out: &mut dyn Write,
+    article: &ArticleRef,
+    scheme: &str,
+    labels: &BTreeMap<String, AttrValue>,
+    annotations: &[Annotation],
+    relations: &[Relation],
+    extra: &Extra,
+) -> std::io::Result<()> {
     let mut anns: Vec<&Annotation> = annotations.iter().collect();
     anns.sort_by(|a, b| {
         (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
@@ -340,11 +392,8 @@ fn render_json(
         relations: &rels,
         extra,
     };
-    // Roughly 500 bytes an annotation when pretty-printed.
-    let mut out = Vec::with_capacity(1024 + anns.len() * 520);
-    serde_json::to_writer_pretty(&mut out, &file).expect("sidecar values always serialize");
-    out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    serde_json::to_writer_pretty(&mut *out, &file).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// A fingerprint of a sidecar's bytes, to notice when someone else changed the file: its
@@ -376,6 +425,43 @@ impl ContentHasher {
     }
 }
 
+/// Hashes what is written through it.
+struct HashingWriter<'h, W> {
+    inner: W,
+    hash: &'h mut ContentHasher,
+}
+
+impl<W: Write> Write for HashingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.write(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The [`content_hash`] of the file at `path`, read in pieces; `None` when there is no file.
+pub fn content_hash_file(path: &Path) -> std::io::Result<Option<String>> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut h = ContentHasher::default();
+    let mut buf = vec![0; 256 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut file, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.write(&buf[..n]);
+    }
+    Ok(Some(h.finish()))
+}
+
 /// Hashes what passes through it.
 struct HashingReader<R> {
     inner: R,
@@ -393,6 +479,14 @@ impl<R: std::io::Read> std::io::Read for HashingReader<R> {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
 /// the target, fsync the folder. Readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content written by `write` into the temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), SidecarError> {
     let io = |action: &'static str| {
         move |source| SidecarError::Io {
             path: path.to_owned(),
@@ -409,7 +503,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file next to it"))?;
-    tmp.write_all(bytes).map_err(io("cannot write"))?;
+    write(tmp.as_file_mut()).map_err(io("cannot write"))?;
     // Temporary files are private (0600); a sidecar keeps the permissions of the file it
     // replaces, or gets the usual rw-r--r-- when new.
     #[cfg(unix)]

@@ -26,7 +26,7 @@ use super::heights::Heights;
 use super::theme;
 
 /// Most memory the galley cache may hold (approximate).
-const CACHE_BUDGET_BYTES: usize = 24 * 1024 * 1024;
+const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 /// Rough cost of a laid-out galley per byte of text.
 const GALLEY_BYTES_PER_TEXT_BYTE: usize = 200;
 /// Widest text column, in multiples of the font size.

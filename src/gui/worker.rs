@@ -4,11 +4,12 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::core::document::SaveJob;
 use crate::core::sidecar::{SidecarData, sidecar_path};
-use crate::core::{Article, Document, LoadOptions, OpenReport, Scheme, corpus};
+use crate::core::{Article, Document, LoadOptions, OpenReport, corpus};
 
 /// A piece of work for the background thread.
 pub enum Job {
@@ -36,7 +37,7 @@ pub struct Summary {
 /// Results coming back.
 pub enum Reply {
     /// The article's text is ready (annotations follow).
-    Text(std::sync::Arc<Article>),
+    Text(Arc<Article>),
     /// The whole document is ready, or could not be opened.
     Opened(PathBuf, Result<Box<(Document, OpenReport)>, String>),
     /// Files found so far while scanning.
@@ -73,15 +74,11 @@ pub fn summarize(article: &std::path::Path) -> Summary {
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
     match job {
         Job::Open(path, options) => {
-            let article = match Article::load(&path, &options) {
-                Ok(a) => a,
-                Err(e) => return send(Reply::Opened(path, Err(e.to_string()))),
-            };
-            let article = std::sync::Arc::new(article);
-            send(Reply::Text(article.clone()));
-            let result = Scheme::for_article(&path)
-                .map(|(scheme, from)| Box::new(Document::attach_sidecar(article, scheme, from)))
-                .map_err(|e| e.to_string());
+            let result = Document::open_with(&path, &options, |article, _| {
+                send(Reply::Text(Arc::clone(article)))
+            })
+            .map(Box::new)
+            .map_err(|e| e.to_string());
             send(Reply::Opened(path, result));
         }
         Job::Scan(root) => {
