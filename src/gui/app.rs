@@ -841,8 +841,12 @@ impl TaglineApp {
             UiCommand::OpenFolder => self.dialogs.start(Pick::Folder, start_dir, None),
             UiCommand::OpenPath => self.buffers.open_path = Some(String::new()),
             UiCommand::Save => {
+                // On the worker like autosave, so a 100,000-annotation save never blocks a
+                // frame; a save already under way is followed by autosave for newer edits.
                 self.save_blocked = false;
-                self.save_now();
+                if !self.save_in_flight && self.open.as_ref().is_some_and(|o| o.ready) {
+                    self.start_save();
+                }
             }
             UiCommand::SaveCopy => {
                 let name = self.doc().map(|d| {
