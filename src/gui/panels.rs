@@ -550,69 +550,21 @@ fn editor_ui(
                 for attr in &def.attributes {
                     let label = ui.label(&attr.name).on_hover_text(&attr.help);
                     let current = a.attributes.get(&attr.name);
-                    match attr.kind {
-                        AttrKind::Choice => {
-                            let shown = current.map_or("—".to_owned(), AttrValue::display);
-                            egui::ComboBox::from_id_salt(("attr", &attr.name))
-                                .selected_text(shown)
-                                .show_ui(ui, |ui| {
-                                    if ui.selectable_label(current.is_none(), "—").clicked()
-                                        && current.is_some()
-                                    {
-                                        intents.push(Intent::Perform(Action::SetAttribute {
-                                            id: id.clone(),
-                                            name: attr.name.clone(),
-                                            value: None,
-                                        }));
-                                    }
-                                    for v in &attr.values {
-                                        let on =
-                                            current.and_then(|c| c.as_text()) == Some(v.as_str());
-                                        if ui.selectable_label(on, v).clicked() && !on {
-                                            intents.push(Intent::Perform(Action::SetAttribute {
-                                                id: id.clone(),
-                                                name: attr.name.clone(),
-                                                value: Some(AttrValue::Text(v.clone())),
-                                            }));
-                                        }
-                                    }
-                                })
-                                .response
-                                .labelled_by(label.id);
-                        }
-                        AttrKind::Bool => {
-                            let mut on = matches!(current, Some(AttrValue::Bool(true)));
-                            if ui.checkbox(&mut on, "").labelled_by(label.id).changed() {
-                                intents.push(Intent::Perform(Action::SetAttribute {
-                                    id: id.clone(),
-                                    name: attr.name.clone(),
-                                    value: Some(AttrValue::Bool(on)),
-                                }));
-                            }
-                        }
-                        AttrKind::Text => {
-                            let stored = current.map(AttrValue::display).unwrap_or_default();
-                            let key = (id.clone(), attr.name.clone());
-                            if b.text_attr
-                                .as_ref()
-                                .is_none_or(|(i, n, _)| (i, n) != (&key.0, &key.1))
-                            {
-                                b.text_attr = Some((key.0.clone(), key.1.clone(), stored.clone()));
-                            }
-                            let buf = &mut b.text_attr.as_mut().expect("just set").2;
-                            let resp = ui
-                                .add(egui::TextEdit::singleline(buf).desired_width(160.0))
-                                .labelled_by(label.id);
-                            if resp.lost_focus() && *buf != stored {
-                                let value =
-                                    (!buf.trim().is_empty()).then(|| AttrValue::Text(buf.clone()));
-                                intents.push(Intent::Perform(Action::SetAttribute {
-                                    id: id.clone(),
-                                    name: attr.name.clone(),
-                                    value,
-                                }));
-                            }
-                        }
+                    let stored = current.map(AttrValue::display).unwrap_or_default();
+                    if b.text_attr
+                        .as_ref()
+                        .is_none_or(|(i, n, _)| (i, n) != (&id, &attr.name))
+                    {
+                        b.text_attr = Some((id.clone(), attr.name.clone(), stored));
+                    }
+                    let buf = &mut b.text_attr.as_mut().expect("just set").2;
+                    let salt = ("attr", attr.name.as_str());
+                    if let Some(value) = value_editor_ui(ui, salt, label.id, attr.kind, &attr.values, current, buf) {
+                        intents.push(Intent::Perform(Action::SetAttribute {
+                            id: id.clone(),
+                            name: attr.name.clone(),
+                            value,
+                        }));
                     }
                     ui.end_row();
                 }
@@ -766,68 +718,78 @@ fn labels_ui(ui: &mut Ui, doc: &Document, b: &mut super::app::Buffers, intents: 
                 };
                 let label = ui.label(&name);
                 let current = doc.labels().get(&def.name);
-                match def.kind {
-                    AttrKind::Choice => {
-                        let shown =
-                            current.map_or("—".to_owned(), |v| v.display().replace('_', " "));
-                        egui::ComboBox::from_id_salt(("label", &def.name))
-                            .selected_text(shown)
-                            .show_ui(ui, |ui| {
-                                if ui.selectable_label(current.is_none(), "—").clicked()
-                                    && current.is_some()
-                                {
-                                    intents.push(Intent::Perform(Action::SetLabel {
-                                        name: def.name.clone(),
-                                        value: None,
-                                    }));
-                                }
-                                for v in &def.values {
-                                    let on = current.and_then(|c| c.as_text()) == Some(v.as_str());
-                                    if ui.selectable_label(on, v.replace('_', " ")).clicked() && !on
-                                    {
-                                        intents.push(Intent::Perform(Action::SetLabel {
-                                            name: def.name.clone(),
-                                            value: Some(AttrValue::Text(v.clone())),
-                                        }));
-                                    }
-                                }
-                            })
-                            .response
-                            .labelled_by(label.id);
-                    }
-                    AttrKind::Bool => {
-                        let mut on = matches!(current, Some(AttrValue::Bool(true)));
-                        if ui.checkbox(&mut on, "").labelled_by(label.id).changed() {
-                            intents.push(Intent::Perform(Action::SetLabel {
-                                name: def.name.clone(),
-                                value: Some(AttrValue::Bool(on)),
-                            }));
-                        }
-                    }
-                    AttrKind::Text => {
-                        let stored = current.map(AttrValue::display).unwrap_or_default();
-                        let buf = b
-                            .labels
-                            .entry(def.name.clone())
-                            .or_insert_with(|| stored.clone());
-                        let resp = ui
-                            .add(egui::TextEdit::singleline(buf).desired_width(160.0))
-                            .labelled_by(label.id);
-                        if resp.lost_focus() && *buf != stored {
-                            let value =
-                                (!buf.trim().is_empty()).then(|| AttrValue::Text(buf.clone()));
-                            intents.push(Intent::Perform(Action::SetLabel {
-                                name: def.name.clone(),
-                                value,
-                            }));
-                        } else if !resp.has_focus() && *buf != stored {
-                            *buf = stored;
-                        }
-                    }
+                let stored = current.map(AttrValue::display).unwrap_or_default();
+                let buf = b
+                    .labels
+                    .entry(def.name.clone())
+                    .or_insert_with(|| stored.clone());
+                let salt = ("label", def.name.as_str());
+                if let Some(value) =
+                    value_editor_ui(ui, salt, label.id, def.kind, &def.values, current, buf)
+                {
+                    intents.push(Intent::Perform(Action::SetLabel {
+                        name: def.name.clone(),
+                        value,
+                    }));
                 }
                 ui.end_row();
             }
         });
+}
+
+/// The widget for one attribute or label value, from its kind: a combo box for a choice, a
+/// checkbox for a flag, a text field (edited in `buf`, committed when it loses focus) for
+/// text. Returns the new value when the person changed it (`Some(None)`: cleared).
+fn value_editor_ui(
+    ui: &mut Ui,
+    salt: (&str, &str),
+    label: egui::Id,
+    kind: AttrKind,
+    values: &[String],
+    current: Option<&AttrValue>,
+    buf: &mut String,
+) -> Option<Option<AttrValue>> {
+    let mut changed = None;
+    match kind {
+        AttrKind::Choice => {
+            let shown = current.map_or("—".to_owned(), |v| v.display().replace('_', " "));
+            egui::ComboBox::from_id_salt(salt)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some()
+                    {
+                        changed = Some(None);
+                    }
+                    for v in values {
+                        let on = current.and_then(|c| c.as_text()) == Some(v.as_str());
+                        if ui.selectable_label(on, v.replace('_', " ")).clicked() && !on {
+                            changed = Some(Some(AttrValue::Text(v.clone())));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+        }
+        AttrKind::Bool => {
+            let mut on = matches!(current, Some(AttrValue::Bool(true)));
+            if ui.checkbox(&mut on, "").labelled_by(label).changed() {
+                changed = Some(Some(AttrValue::Bool(on)));
+            }
+        }
+        AttrKind::Text => {
+            let stored = current.map(AttrValue::display).unwrap_or_default();
+            let resp = ui
+                .add(egui::TextEdit::singleline(buf).desired_width(160.0))
+                .labelled_by(label);
+            if resp.lost_focus() && *buf != stored {
+                changed = Some((!buf.trim().is_empty()).then(|| AttrValue::Text(buf.clone())));
+            } else if !resp.has_focus() && *buf != stored {
+                // Changed elsewhere (undo, the other panel): show the stored value.
+                *buf = stored;
+            }
+        }
+    }
+    changed
 }
 
 /// Notices with their ways forward.
