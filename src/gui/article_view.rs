@@ -1230,3 +1230,47 @@ pub fn layer_depths(anns: &[&Annotation]) -> Vec<usize> {
 pub fn reading_width(font_size: f32) -> f32 {
     font_size * READING_WIDTH_EMS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Offsets into a galley are document offsets only if egui makes one glyph per char:
+    /// check it on the scripts and sequences most likely to break that.
+    #[test]
+    fn galleys_have_one_glyph_per_char() {
+        let ctx = egui::Context::default();
+        ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        for s in [
+            "office ffi fl — “quotes” 3×4 NBSP\u{a0}here",
+            "family 👨\u{200d}👩\u{200d}👧 flag 🇩🇪 skin 👍🏽 keycap 1\u{fe0f}\u{20e3}",
+            "e\u{301} combining, Zoë, 李明, 佐藤健, 김민수",
+            "हिन्दी क्षत्रिय, ไทย ภาษา, العربية, עברית",
+            "tab\there, CRLF\r\nCR\ronly",
+        ] {
+            let text = display_text(s);
+            let mut job = LayoutJob::single_section(
+                text.clone(),
+                TextFormat::simple(FontId::proportional(17.0), Color32::PLACEHOLDER),
+            );
+            job.wrap.max_width = 200.0;
+            let galley = ctx.fonts_mut(|f| f.layout_job(job));
+            let chars: usize = galley
+                .rows
+                .iter()
+                .map(|r| r.char_count_including_newline().0)
+                .sum();
+            assert_eq!(chars, text.chars().count(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn display_text_keeps_one_char_per_char() {
+        for s in ["a\r\nb", "a\rb\r", "x\ty\u{7}z", ""] {
+            assert_eq!(display_text(s).chars().count(), s.chars().count());
+        }
+        assert_eq!(display_text("a\r\nb\rc"), "a \nb\nc");
+    }
+}

@@ -11,6 +11,7 @@
 
 mod cli;
 mod document;
+mod fuzz;
 mod gui;
 mod props;
 mod sidecar;
