@@ -199,6 +199,8 @@ pub struct TaglineApp {
     force_quit: bool,
     frames: u64,
     view_id: Option<egui::Id>,
+    /// The document (path, revision) last written by "Save annotations as…".
+    copy_saved: Option<(PathBuf, u64)>,
 }
 
 impl TaglineApp {
@@ -235,6 +237,7 @@ impl TaglineApp {
             force_quit: false,
             frames: 0,
             view_id: None,
+            copy_saved: None,
         }
     }
 
@@ -335,6 +338,7 @@ impl TaglineApp {
         }
         match open.doc.save() {
             Ok(()) => true,
+            Err(_) if self.copy_holds_edits() => true,
             Err(e) => {
                 let msg = format!("{e}. The article stays open so nothing is lost.");
                 self.notify(
@@ -344,6 +348,15 @@ impl TaglineApp {
                 );
                 false
             }
+        }
+    }
+
+    /// `true` when "Save annotations as…" wrote the open document as it is now, so leaving
+    /// it (switching article, quitting) loses nothing even if its own sidecar cannot be written.
+    fn copy_holds_edits(&self) -> bool {
+        match (&self.copy_saved, self.doc()) {
+            (Some((path, rev)), Some(doc)) => *path == doc.article.path && *rev == doc.revision(),
+            _ => false,
         }
     }
 
@@ -901,12 +914,19 @@ impl TaglineApp {
                 Pick::Folder => self.open_folder(path),
                 Pick::SaveCopy => {
                     if let Some(doc) = self.doc() {
+                        let saved = (doc.article.path.clone(), doc.revision());
                         match doc.save_as(&path) {
-                            Ok(()) => self.notify(
-                                Level::Info,
-                                format!("Annotations saved to {}", path.display()),
-                                vec![],
-                            ),
+                            Ok(()) => {
+                                self.copy_saved = Some(saved);
+                                self.notify(
+                                    Level::Info,
+                                    format!(
+                                        "Annotations saved to {}; you can move on without losing them.",
+                                        path.display()
+                                    ),
+                                    vec![],
+                                );
+                            }
                             Err(e) => self.notify(
                                 Level::Error,
                                 e.to_string(),
@@ -1029,7 +1049,7 @@ impl TaglineApp {
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.force_quit {
             let dirty = self.doc().is_some_and(|d| d.is_dirty());
-            if dirty && !self.save_now() {
+            if dirty && !self.save_now() && !self.copy_holds_edits() {
                 ctx.send_viewport_cmd(ViewportCommand::CancelClose);
                 self.notify(
                     Level::Error,

@@ -426,3 +426,59 @@ fn a_tag_key_paints_its_highlight_in_the_same_frame() {
         "the new highlight was painted in that frame"
     );
 }
+
+#[test]
+fn locked_sidecar_edits_saved_elsewhere_then_move_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    std::fs::write(dir.path().join("second.txt"), "Another story.\n").unwrap();
+    let sc = tagline::core::sidecar::sidecar_path(&path);
+    std::fs::write(&sc, "not json").unwrap();
+    let copy = dir.path().join("rescued.json");
+    let mut dialogs = ScriptedDialogs::default();
+    dialogs.answers.push_back(Some(copy.clone()));
+    let settings = Settings {
+        annotator: "tester".into(),
+        autosave_seconds: 0.0,
+        ..Settings::default()
+    };
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::inline(),
+        Box::new(dialogs),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[dir.path().to_owned()]);
+    let mut h = harness(app);
+    assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
+    h.state_mut().view.selection =
+        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
+    h.key_press(Key::Num1);
+    h.run();
+    // Leaving is refused while the edit exists only in memory…
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
+    // …until it is saved elsewhere: then the copy holds it and moving on is allowed.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run();
+    let rescued: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap();
+    assert_eq!(rescued["annotations"][0]["text"], "Harbour");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(
+        h.state()
+            .doc()
+            .unwrap()
+            .article
+            .path
+            .ends_with("second.txt")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sc).unwrap(),
+        "not json",
+        "the unreadable sidecar is untouched"
+    );
+}
