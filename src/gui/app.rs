@@ -1068,11 +1068,6 @@ impl TaglineApp {
         self.save_settings();
     }
 
-    /// Number of frames shown (for tests).
-    pub fn frames(&self) -> u64 {
-        self.frames
-    }
-
     /// The whole UI; eframe and the tests both call this.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();

@@ -537,6 +537,16 @@ impl ArticleView {
                         visuals.weak_text_color(),
                     );
                 }
+                if fm_segments == doc.article.segments.len() {
+                    // Front matter only (some feeds save articles this way).
+                    painter.text(
+                        origin + vec2(left, bottom + p.font_size * 0.5),
+                        Align2::LEFT_TOP,
+                        "This article has no body text: its title and excerpt above can be annotated.",
+                        FontId::proportional(p.font_size * 0.8),
+                        visuals.weak_text_color(),
+                    );
+                }
             }
         }
 
@@ -1224,11 +1234,6 @@ pub fn layer_depths(anns: &[&Annotation]) -> Vec<usize> {
             .min(3)
         })
         .collect()
-}
-
-/// Size hint for the header (used by tests).
-pub fn reading_width(font_size: f32) -> f32 {
-    font_size * READING_WIDTH_EMS
 }
 
 #[cfg(test)]
