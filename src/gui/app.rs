@@ -89,6 +89,8 @@ pub struct Library {
     pub scanning: Option<usize>,
     /// Filter text of the list.
     pub filter: String,
+    /// Rows shown for (filter, number of entries), kept between frames.
+    pub rows: Option<((String, usize), Vec<usize>)>,
 }
 
 /// Find-in-article state.
@@ -104,6 +106,9 @@ pub struct SearchState {
     pub focus: bool,
 }
 
+/// What the annotation list's rows depend on.
+pub type ListKey = (u64, usize, usize, Option<String>, String, Option<String>);
+
 /// Editing buffers of the side panel (so typing is not one undo step per key).
 #[derive(Default)]
 pub struct Buffers {
@@ -117,6 +122,8 @@ pub struct Buffers {
     pub list_tag: Option<String>,
     /// Filter of the annotation list: text.
     pub list_text: String,
+    /// Rows of the annotation list for (revision, storage, length, tag, text, annotator).
+    pub list_rows: Option<(ListKey, Vec<usize>)>,
     /// The typed path of File → Open path…
     pub open_path: Option<String>,
     /// The settings window is open.

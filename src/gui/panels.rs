@@ -271,16 +271,26 @@ pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                 .labelled_by(label.id);
             let filter = app.library.filter.to_lowercase();
             let root = app.library.root.clone();
-            let rows: Vec<usize> = (0..app.library.entries.len())
-                .filter(|&i| {
-                    filter.is_empty()
-                        || app.library.entries[i]
-                            .path
-                            .to_string_lossy()
-                            .to_lowercase()
-                            .contains(&filter)
-                })
-                .collect();
+            let key = (filter.clone(), app.library.entries.len());
+            if app.library.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+                let rows = (0..app.library.entries.len())
+                    .filter(|&i| {
+                        filter.is_empty()
+                            || app.library.entries[i]
+                                .path
+                                .to_string_lossy()
+                                .to_lowercase()
+                                .contains(&filter)
+                    })
+                    .collect();
+                app.library.rows = Some((key, rows));
+            }
+            let rows = app
+                .library
+                .rows
+                .as_ref()
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default();
             ui.label(RichText::new(format!("{} articles", rows.len())).weak());
             let row_h = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
@@ -448,24 +458,34 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 egui::TextEdit::singleline(&mut b.list_text).hint_text("text, note or attribute…"),
             )
             .labelled_by(label.id);
-            let q = b.list_text.to_lowercase();
             let who = app.view.annotator_filter.clone();
-            let matches = |a: &Annotation| {
-                b.list_tag.as_ref().is_none_or(|t| &a.tag == t)
-                    && who.as_ref().is_none_or(|w| &a.annotator == w)
-                    && (q.is_empty()
-                        || a.text.to_lowercase().contains(&q)
-                        || a.note.to_lowercase().contains(&q)
-                        || a.attributes
-                            .values()
-                            .any(|v| v.display().to_lowercase().contains(&q)))
-            };
             let anns = doc.annotations();
-            let rows: Vec<usize> = if b.list_tag.is_none() && q.is_empty() && who.is_none() {
-                (0..anns.len()).collect()
-            } else {
-                (0..anns.len()).filter(|&i| matches(&anns[i])).collect()
-            };
+            // Filtering 100,000 annotations is work for when the filter or the document
+            // changes, not for every frame.
+            let key = (
+                doc.revision(),
+                anns.as_ptr() as usize,
+                anns.len(),
+                b.list_tag.clone(),
+                b.list_text.clone(),
+                who.clone(),
+            );
+            if b.list_rows.as_ref().is_none_or(|(k, _)| *k != key) {
+                let q = b.list_text.to_lowercase();
+                let matches = |a: &Annotation| {
+                    b.list_tag.as_ref().is_none_or(|t| &a.tag == t)
+                        && who.as_ref().is_none_or(|w| &a.annotator == w)
+                        && (q.is_empty()
+                            || a.text.to_lowercase().contains(&q)
+                            || a.note.to_lowercase().contains(&q)
+                            || a.attributes
+                                .values()
+                                .any(|v| v.display().to_lowercase().contains(&q)))
+                };
+                let rows = (0..anns.len()).filter(|&i| matches(&anns[i])).collect();
+                b.list_rows = Some((key, rows));
+            }
+            let rows = &b.list_rows.as_ref().expect("just set").1;
             let row_h = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
                 .id_salt("annotation_list")

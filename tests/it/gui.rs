@@ -482,3 +482,39 @@ fn locked_sidecar_edits_saved_elsewhere_then_move_on() {
         "the unreadable sidecar is untouched"
     );
 }
+
+#[test]
+fn annotation_list_filters_by_text_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    for (a, b, key) in [
+        (char_index("The mayor"), char_index(", Zoë"), Key::Num4),
+        (char_index("Critics"), char_index(" — including"), Key::Num3),
+    ] {
+        h.state_mut().view.selection =
+            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
+        h.key_press(key);
+        h.run();
+    }
+    assert!(h.query_by_label_contains("Sourcing: “The mayor”").is_some());
+    assert!(h.query_by_label_contains("Stance: “Critics”").is_some());
+    h.get_by_label("Search annotations").click();
+    h.run();
+    h.get_by_label("Search annotations").type_text("crit");
+    h.run();
+    assert_eq!(h.state().buffers.list_text, "crit");
+    assert!(h.query_by_label_contains("Sourcing: “The mayor”").is_none());
+    assert!(h.query_by_label_contains("Stance: “Critics”").is_some());
+    // Undo (from the article: in a text field Ctrl+Z undoes typing) removes the stance, and
+    // the cached list follows the document.
+    let at = screen_pos(&h, char_index("Monday"));
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.drop_at(at);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.query_by_label_contains("Stance: “Critics”").is_none());
+}
