@@ -518,3 +518,100 @@ fn annotation_list_filters_by_text_and_follows_edits() {
     h.run();
     assert!(h.query_by_label_contains("Stance: “Critics”").is_none());
 }
+
+#[test]
+fn clicking_stacked_annotations_cycles_and_hover_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    // A claim over the whole sentence and a quote nested inside it.
+    let sel = |h: &mut Harness<'_, TaglineApp>, a: usize, b: usize, key: Key| {
+        h.state_mut().view.selection =
+            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
+        h.key_press(key);
+        h.run();
+    };
+    sel(
+        &mut h,
+        char_index("The mayor"),
+        char_index(" on Monday"),
+        Key::Num1,
+    );
+    sel(
+        &mut h,
+        char_index("the pier is unsafe"),
+        char_index("” on Monday"),
+        Key::Num2,
+    );
+    h.state_mut().view.selection = None;
+    h.state_mut().view.selected_annotation = None;
+    let (claim, quote) = {
+        let doc = h.state().doc().unwrap();
+        let id = |t: &str| {
+            doc.annotations()
+                .iter()
+                .find(|a| a.tag == t)
+                .unwrap()
+                .id
+                .clone()
+        };
+        (id("claim"), id("quote"))
+    };
+    let at = screen_pos(&h, char_index("pier is"));
+    let click = |h: &mut Harness<'_, TaglineApp>| {
+        h.hover_at(at);
+        h.run();
+        h.drag_at(at);
+        h.drop_at(at);
+        h.run();
+    };
+    click(&mut h);
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(quote.as_str()),
+        "innermost first"
+    );
+    click(&mut h);
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(claim.as_str()),
+        "then the one around it"
+    );
+    click(&mut h);
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(quote.as_str()),
+        "and round again"
+    );
+    // Hovering shows the tag and attributes of the annotation under the pointer.
+    h.hover_at(at);
+    h.run();
+    assert_eq!(
+        h.state().view.hovered_annotation.as_deref(),
+        Some(quote.as_str())
+    );
+    assert!(
+        h.query_by_label_contains("kind: direct").is_some(),
+        "tooltip lists the attributes"
+    );
+}
+
+#[test]
+fn ctrl_plus_changes_the_article_text_size_not_egui_zoom() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    let before = h.state().settings.font_size;
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run();
+    assert_eq!(h.state().settings.font_size, before + 2.0);
+    assert_eq!(h.ctx.zoom_factor(), 1.0, "egui's own keyboard zoom is off");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    h.run();
+    assert_eq!(h.state().settings.font_size, before + 1.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    h.run();
+    assert_eq!(h.state().settings.font_size, Settings::default().font_size);
+}
