@@ -852,22 +852,7 @@ impl ArticleView {
             let scheme = doc.scheme.clone();
             let rels: Vec<String> = doc
                 .relations_of(&id)
-                .map(|r| {
-                    let (dir, other) = if r.from == id {
-                        ("→", &r.to)
-                    } else {
-                        ("←", &r.from)
-                    };
-                    let other_text = doc
-                        .annotation(other)
-                        .map(|o| o.text.clone())
-                        .unwrap_or_default();
-                    format!(
-                        "{} {dir} “{}”",
-                        r.kind.replace('_', " "),
-                        short(&other_text, 40)
-                    )
-                })
+                .map(|r| describe_relation(doc, r, &id, 40).0)
                 .collect();
             response.clone().on_hover_ui_at_pointer(|ui| {
                 annotation_tooltip_ui(ui, &scheme, &a, &rels);
@@ -1119,6 +1104,32 @@ impl ArticleView {
         let s2 = doc.article.segments[next].range;
         Some(s2.start + g2.cursor_from_pos(vec2(r.min.x, y)).index.0)
     }
+}
+
+/// "attributed to → “other text”" as seen from annotation `id`, and the other end's id.
+pub fn describe_relation(
+    doc: &Document,
+    r: &crate::core::Relation,
+    id: &str,
+    max_chars: usize,
+) -> (String, String) {
+    let (dir, other) = if r.from == id {
+        ("→", &r.to)
+    } else {
+        ("←", &r.from)
+    };
+    let text = doc
+        .annotation(other)
+        .map(|o| short(&o.text, max_chars))
+        .unwrap_or_default();
+    (
+        format!(
+            "{} {dir} “{}”",
+            r.kind.replace('_', " "),
+            text.replace(['\n', '\r'], " ")
+        ),
+        other.clone(),
+    )
 }
 
 fn short(s: &str, n: usize) -> String {

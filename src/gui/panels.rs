@@ -655,19 +655,8 @@ fn editor_ui(
     }
     for r in rels {
         ui.horizontal(|ui| {
-            let (dir, other) = if r.from == id {
-                ("→", &r.to)
-            } else {
-                ("←", &r.from)
-            };
-            let other_text = doc
-                .annotation(other)
-                .map(|o| one_line(&o.text, 30))
-                .unwrap_or_default();
-            if ui
-                .link(format!("{} {dir} “{other_text}”", r.kind.replace('_', " ")))
-                .clicked()
-            {
+            let (text, other) = super::article_view::describe_relation(doc, r, &id, 30);
+            if ui.link(text).clicked() {
                 intents.push(Intent::Select(Some(other.clone()), true));
             }
             if ui

@@ -60,6 +60,23 @@ fn sidecar(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(sc).unwrap()).unwrap()
 }
 
+/// Selects chars `a..b` the way the keyboard would leave them and presses a tag key.
+fn tag(h: &mut Harness<'_, TaglineApp>, a: usize, b: usize, key: Key) {
+    h.state_mut().view.selection =
+        Some(tagline::gui::article_view::Selection { anchor: a, head: b });
+    h.key_press(key);
+    h.run();
+}
+
+/// Clicks at a screen position (press and release without moving).
+fn click_at(h: &mut Harness<'_, TaglineApp>, at: Pos2) {
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.drop_at(at);
+    h.run();
+}
+
 fn screen_pos(h: &Harness<'_, TaglineApp>, offset: usize) -> Pos2 {
     let app = h.state();
     let doc = app.doc().unwrap();
@@ -123,11 +140,7 @@ fn keyboard_only_tagging_attribute_edit_undo_redo() {
     let mut h = harness(app_for(&path));
     // Click at the start of "Critics" to place the caret, then Shift+Ctrl+Right twice.
     let at = screen_pos(&h, char_index("Critics"));
-    h.hover_at(at);
-    h.run();
-    h.drag_at(at);
-    h.drop_at(at);
-    h.run();
+    click_at(&mut h, at);
     h.key_press_modifiers(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
     h.run();
     h.key_press_modifiers(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
@@ -225,17 +238,13 @@ fn sidecar_changed_behind_our_back_is_not_overwritten_and_edits_stay() {
     std::fs::write(&sc, &theirs).unwrap();
     // We edit: select "Critics" and press 1.
     let at = screen_pos(&h, char_index("Critics") + 2);
-    h.hover_at(at);
-    h.run();
-    h.drag_at(at);
-    h.drop_at(at);
-    h.run();
-    h.state_mut().view.selection = Some(tagline::gui::article_view::Selection {
-        anchor: char_index("Critics"),
-        head: char_index(" — including"),
-    });
-    h.key_press(Key::Num1);
-    h.run();
+    click_at(&mut h, at);
+    tag(
+        &mut h,
+        char_index("Critics"),
+        char_index(" — including"),
+        Key::Num1,
+    );
     // The file on disk is still theirs, our two annotations are still in memory, and a notice
     // says what happened with a way forward.
     assert_eq!(std::fs::read_to_string(&sc).unwrap(), theirs);
@@ -270,10 +279,7 @@ fn corrupt_sidecar_opens_locked_with_a_notice_and_stays_untouched() {
             .iter()
             .any(|n| n.text.contains("not valid JSON"))
     );
-    h.state_mut().view.selection =
-        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
-    h.key_press(Key::Num1);
-    h.run();
+    tag(&mut h, 0, 7, Key::Num1);
     assert_eq!(
         h.state().doc().unwrap().annotations().len(),
         1,
@@ -320,10 +326,7 @@ fn folder_list_shows_state_and_next_article_saves_first() {
     assert_eq!(h.state().library.entries.len(), 2);
     let first = h.state().doc().unwrap().article.path.clone();
     assert!(first.ends_with("pier.txt"));
-    h.state_mut().view.selection =
-        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
-    h.key_press(Key::Num4);
-    h.run();
+    tag(&mut h, 0, 7, Key::Num4);
     assert!(h.state().doc().unwrap().is_dirty());
     h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
     h.run();
@@ -342,21 +345,19 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(dir.path());
     let mut h = harness(app_for(&path));
-    let sel = |h: &mut Harness<'_, TaglineApp>, a: usize, b: usize| {
-        h.state_mut().view.selection =
-            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
-    };
     // A source and a quote, tagged from the keyboard.
-    sel(&mut h, char_index("The mayor"), char_index(", Zoë"));
-    h.key_press(Key::Num4);
-    h.run();
-    sel(
+    tag(
+        &mut h,
+        char_index("The mayor"),
+        char_index(", Zoë"),
+        Key::Num4,
+    );
+    tag(
         &mut h,
         char_index("the pier is unsafe"),
         char_index("” on Monday"),
+        Key::Num2,
     );
-    h.key_press(Key::Num2);
-    h.run();
     let (quote, source) = {
         let doc = h.state().doc().unwrap();
         let find = |tag: &str| {
@@ -378,11 +379,7 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
     h.run();
     assert!(h.state().pending_relation.is_some());
     let at = screen_pos(&h, char_index("mayor"));
-    h.hover_at(at);
-    h.run();
-    h.drag_at(at);
-    h.drop_at(at);
-    h.run();
+    click_at(&mut h, at);
     let doc = h.state().doc().unwrap();
     assert_eq!(doc.relations().len(), 1);
     let r = &doc.relations()[0];
@@ -452,10 +449,7 @@ fn locked_sidecar_edits_saved_elsewhere_then_move_on() {
     app.open_paths(&[dir.path().to_owned()]);
     let mut h = harness(app);
     assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
-    h.state_mut().view.selection =
-        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
-    h.key_press(Key::Num1);
-    h.run();
+    tag(&mut h, 0, 7, Key::Num1);
     // Leaving is refused while the edit exists only in memory…
     h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
     h.run();
@@ -492,10 +486,7 @@ fn annotation_list_filters_by_text_and_follows_edits() {
         (char_index("The mayor"), char_index(", Zoë"), Key::Num4),
         (char_index("Critics"), char_index(" — including"), Key::Num3),
     ] {
-        h.state_mut().view.selection =
-            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
-        h.key_press(key);
-        h.run();
+        tag(&mut h, a, b, key);
     }
     assert!(h.query_by_label_contains("Sourcing: “The mayor”").is_some());
     assert!(h.query_by_label_contains("Stance: “Critics”").is_some());
@@ -509,11 +500,7 @@ fn annotation_list_filters_by_text_and_follows_edits() {
     // Undo (from the article: in a text field Ctrl+Z undoes typing) removes the stance, and
     // the cached list follows the document.
     let at = screen_pos(&h, char_index("Monday"));
-    h.hover_at(at);
-    h.run();
-    h.drag_at(at);
-    h.drop_at(at);
-    h.run();
+    click_at(&mut h, at);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert!(h.query_by_label_contains("Stance: “Critics”").is_none());
@@ -525,19 +512,13 @@ fn clicking_stacked_annotations_cycles_and_hover_explains() {
     let path = write_article(dir.path());
     let mut h = harness(app_for(&path));
     // A claim over the whole sentence and a quote nested inside it.
-    let sel = |h: &mut Harness<'_, TaglineApp>, a: usize, b: usize, key: Key| {
-        h.state_mut().view.selection =
-            Some(tagline::gui::article_view::Selection { anchor: a, head: b });
-        h.key_press(key);
-        h.run();
-    };
-    sel(
+    tag(
         &mut h,
         char_index("The mayor"),
         char_index(" on Monday"),
         Key::Num1,
     );
-    sel(
+    tag(
         &mut h,
         char_index("the pier is unsafe"),
         char_index("” on Monday"),
@@ -558,26 +539,19 @@ fn clicking_stacked_annotations_cycles_and_hover_explains() {
         (id("claim"), id("quote"))
     };
     let at = screen_pos(&h, char_index("pier is"));
-    let click = |h: &mut Harness<'_, TaglineApp>| {
-        h.hover_at(at);
-        h.run();
-        h.drag_at(at);
-        h.drop_at(at);
-        h.run();
-    };
-    click(&mut h);
+    click_at(&mut h, at);
     assert_eq!(
         h.state().view.selected_annotation.as_deref(),
         Some(quote.as_str()),
         "innermost first"
     );
-    click(&mut h);
+    click_at(&mut h, at);
     assert_eq!(
         h.state().view.selected_annotation.as_deref(),
         Some(claim.as_str()),
         "then the one around it"
     );
-    click(&mut h);
+    click_at(&mut h, at);
     assert_eq!(
         h.state().view.selected_annotation.as_deref(),
         Some(quote.as_str()),
