@@ -71,7 +71,7 @@ struct LayoutParams {
 struct CachedGalley {
     galley: Arc<Galley>,
     /// Char index (in the segment) where each row starts.
-    row_starts: Vec<usize>,
+    row_starts: Arc<[usize]>,
     last_used: u64,
     bytes: usize,
 }
@@ -352,7 +352,7 @@ impl ArticleView {
             i,
             CachedGalley {
                 galley: galley.clone(),
-                row_starts,
+                row_starts: row_starts.into(),
                 last_used: frame,
                 bytes,
             },
@@ -690,7 +690,7 @@ impl ArticleView {
             let row_starts = self
                 .cache
                 .get(i)
-                .map(|c| c.row_starts.clone())
+                .map(|c| Arc::clone(&c.row_starts))
                 .unwrap_or_default();
             let anns = self.segment_annotations(doc, *i);
             let depths = layer_depths(&anns);
@@ -848,14 +848,12 @@ impl ArticleView {
             && let Some(id) = self.hovered_annotation.clone()
             && let Some(a) = doc.annotation(&id)
         {
-            let a = a.clone();
-            let scheme = doc.scheme.clone();
             let rels: Vec<String> = doc
                 .relations_of(&id)
                 .map(|r| describe_relation(doc, r, &id, 40).0)
                 .collect();
             response.clone().on_hover_ui_at_pointer(|ui| {
-                annotation_tooltip_ui(ui, &scheme, &a, &rels);
+                annotation_tooltip_ui(ui, &doc.scheme, a, &rels);
             });
         }
 

@@ -77,6 +77,17 @@ fn click_at(h: &mut Harness<'_, TaglineApp>, at: Pos2) {
     h.run();
 }
 
+/// The id of the (first) annotation tagged `tag`.
+fn id_of_tag(h: &Harness<'_, TaglineApp>, tag: &str) -> String {
+    let doc = h.state().doc().unwrap();
+    doc.annotations()
+        .iter()
+        .find(|a| a.tag == tag)
+        .unwrap()
+        .id
+        .clone()
+}
+
 fn screen_pos(h: &Harness<'_, TaglineApp>, offset: usize) -> Pos2 {
     let app = h.state();
     let doc = app.doc().unwrap();
@@ -358,18 +369,7 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
         char_index("” on Monday"),
         Key::Num2,
     );
-    let (quote, source) = {
-        let doc = h.state().doc().unwrap();
-        let find = |tag: &str| {
-            doc.annotations()
-                .iter()
-                .find(|a| a.tag == tag)
-                .unwrap()
-                .id
-                .clone()
-        };
-        (find("quote"), find("sourcing"))
-    };
+    let (quote, source) = (id_of_tag(&h, "quote"), id_of_tag(&h, "sourcing"));
     assert_eq!(
         h.state().view.selected_annotation.as_deref(),
         Some(quote.as_str())
@@ -526,18 +526,7 @@ fn clicking_stacked_annotations_cycles_and_hover_explains() {
     );
     h.state_mut().view.selection = None;
     h.state_mut().view.selected_annotation = None;
-    let (claim, quote) = {
-        let doc = h.state().doc().unwrap();
-        let id = |t: &str| {
-            doc.annotations()
-                .iter()
-                .find(|a| a.tag == t)
-                .unwrap()
-                .id
-                .clone()
-        };
-        (id("claim"), id("quote"))
-    };
+    let (claim, quote) = (id_of_tag(&h, "claim"), id_of_tag(&h, "quote"));
     let at = screen_pos(&h, char_index("pier is"));
     click_at(&mut h, at);
     assert_eq!(
