@@ -12,6 +12,8 @@
 //!
 //! Saving rewrites the sidecar with the same content, so the files stay as generated.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a developer tool: a failure should stop it loudly")]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;

@@ -1,14 +1,24 @@
 //! Tagline: annotate news articles — highlight spans, tag claims, quotes, stance and sourcing —
 //! with the work saved as a JSON sidecar next to each article.
 //!
-//! - [`core`]: the pure model and file formats (no UI, ever).
-//! - [`cli`]: the headless command line over the same core.
-//! - [`gui`]: the egui/eframe window, a thin face over the core.
-//! - [`settings`]: the user's settings file.
-//! - [`synth`]: synthetic articles and sidecars for benchmarks.
+//! The libraries (no user interface, ever):
+//! - [`core`]: the model and its one edit path, articles, offsets, schemes, sidecar I/O.
+//! - [`formats`]: exports and imports, one file per format.
+//! - [`analysis`]: statistics, alignment, agreement, grading, story grouping.
+//! - [`report`]: HTML and CSV documents for people.
+//!
+//! The two faces, which translate what a person wants into library calls:
+//! - [`cli`]: the headless command line.
+//! - [`gui`]: the egui/eframe window.
+//!
+//! And [`settings`], the user's settings file both faces read.
 
+pub mod analysis;
 pub mod cli;
 pub mod core;
+pub mod formats;
 pub mod gui;
+pub mod report;
 pub mod settings;
+#[cfg(any(test, feature = "test-support"))]
 pub mod synth;

@@ -1,9 +1,12 @@
 //! The `tagline` binary: the window, or a headless command.
+//!
+//! The two faces never call each other; this is the one place that knows both. `tagline bench`
+//! measures the window's article view, so it is dispatched to the window's benchmarks here.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use tagline::cli::{self, Cli};
+use tagline::cli::{self, BenchCommand, Cli, Command};
 use tagline::core::LoadOptions;
 
 fn main() -> ExitCode {
@@ -12,6 +15,12 @@ fn main() -> ExitCode {
         max_bytes: args.max_size_mib.saturating_mul(1024 * 1024),
     };
     match args.command {
+        Some(Command::Bench(BenchCommand::View { file, frames, json })) => {
+            tagline::gui::bench::run_view(&file, frames, json, &options)
+        }
+        Some(Command::Bench(BenchCommand::Open { file, json })) => {
+            tagline::gui::bench::run_open(&file, json, &options)
+        }
         Some(command) => cli::run(command, &options),
         None => tagline::gui::run(args.paths, options, args.close_after),
     }

@@ -5,6 +5,7 @@
 //! GPU draws it. These are benchmarks, not tests: nothing asserts on time.
 
 use std::path::Path;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use egui::{Event, PointerButton, Pos2, RawInput, Rect, pos2, vec2};
@@ -128,6 +129,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// (like a search hit or a list click) and then scrolled smoothly at 40 px a frame (a fast
 /// mouse wheel) for 19 frames; a selection drag runs through the second region. Reports all
 /// frames, and the jump frames on their own.
+#[expect(clippy::expect_used, reason = "the jump time is pushed on the line above")]
 pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
     warn_debug();
     let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
@@ -251,6 +253,59 @@ pub fn bench_open(path: &Path, options: &LoadOptions) -> Result<OpenStats, Strin
         highlights_ms,
         peak_rss_mb: peak_rss_mb(),
     })
+}
+
+/// Runs `tagline bench view` and prints its figures (JSON with `json`). Returns the exit code.
+pub fn run_view(file: &Path, frames: usize, json: bool, options: &LoadOptions) -> ExitCode {
+    report(bench_view(file, frames, options), json, |s: &ViewStats| {
+        format!(
+            "{}: {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} jumps — median {:.2} ms, max {:.2} ms",
+            file.display(),
+            s.frames,
+            s.median_ms,
+            s.p95_ms,
+            s.p99_ms,
+            s.max_ms,
+            s.jumps,
+            s.jump_median_ms,
+            s.jump_max_ms
+        )
+    })
+}
+
+/// Runs `tagline bench open` and prints its figures (JSON with `json`). Returns the exit code.
+pub fn run_open(file: &Path, json: bool, options: &LoadOptions) -> ExitCode {
+    report(bench_open(file, options), json, |s: &OpenStats| {
+        format!(
+            "{}: text on screen {:.1} ms, all highlights {:.1} ms, peak RSS {:.0} MB",
+            file.display(),
+            s.text_ms,
+            s.highlights_ms,
+            s.peak_rss_mb
+        )
+    })
+}
+
+fn report<S: Serialize>(
+    result: Result<S, String>,
+    json: bool,
+    text: impl FnOnce(&S) -> String,
+) -> ExitCode {
+    match result {
+        Ok(stats) => {
+            let line = if json {
+                serde_json::to_string(&stats).unwrap_or_default()
+            } else {
+                text(&stats)
+            };
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("tagline: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -370,6 +370,7 @@ fn one_line(s: &str, n: usize) -> String {
 }
 
 /// Right panel: annotation list, the selected annotation's editor, document labels.
+#[expect(clippy::expect_used, reason = "the rows are set just above when missing")]
 pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
     let Some(open) = &app.open else { return };
     let doc = &open.doc;
@@ -519,6 +520,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
         });
 }
 
+#[expect(clippy::expect_used, reason = "the buffer is set two lines above")]
 fn editor_ui(
     ui: &mut Ui,
     doc: &Document,

@@ -9,6 +9,8 @@
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
 //! anything that writes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a panic is a failing test")]
+
 mod cli;
 mod document;
 mod fuzz;

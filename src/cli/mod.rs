@@ -28,6 +28,7 @@ pub struct Cli {
     /// Close the window by itself after this many seconds (for smoke tests).
     #[arg(long, hide = true, value_name = "SECONDS")]
     pub close_after: Option<f64>,
+    /// The headless command to run; none opens the window.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -214,7 +215,10 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
-        Command::Bench(b) => bench(b, options),
+        // The window's benchmarks belong to the window: `main.rs` dispatches them.
+        Command::Bench(_) => Err(Fail(
+            "`tagline bench` is run by the tagline binary, not through the command-line library".into(),
+        )),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -482,46 +486,6 @@ fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> Result<u8, 
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     }
     Ok(if all_ok { 0 } else { 1 })
-}
-
-fn bench(which: BenchCommand, options: &LoadOptions) -> Result<u8, Fail> {
-    use crate::gui::bench::{bench_open, bench_view};
-    match which {
-        BenchCommand::View { file, frames, json } => {
-            let s = bench_view(&file, frames, options).map_err(Fail)?;
-            if json {
-                println!("{}", serde_json::to_string(&s)?);
-            } else {
-                println!(
-                    "{}: {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} jumps — median {:.2} ms, max {:.2} ms",
-                    file.display(),
-                    s.frames,
-                    s.median_ms,
-                    s.p95_ms,
-                    s.p99_ms,
-                    s.max_ms,
-                    s.jumps,
-                    s.jump_median_ms,
-                    s.jump_max_ms
-                );
-            }
-        }
-        BenchCommand::Open { file, json } => {
-            let s = bench_open(&file, options).map_err(Fail)?;
-            if json {
-                println!("{}", serde_json::to_string(&s)?);
-            } else {
-                println!(
-                    "{}: text on screen {:.1} ms, all highlights {:.1} ms, peak RSS {:.0} MB",
-                    file.display(),
-                    s.text_ms,
-                    s.highlights_ms,
-                    s.peak_rss_mb
-                );
-            }
-        }
-    }
-    Ok(0)
 }
 
 fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {
