@@ -6,7 +6,11 @@
 //! temporary folder, removed when the run ends. Sizes are decimal: 1 MB = 1,000,000 bytes,
 //! with ten annotations per KB (100,000 annotations on the 10 MB article).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup: a failure should stop the run loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark setup: a failure should stop the run loudly"
+)]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

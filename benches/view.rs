@@ -2,7 +2,11 @@
 //! newly visible paragraph adds to a frame) and hit-testing a pointer position to a document
 //! char. Whole frames are measured by `tagline bench view`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup: a failure should stop the run loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark setup: a failure should stop the run loudly"
+)]
 
 use divan::Bencher;
 use egui::text::{LayoutJob, TextFormat};

@@ -12,7 +12,11 @@
 //!
 //! Saving rewrites the sidecar with the same content, so the files stay as generated.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a developer tool: a failure should stop it loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a developer tool: a failure should stop it loudly"
+)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

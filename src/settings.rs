@@ -114,7 +114,10 @@ impl Settings {
     }
 
     /// Saves the settings atomically.
-    #[expect(clippy::expect_used, reason = "a struct of strings, numbers and lists always serializes")]
+    #[expect(
+        clippy::expect_used,
+        reason = "a struct of strings, numbers and lists always serializes"
+    )]
     pub fn save(&self) -> Result<(), String> {
         let Some(path) = Self::path() else {
             return Err("no configuration folder on this system".to_owned());

@@ -217,7 +217,8 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Reanchor { paths } => reanchor(&paths, options),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
-            "`tagline bench` is run by the tagline binary, not through the command-line library".into(),
+            "`tagline bench` is run by the tagline binary, not through the command-line library"
+                .into(),
         )),
     };
     match result {

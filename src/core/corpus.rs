@@ -1,10 +1,13 @@
-//! Folders of articles: finding the articles (and sidecars) below a folder.
+//! Folders of articles: finding the articles (and sidecars) below a folder, and the one corpus
+//! walker every corpus command uses ([`collect`]): a list of paths — articles, sidecars and
+//! folders in any mix — becomes the articles they mean, each with its path relative to the
+//! argument it came from.
 
 use std::path::{Path, PathBuf};
 
 use super::article::has_article_extension;
 use super::scheme::FOLDER_SCHEME_FILE;
-use super::sidecar::is_sidecar_path;
+use super::sidecar::{article_path_of_sidecar, is_sidecar_path, sidecar_path};
 
 /// `true` for names a folder scan passes over: hidden files and folders.
 fn hidden(name: &str) -> bool {
@@ -78,6 +81,99 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, progress: &mut dyn FnMut(usize)) {
     }
 }
 
+/// One article a corpus command works on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusItem {
+    /// The article file.
+    pub article: PathBuf,
+    /// The path argument it came from (a folder, or the file itself).
+    pub root: PathBuf,
+    /// The article's path relative to `root`'s folder, with `/` between components: for a
+    /// folder argument the path below it, for a file argument its file name. Outputs name
+    /// articles by this.
+    pub relative: String,
+    /// Whether the article has a sidecar next to it.
+    pub has_sidecar: bool,
+}
+
+/// Why a path argument means no article.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The path does not exist.
+    #[error("{}: no such file or folder", .0.display())]
+    Missing(PathBuf),
+    /// A sidecar whose article is gone.
+    #[error("{}: a sidecar whose article {} is missing", .0.display(), .1.display())]
+    SidecarWithoutArticle(PathBuf, PathBuf),
+}
+
+/// The articles `paths` mean, in argument order (each folder's articles sorted by path),
+/// without duplicates: a folder means the articles below it, a sidecar its article, any other
+/// file itself. `progress` is called with the number of files found so far while folders are
+/// scanned. A path that means nothing is an error naming it; the caller decides whether to
+/// stop or go on, so every problem is reported with its file.
+pub fn collect(
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(usize),
+) -> Vec<Result<CorpusItem, CorpusError>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let mut found = 0usize;
+    for root in paths {
+        if root.is_dir() {
+            let mut here = Vec::new();
+            walk(root, &mut here, &mut |n| progress(found + n));
+            here.retain(|p| is_listed_article(p));
+            here.sort();
+            found += here.len();
+            for article in here {
+                if seen.insert(article.clone()) {
+                    out.push(Ok(item(root, article)));
+                }
+            }
+        } else if !root.exists() {
+            out.push(Err(CorpusError::Missing(root.clone())));
+        } else {
+            let article = article_path_of_sidecar(root).unwrap_or_else(|| root.clone());
+            if !article.exists() {
+                out.push(Err(CorpusError::SidecarWithoutArticle(
+                    root.clone(),
+                    article,
+                )));
+            } else if seen.insert(article.clone()) {
+                found += 1;
+                out.push(Ok(item(root, article)));
+            }
+        }
+    }
+    progress(found);
+    out
+}
+
+fn item(root: &Path, article: PathBuf) -> CorpusItem {
+    let relative = if root.is_dir() {
+        article
+            .strip_prefix(root)
+            .unwrap_or(&article)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        article
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let has_sidecar = sidecar_path(&article).exists();
+    CorpusItem {
+        article,
+        root: root.to_path_buf(),
+        relative,
+        has_sidecar,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +204,29 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.txt", "b.md", "c.markdown", "sub/z.TXT"]);
         assert_eq!(scan(d).len(), 5);
+    }
+
+    #[test]
+    fn collect_mixes_folders_sidecars_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("f/sub")).unwrap();
+        for f in ["f/a.txt", "f/sub/b.md", "c.txt", "c.txt.annotations.json"] {
+            std::fs::write(d.join(f), "x").unwrap();
+        }
+        let paths = [
+            d.join("f"),
+            d.join("c.txt.annotations.json"),
+            d.join("c.txt"),
+            d.join("gone.txt"),
+        ];
+        let mut last = 0;
+        let got = collect(&paths, &mut |n| last = n);
+        assert_eq!(last, 3);
+        let ok: Vec<_> = got.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let rel: Vec<_> = ok.iter().map(|i| i.relative.as_str()).collect();
+        assert_eq!(rel, ["a.txt", "sub/b.md", "c.txt"]);
+        assert!(ok[2].has_sidecar && !ok[0].has_sidecar);
+        assert!(matches!(got.last(), Some(Err(CorpusError::Missing(_)))));
     }
 }

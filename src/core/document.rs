@@ -611,7 +611,10 @@ impl Document {
     }
 
     /// Checks an action and builds its edit without applying it.
-    #[expect(clippy::expect_used, reason = "the vector has the one edit pushed above")]
+    #[expect(
+        clippy::expect_used,
+        reason = "the vector has the one edit pushed above"
+    )]
     pub fn plan(
         &self,
         action: Action,

@@ -182,7 +182,10 @@ pub struct Scheme {
 
 impl Scheme {
     /// The built-in news scheme.
-    #[expect(clippy::expect_used, reason = "the built-in scheme is checked by a unit test")]
+    #[expect(
+        clippy::expect_used,
+        reason = "the built-in scheme is checked by a unit test"
+    )]
     pub fn default_news() -> Scheme {
         Scheme::from_json(
             DEFAULT_SCHEME_JSON,

@@ -345,7 +345,10 @@ fn check_header(
 }
 
 /// Writes the sidecar JSON: sorted, pretty, LF, final newline.
-#[expect(clippy::expect_used, reason = "serializing to memory cannot fail, and serde_json writes UTF-8")]
+#[expect(
+    clippy::expect_used,
+    reason = "serializing to memory cannot fail, and serde_json writes UTF-8"
+)]
 fn render_json(
     article: &ArticleRef,
     scheme: &str,

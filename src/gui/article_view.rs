@@ -312,7 +312,10 @@ impl ArticleView {
     }
 
     /// Lays out segment `i` (or takes it from the cache) and corrects its height.
-    #[expect(clippy::expect_used, reason = "layout parameters are set at the start of every frame, before layout")]
+    #[expect(
+        clippy::expect_used,
+        reason = "layout parameters are set at the start of every frame, before layout"
+    )]
     fn galley(&mut self, ui: &Ui, doc: &Document, i: usize) -> (Arc<Galley>, bool) {
         let frame = self.frame;
         if let Some(c) = self.cache.get_mut(&i) {
@@ -496,7 +499,10 @@ impl ArticleView {
         out
     }
 
-    #[expect(clippy::expect_used, reason = "layout parameters are set at the start of every frame, before layout")]
+    #[expect(
+        clippy::expect_used,
+        reason = "layout parameters are set at the start of every frame, before layout"
+    )]
     fn contents_ui(&mut self, ui: &mut Ui, doc: &Document, viewport: Rect, out: &mut ViewOutput) {
         let origin = ui.max_rect().min;
         self.last_viewport = viewport;

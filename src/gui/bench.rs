@@ -129,7 +129,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// (like a search hit or a list click) and then scrolled smoothly at 40 px a frame (a fast
 /// mouse wheel) for 19 frames; a selection drag runs through the second region. Reports all
 /// frames, and the jump frames on their own.
-#[expect(clippy::expect_used, reason = "the jump time is pushed on the line above")]
+#[expect(
+    clippy::expect_used,
+    reason = "the jump time is pushed on the line above"
+)]
 pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
     warn_debug();
     let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;

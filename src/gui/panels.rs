@@ -370,7 +370,10 @@ fn one_line(s: &str, n: usize) -> String {
 }
 
 /// Right panel: annotation list, the selected annotation's editor, document labels.
-#[expect(clippy::expect_used, reason = "the rows are set just above when missing")]
+#[expect(
+    clippy::expect_used,
+    reason = "the rows are set just above when missing"
+)]
 pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
     let Some(open) = &app.open else { return };
     let doc = &open.doc;

@@ -117,7 +117,10 @@ enum Inner {
 impl Worker {
     /// A worker thread that wakes the UI with `wake` after each reply. Folder scans run on
     /// threads of their own, so opening an article never waits behind 10,000 summaries.
-    #[expect(clippy::expect_used, reason = "a process that cannot start a thread cannot run the window at all")]
+    #[expect(
+        clippy::expect_used,
+        reason = "a process that cannot start a thread cannot run the window at all"
+    )]
     pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> Worker {
         let wake = std::sync::Arc::new(wake);
         let (job_tx, job_rx) = channel::<Job>();

@@ -9,7 +9,11 @@
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
 //! anything that writes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a panic is a failing test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a panic is a failing test"
+)]
 
 mod cli;
 mod document;
