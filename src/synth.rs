@@ -25,9 +25,9 @@ use crate::core::article::sha256_hex;
 use crate::core::model::{
     Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, rfc3339_from_unix,
 };
-use crate::core::offsets::{CharRange, IndexedText};
 use crate::core::scheme::Scheme;
 use crate::core::sidecar::{ArticleRef, SidecarData, sidecar_path};
+use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// Annotations per byte of text that the standard benchmark files carry: ten per KB.
 pub const ANNOTATIONS_PER_BYTE: f64 = 10.0 / 1000.0;

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::article::has_article_extension;
-use super::scheme::FOLDER_SCHEME_FILE;
-use super::sidecar::{article_path_of_sidecar, is_sidecar_path, sidecar_path};
+use crate::core::article::has_article_extension;
+use crate::core::scheme::FOLDER_SCHEME_FILE;
+use crate::core::sidecar::{article_path_of_sidecar, is_sidecar_path, sidecar_path};
 
 /// `true` for names a folder scan passes over: hidden files and folders.
 fn hidden(name: &str) -> bool {

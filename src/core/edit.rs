@@ -1,15 +1,15 @@
 //! Edits: every change to a document, as an invertible value.
 //!
 //! User intent arrives as an [`Action`] (from the GUI or the CLI alike);
-//! [`super::document::Document::perform`] checks it against the article and scheme and turns it
+//! [`crate::core::document::Document::perform`] checks it against the article and scheme and turns it
 //! into an [`Edit`], a concrete change that carries everything needed to undo it. Edits are
-//! applied only through [`super::document::Document::apply`], which records them for undo/redo:
+//! applied only through [`crate::core::document::Document::apply`], which records them for undo/redo:
 //! one user action is one undo step.
 
 use std::collections::BTreeMap;
 
-use super::model::{Annotation, AttrValue, Relation, Status};
-use super::offsets::CharRange;
+use crate::core::model::{Annotation, AttrValue, Relation, Status};
+use crate::core::text::offsets::CharRange;
 
 /// What a person asks to do to a document.
 #[derive(Clone, Debug, PartialEq)]

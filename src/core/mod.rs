@@ -1,26 +1,36 @@
-//! The pure core of Tagline: articles, offsets, the annotation model, schemes, sidecar I/O,
-//! edit history, anchoring and validation.
+//! The pure core of Tagline: the model and its one edit path.
 //!
-//! Invariant: nothing here knows about a user interface. `src/core` never uses egui, eframe,
-//! rfd or clap; the GUI and the CLI are thin faces over these types (CI checks this).
+//! - [`text`]: offsets (chars, bytes, UTF-16) and text navigation and search.
+//! - [`article`]: reading an article file (encodings, BOM, front matter, display segments).
+//! - [`model`], [`scheme`]: annotations, relations, labels; the tag scheme they follow.
+//! - [`edit`], [`document`], [`history`]: actions become invertible edits, applied by
+//!   [`Document::apply`] and recorded for undo; the only way a document changes.
+//! - [`sidecar`]: the on-disk v1 contract; [`store`]: atomic writes and fingerprints.
+//! - [`anchor`]: finding an annotation's text again after the article changed.
+//! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
+//!
+//! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
+//! egui, eframe, rfd or clap, nor `crate::gui`, `crate::cli`, or the libraries built on it
+//! (`formats`, `analysis`, `report`): `scripts/check-boundaries` checks these absences.
 
 pub mod anchor;
 pub mod article;
 pub mod corpus;
 pub mod document;
 pub mod edit;
-pub mod frontmatter;
+pub mod history;
 pub mod model;
-pub mod offsets;
 pub mod scheme;
 pub mod sidecar;
-mod sidecar_serde;
-pub mod text_nav;
+pub mod store;
+pub mod text;
 pub mod validate;
 
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
+pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{Action, Edit, EditError};
-pub use model::{Annotation, AttrValue, Relation, Status};
-pub use offsets::{CharRange, IndexedText, TextIndex};
-pub use scheme::Scheme;
+pub use model::{Annotation, AttrValue, Attributes, Relation, Status};
+pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};
+pub use sidecar::SidecarData;
+pub use text::{CharRange, IndexedText, TextIndex};

@@ -1,10 +1,10 @@
 //! The annotation model: spans with tags, relations between them, document labels.
 //!
-//! These are in-memory types; the on-disk form lives in [`super::sidecar`], which converts.
+//! These are in-memory types; the on-disk form lives in [`crate::core::sidecar`], which converts.
 
 use std::collections::BTreeMap;
 
-use super::offsets::CharRange;
+use crate::core::text::offsets::CharRange;
 
 /// An attribute or label value: text, number, flag or list of texts.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{AttrValue, Extra};
+use crate::core::model::{AttrValue, Extra};
 
 /// File name of a folder's own scheme.
 pub const FOLDER_SCHEME_FILE: &str = "tagline.scheme.json";

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::article::{Article, LoadOptions};
-use super::corpus;
-use super::document::check_value;
-use super::model::Status;
-use super::scheme::Scheme;
-use super::sidecar::{SidecarData, article_path_of_sidecar, is_sidecar_path, sidecar_path};
+use crate::core::article::{Article, LoadOptions};
+use crate::core::corpus;
+use crate::core::document::check_value;
+use crate::core::model::Status;
+use crate::core::scheme::Scheme;
+use crate::core::sidecar::{SidecarData, article_path_of_sidecar, is_sidecar_path, sidecar_path};
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

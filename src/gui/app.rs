@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use egui::{Context, Key, Modifiers, ViewportCommand};
 
 use crate::core::anchor::Anchoring;
-use crate::core::{Action, CharRange, DiskState, Document, LoadOptions, OpenReport, text_nav};
+use crate::core::text::nav as text_nav;
+use crate::core::{Action, CharRange, DiskState, Document, LoadOptions, OpenReport};
 use crate::settings::{Settings, Theme};
 
 use super::article_view::{ArticleView, Selection};

@@ -19,7 +19,7 @@ use egui::{
     Ui, pos2, vec2,
 };
 
-use crate::core::text_nav;
+use crate::core::text::nav as text_nav;
 use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
 
 use super::heights::Heights;

@@ -5,7 +5,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::offsets::{CharRange, IndexedText};
+use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// How far around an offset word lookups read, in chars (keeps lookups cheap in huge lines).
 const WINDOW: usize = 256;

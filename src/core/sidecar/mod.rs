@@ -24,10 +24,12 @@
 //!   annotation field only when not empty.
 //! - Unknown fields, at any level, are kept on load and written back after the known ones.
 //! - A file whose `format` is not ours, that does not parse, or whose `version` is newer than
-//!   this build knows is never overwritten (see [`super::document::Document::save`]).
+//!   this build knows is never overwritten (see [`crate::core::document::Document::save`]).
 //!
-//! These structs are the compatibility boundary; the in-memory model in [`super::model`] may
+//! These structs are the compatibility boundary; the in-memory model in [`crate::core::model`] may
 //! change freely as long as the conversion here keeps files the same.
+
+mod wire;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -37,9 +39,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::sidecar_serde::{FileIn, FileOut, Header};
+use wire::{FileIn, FileOut, Header};
 
-use super::model::{Annotation, AttrValue, Extra, Relation};
+use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
+pub use crate::core::store::{content_hash, content_hash_file, write_atomic, write_atomic_with};
+
+use crate::core::model::{Annotation, AttrValue, Extra, Relation};
 
 /// The `format` value of every sidecar.
 pub const FORMAT: &str = "tagline-annotations";
@@ -139,9 +144,9 @@ impl SidecarData {
             path: path.to_owned(),
             message,
         };
-        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(bytes.len() / 400));
+        wire::CAPACITY_HINT.with(|c| c.set(bytes.len() / 400));
         let parsed = serde_json::from_slice::<FileIn>(bytes);
-        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(0));
+        wire::CAPACITY_HINT.with(|c| c.set(0));
         let file = match parsed {
             Ok(f) => f,
             Err(e) if e.is_syntax() || e.is_eof() => {
@@ -208,9 +213,9 @@ impl SidecarData {
             },
         );
         // About 500 bytes an annotation; a generous guess costs little.
-        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set((size / 400) as usize));
+        wire::CAPACITY_HINT.with(|c| c.set((size / 400) as usize));
         let parsed = serde_json::from_reader::<_, FileIn>(reader);
-        super::sidecar_serde::CAPACITY_HINT.with(|c| c.set(0));
+        wire::CAPACITY_HINT.with(|c| c.set(0));
         match parsed {
             Ok(file) => {
                 // from_reader has read to the end (it checks for trailing characters).
@@ -252,7 +257,7 @@ impl SidecarData {
 }
 
 /// A sidecar's content shared with the document that made it, so a save on another thread
-/// copies nothing (see [`super::document::Document::prepare_save`]).
+/// copies nothing (see [`crate::core::document::Document::prepare_save`]).
 #[derive(Clone, Debug)]
 pub struct SidecarSnapshot {
     /// What the sidecar says about its article.
@@ -398,137 +403,6 @@ fn write_json(
     };
     serde_json::to_writer_pretty(&mut *out, &file).map_err(std::io::Error::other)?;
     out.write_all(b"\n")
-}
-
-/// A fingerprint of a sidecar's bytes, to notice when someone else changed the file: its
-/// length and a 64-bit SipHash. Not cryptographic: it only tells two versions of a file
-/// apart, several times faster than SHA-256 on a 50 MB sidecar.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let mut h = ContentHasher::default();
-    h.write(bytes);
-    h.finish()
-}
-
-/// Streaming form of [`content_hash`].
-#[derive(Default)]
-struct ContentHasher {
-    sip: std::collections::hash_map::DefaultHasher,
-    len: u64,
-}
-
-impl ContentHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        use std::hash::Hasher;
-        self.sip.write(bytes);
-        self.len += bytes.len() as u64;
-    }
-
-    fn finish(&self) -> String {
-        use std::hash::Hasher;
-        format!("{}-{:016x}", self.len, self.sip.finish())
-    }
-}
-
-/// Hashes what is written through it.
-struct HashingWriter<'h, W> {
-    inner: W,
-    hash: &'h mut ContentHasher,
-}
-
-impl<W: Write> Write for HashingWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.write(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// The [`content_hash`] of the file at `path`, read in pieces; `None` when there is no file.
-pub fn content_hash_file(path: &Path) -> std::io::Result<Option<String>> {
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let mut h = ContentHasher::default();
-    let mut buf = vec![0; 256 * 1024];
-    loop {
-        let n = std::io::Read::read(&mut file, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.write(&buf[..n]);
-    }
-    Ok(Some(h.finish()))
-}
-
-/// Hashes what passes through it.
-struct HashingReader<R> {
-    inner: R,
-    hash: std::rc::Rc<std::cell::RefCell<ContentHasher>>,
-}
-
-impl<R: std::io::Read> std::io::Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hash.borrow_mut().write(&buf[..n]);
-        Ok(n)
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename over
-/// the target, fsync the folder. Readers see the old file or the new one, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SidecarError> {
-    write_atomic_with(path, |f| f.write_all(bytes))
-}
-
-/// [`write_atomic`] with the content written by `write` into the temporary file.
-pub fn write_atomic_with(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), SidecarError> {
-    let io = |action: &'static str| {
-        move |source| SidecarError::Io {
-            path: path.to_owned(),
-            action,
-            source,
-        }
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tagline-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io("cannot create a temporary file next to it"))?;
-    write(tmp.as_file_mut()).map_err(io("cannot write"))?;
-    // Temporary files are private (0600); a sidecar keeps the permissions of the file it
-    // replaces, or gets the usual rw-r--r-- when new.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(io("cannot set permissions"))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .map_err(io("cannot flush to disk"))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .map_err(io("cannot replace the file"))?;
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(test)]

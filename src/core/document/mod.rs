@@ -6,21 +6,26 @@
 //! path. Saving is atomic and refuses to clobber: a sidecar that could not be read, or that
 //! changed on disk since it was loaded, is never overwritten.
 
+mod plan;
+
+pub use plan::check_value;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::anchor::{Anchoring, reanchor};
-use super::article::{Article, ArticleError, LoadOptions};
-use super::edit::{Action, Edit, EditError};
-use super::model::{
+use crate::core::anchor::{Anchoring, reanchor};
+use crate::core::article::{Article, ArticleError, LoadOptions};
+use crate::core::edit::{Action, Edit, EditError};
+use crate::core::history::History;
+use crate::core::model::{
     Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, new_id, now_rfc3339,
 };
-use super::offsets::CharRange;
-use super::scheme::{AttrKind, Scheme, SchemeError};
-use super::sidecar::{
+use crate::core::scheme::{AttrKind, Scheme, SchemeError};
+use crate::core::sidecar::{
     ArticleRef, SidecarData, SidecarError, SidecarSnapshot, content_hash_file, sidecar_path,
 };
+use crate::core::text::offsets::CharRange;
 
 /// What Tagline knows about the sidecar file on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,10 +161,7 @@ pub struct Document {
     labels: BTreeMap<String, AttrValue>,
     article_extra: Extra,
     extra: Extra,
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
-    revision: u64,
-    saved_revision: u64,
+    history: History,
     disk: DiskState,
 }
 
@@ -280,10 +282,7 @@ impl Document {
             labels: BTreeMap::new(),
             article_extra: Extra::new(),
             extra: Extra::new(),
-            undo: Vec::new(),
-            redo: Vec::new(),
-            revision: 0,
-            saved_revision: 0,
+            history: History::default(),
             disk: DiskState::Absent,
         }
     }
@@ -318,7 +317,7 @@ impl Document {
         self.reindex_relations();
         if changed {
             // Re-anchoring is a change to save, but not a user action to undo.
-            self.revision += 1;
+            self.history.bump();
         }
     }
 
@@ -462,32 +461,32 @@ impl Document {
 
     /// A counter that changes with every applied, undone or redone edit.
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.history.revision()
     }
 
     /// `true` when there are changes not yet saved.
     pub fn is_dirty(&self) -> bool {
-        self.revision != self.saved_revision
+        self.history.is_dirty()
     }
 
     /// `true` when there is something to undo.
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.history.last_undo().is_some()
     }
 
     /// `true` when there is something to redo.
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.history.last_redo().is_some()
     }
 
     /// What undo would undo.
     pub fn undo_label(&self) -> Option<String> {
-        self.undo.last().map(Edit::describe)
+        self.history.last_undo().map(Edit::describe)
     }
 
     /// What redo would redo.
     pub fn redo_label(&self) -> Option<String> {
-        self.redo.last().map(Edit::describe)
+        self.history.last_redo().map(Edit::describe)
     }
 
     // ----- the one edit path -------------------------------------------------------------
@@ -507,38 +506,34 @@ impl Document {
     /// Applies an edit and records it as one undo step (clearing redo).
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.apply_inner(&edit)?;
-        self.undo.push(edit);
-        self.redo.clear();
-        self.revision += 1;
+        self.history.record(edit);
         Ok(())
     }
 
     /// Undoes the last step. Returns `false` when there was none.
     pub fn undo(&mut self) -> bool {
-        let Some(edit) = self.undo.pop() else {
+        let Some(edit) = self.history.take_undo() else {
             return false;
         };
         let inverse = edit.clone().invert();
         if self.apply_inner(&inverse).is_err() {
-            self.undo.push(edit);
+            self.history.restore_undo(edit);
             return false;
         }
-        self.redo.push(edit);
-        self.revision += 1;
+        self.history.undone(edit);
         true
     }
 
     /// Redoes the last undone step. Returns `false` when there was none.
     pub fn redo(&mut self) -> bool {
-        let Some(edit) = self.redo.pop() else {
+        let Some(edit) = self.history.take_redo() else {
             return false;
         };
         if self.apply_inner(&edit).is_err() {
-            self.redo.push(edit);
+            self.history.restore_redo(edit);
             return false;
         }
-        self.undo.push(edit);
-        self.revision += 1;
+        self.history.redone(edit);
         true
     }
 
@@ -610,287 +605,6 @@ impl Document {
         Ok(())
     }
 
-    /// Checks an action and builds its edit without applying it.
-    #[expect(
-        clippy::expect_used,
-        reason = "the vector has the one edit pushed above"
-    )]
-    pub fn plan(
-        &self,
-        action: Action,
-        annotator: &str,
-    ) -> Result<(Edit, Option<String>), EditError> {
-        let now = now_rfc3339();
-        let update = |id: &str, change: &dyn Fn(&mut Annotation) -> Result<(), EditError>| {
-            let before = self
-                .annotation(id)
-                .ok_or_else(|| EditError::NoSuchAnnotation(id.to_owned()))?;
-            let mut after = before.clone();
-            change(&mut after)?;
-            if after == *before {
-                return Err(EditError::NoChange);
-            }
-            after.modified = now.clone();
-            Ok((
-                Edit::UpdateAnnotation {
-                    before: Box::new(before.clone()),
-                    after: Box::new(after),
-                },
-                None,
-            ))
-        };
-        match action {
-            Action::Add {
-                tag,
-                range,
-                attributes,
-                note,
-                status,
-            } => {
-                let def = self
-                    .scheme
-                    .tag(&tag)
-                    .ok_or_else(|| self.unknown_tag(&tag))?;
-                if status == Some(Status::Orphaned) {
-                    return Err(orphaned_by_anchoring_only());
-                }
-                let text = self.checked_text(range)?.to_owned();
-                let mut attrs: BTreeMap<String, AttrValue> = def
-                    .attributes
-                    .iter()
-                    .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
-                    .collect();
-                for (name, value) in attributes {
-                    self.check_attribute(&tag, &name, &value)?;
-                    attrs.insert(name, value);
-                }
-                let id = self.fresh_id();
-                let ann = Annotation {
-                    id: id.clone(),
-                    tag,
-                    range,
-                    text,
-                    prefix: self
-                        .article
-                        .text
-                        .before(range.start, CONTEXT_CHARS)
-                        .to_owned(),
-                    suffix: self.article.text.after(range.end, CONTEXT_CHARS).to_owned(),
-                    attributes: attrs.into(),
-                    note,
-                    annotator: annotator.to_owned(),
-                    created: now.clone(),
-                    modified: now,
-                    status,
-                    extra: Extra::new(),
-                };
-                Ok((Edit::AddAnnotation(ann), Some(id)))
-            }
-            Action::Remove { id } => {
-                let ann = self
-                    .annotation(&id)
-                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
-                let mut edits: Vec<Edit> = self
-                    .relations_of(&id)
-                    .cloned()
-                    .map(Edit::RemoveRelation)
-                    .collect();
-                edits.push(Edit::RemoveAnnotation(ann.clone()));
-                Ok((
-                    if edits.len() == 1 {
-                        edits.pop().expect("one edit")
-                    } else {
-                        Edit::Batch(edits)
-                    },
-                    None,
-                ))
-            }
-            Action::Retag { id, tag } => {
-                if self.scheme.tag(&tag).is_none() {
-                    return Err(self.unknown_tag(&tag));
-                }
-                update(&id, &|a| {
-                    a.tag = tag.clone();
-                    Ok(())
-                })
-            }
-            Action::SetAttribute { id, name, value } => {
-                let tag = self
-                    .annotation(&id)
-                    .map(|a| a.tag.clone())
-                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
-                if let Some(v) = &value {
-                    self.check_attribute(&tag, &name, v)?;
-                }
-                update(&id, &|a| {
-                    match &value {
-                        Some(v) => a.attributes.insert(name.clone(), v.clone()),
-                        None => a.attributes.remove(&name),
-                    };
-                    Ok(())
-                })
-            }
-            Action::SetNote { id, note } => update(&id, &|a| {
-                a.note = note.clone();
-                Ok(())
-            }),
-            Action::SetStatus { id, status } => update(&id, &|a| {
-                // Only re-anchoring orphans an annotation or brings it back: a status set by
-                // hand would leave offsets that do not hold the text, or claim they do not.
-                if status == Some(Status::Orphaned) || a.status == Some(Status::Orphaned) {
-                    return Err(orphaned_by_anchoring_only());
-                }
-                a.status = status;
-                Ok(())
-            }),
-            Action::Resize { id, range } => {
-                let text = self.checked_text(range)?.to_owned();
-                update(&id, &|a| {
-                    a.range = range;
-                    a.text = text.clone();
-                    a.prefix = self
-                        .article
-                        .text
-                        .before(range.start, CONTEXT_CHARS)
-                        .to_owned();
-                    a.suffix = self.article.text.after(range.end, CONTEXT_CHARS).to_owned();
-                    if a.status == Some(Status::Orphaned) {
-                        a.status = None;
-                    }
-                    Ok(())
-                })
-            }
-            Action::Relate {
-                kind,
-                from,
-                to,
-                note,
-            } => {
-                let a = self
-                    .annotation(&from)
-                    .ok_or_else(|| EditError::NoSuchAnnotation(from.clone()))?;
-                let b = self
-                    .annotation(&to)
-                    .ok_or_else(|| EditError::NoSuchAnnotation(to.clone()))?;
-                if from == to {
-                    return Err(EditError::BadRelation(
-                        "an annotation cannot be related to itself".into(),
-                    ));
-                }
-                let def = self.scheme.relation(&kind).ok_or_else(|| {
-                    let known: Vec<_> = self
-                        .scheme
-                        .relations
-                        .iter()
-                        .map(|r| r.kind.as_str())
-                        .collect();
-                    EditError::BadRelation(format!(
-                        "the scheme has no relation `{kind}` (it has: {})",
-                        known.join(", ")
-                    ))
-                })?;
-                if !def.allows(&a.tag, &b.tag) {
-                    return Err(EditError::BadRelation(format!(
-                        "`{kind}` goes from {} to {}, not from {} to {}",
-                        or_any(&def.from),
-                        or_any(&def.to),
-                        a.tag,
-                        b.tag
-                    )));
-                }
-                if self
-                    .relations
-                    .iter()
-                    .any(|r| r.kind == kind && r.from == from && r.to == to)
-                {
-                    return Err(EditError::NoChange);
-                }
-                let id = self.fresh_id();
-                Ok((
-                    Edit::AddRelation(Relation {
-                        id: id.clone(),
-                        kind,
-                        from,
-                        to,
-                        annotator: annotator.to_owned(),
-                        note,
-                        extra: Extra::new(),
-                    }),
-                    Some(id),
-                ))
-            }
-            Action::Unrelate { id } => {
-                let r = self
-                    .relations
-                    .iter()
-                    .find(|r| r.id == id)
-                    .ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
-                Ok((Edit::RemoveRelation(r.clone()), None))
-            }
-            Action::SetLabel { name, value } => {
-                if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
-                    check_value(def.kind, &def.values, v)
-                        .map_err(|m| EditError::BadValue(format!("label `{name}`: {m}")))?;
-                }
-                let before = self.labels.get(&name).cloned();
-                if before == value {
-                    return Err(EditError::NoChange);
-                }
-                Ok((
-                    Edit::SetLabel {
-                        name,
-                        before,
-                        after: value,
-                    },
-                    None,
-                ))
-            }
-        }
-    }
-
-    fn unknown_tag(&self, tag: &str) -> EditError {
-        EditError::UnknownTag {
-            tag: tag.to_owned(),
-            known: self
-                .scheme
-                .tags
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }
-    }
-
-    fn checked_text(&self, range: CharRange) -> Result<&str, EditError> {
-        let bad = EditError::BadRange {
-            range,
-            len: self.article.len_chars(),
-        };
-        if range.is_empty() {
-            return Err(bad);
-        }
-        self.article.text.slice(range).ok_or(bad)
-    }
-
-    fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
-        let Some(def) = self.scheme.tag(tag).and_then(|t| t.attribute(name)) else {
-            return Err(EditError::BadValue(format!(
-                "tag `{tag}` has no attribute `{name}`"
-            )));
-        };
-        check_value(def.kind, &def.values, value)
-            .map_err(|m| EditError::BadValue(format!("attribute `{name}`: {m}")))
-    }
-
-    fn fresh_id(&self) -> String {
-        loop {
-            let id = new_id();
-            if self.position(&id).is_none() && !self.relations.iter().any(|r| r.id == id) {
-                return id;
-            }
-        }
-    }
-
     // ----- saving ------------------------------------------------------------------------
 
     /// The sidecar content of this document as it is now.
@@ -943,7 +657,7 @@ impl Document {
             path: self.sidecar_path.clone(),
             data: self.snapshot(),
             expected,
-            revision: self.revision,
+            revision: self.history.revision(),
         })
     }
 
@@ -951,7 +665,7 @@ impl Document {
     pub fn finish_save(&mut self, job: &SaveJob, written_hash: String) {
         if job.path == self.sidecar_path {
             self.disk = DiskState::Synced { hash: written_hash };
-            self.saved_revision = job.revision;
+            self.history.mark_saved(job.revision);
         }
     }
 
@@ -970,7 +684,7 @@ impl Document {
             path: path.to_owned(),
             data: self.snapshot(),
             expected: None,
-            revision: self.revision,
+            revision: self.history.revision(),
         };
         job.run().map(|_| ())
     }
@@ -987,43 +701,11 @@ impl Document {
     }
 }
 
-fn orphaned_by_anchoring_only() -> EditError {
-    EditError::BadValue(
-        "the `orphaned` status is set and cleared by re-anchoring only; resize the annotation \
-         onto its text instead"
-            .to_owned(),
-    )
-}
-
 fn id_hash(id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     h.finish()
-}
-
-fn or_any(tags: &[String]) -> String {
-    if tags.is_empty() {
-        "any tag".to_owned()
-    } else {
-        tags.join("/")
-    }
-}
-
-/// Checks a value against an attribute or label definition.
-pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Result<(), String> {
-    match (kind, value) {
-        (AttrKind::Choice, AttrValue::Text(s)) if values.is_empty() || values.contains(s) => Ok(()),
-        (AttrKind::Choice, other) => Err(format!(
-            "`{}` is not one of: {}",
-            other.display(),
-            values.join(", ")
-        )),
-        (AttrKind::Bool, AttrValue::Bool(_)) => Ok(()),
-        (AttrKind::Bool, other) => Err(format!("`{}` is not true or false", other.display())),
-        (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
-        (AttrKind::Text, other) => Err(format!("`{}` is not text", other.display())),
-    }
 }
 
 #[cfg(test)]

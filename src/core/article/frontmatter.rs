@@ -7,8 +7,8 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::article::{Metadata, SegmentKind};
-use super::offsets::CharRange;
+use crate::core::article::{Metadata, SegmentKind};
+use crate::core::text::offsets::CharRange;
 
 /// Which syntax the front matter uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

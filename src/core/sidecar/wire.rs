@@ -13,9 +13,9 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Annotation, AttrValue, Extra, Relation, Status};
-use super::offsets::CharRange;
-use super::sidecar::ArticleRef;
+use crate::core::model::{Annotation, AttrValue, Extra, Relation, Status};
+use crate::core::sidecar::ArticleRef;
+use crate::core::text::offsets::CharRange;
 
 thread_local! {
     /// Expected number of annotations of the sidecar being parsed (from its size), for
@@ -323,8 +323,8 @@ pub(super) struct FileOut<'a> {
 impl Serialize for FileOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("format", super::sidecar::FORMAT)?;
-        m.serialize_entry("version", &super::sidecar::VERSION)?;
+        m.serialize_entry("format", crate::core::sidecar::FORMAT)?;
+        m.serialize_entry("version", &crate::core::sidecar::VERSION)?;
         m.serialize_entry("article", self.article)?;
         m.serialize_entry("scheme", self.scheme)?;
         m.serialize_entry("labels", self.labels)?;

@@ -7,12 +7,14 @@
 //! char range of the file, so a reading view can show clean text while every annotation still
 //! points into the file's own characters.
 
+pub mod frontmatter;
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::frontmatter::{self, FrontMatter};
-use super::offsets::{CharRange, IndexedText};
+use self::frontmatter::FrontMatter;
+use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// Default cap on the size of an article file: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;

@@ -5,8 +5,8 @@
 //! the nearest to its old position among equals; else mark it orphaned and keep it. An
 //! annotation is never shown or exported at offsets that do not hold its text.
 
-use super::model::{Annotation, CONTEXT_CHARS, Status};
-use super::offsets::{CharRange, IndexedText};
+use crate::core::model::{Annotation, CONTEXT_CHARS, Status};
+use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// What happened to one annotation.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,320 @@
+//! Planning: a person's [`Action`] is checked against the document and its scheme and turned
+//! into the [`Edit`] that does it, without applying anything. [`Document::apply`] then applies
+//! the edit; a plan that fails changes nothing.
+
+use super::*;
+
+impl Document {
+    /// Checks an action and builds its edit without applying it.
+    #[expect(
+        clippy::expect_used,
+        reason = "the vector has the one edit pushed above"
+    )]
+    pub fn plan(
+        &self,
+        action: Action,
+        annotator: &str,
+    ) -> Result<(Edit, Option<String>), EditError> {
+        let now = now_rfc3339();
+        let update = |id: &str, change: &dyn Fn(&mut Annotation) -> Result<(), EditError>| {
+            let before = self
+                .annotation(id)
+                .ok_or_else(|| EditError::NoSuchAnnotation(id.to_owned()))?;
+            let mut after = before.clone();
+            change(&mut after)?;
+            if after == *before {
+                return Err(EditError::NoChange);
+            }
+            after.modified = now.clone();
+            Ok((
+                Edit::UpdateAnnotation {
+                    before: Box::new(before.clone()),
+                    after: Box::new(after),
+                },
+                None,
+            ))
+        };
+        match action {
+            Action::Add {
+                tag,
+                range,
+                attributes,
+                note,
+                status,
+            } => {
+                let def = self
+                    .scheme
+                    .tag(&tag)
+                    .ok_or_else(|| self.unknown_tag(&tag))?;
+                if status == Some(Status::Orphaned) {
+                    return Err(orphaned_by_anchoring_only());
+                }
+                let text = self.checked_text(range)?.to_owned();
+                let mut attrs: BTreeMap<String, AttrValue> = def
+                    .attributes
+                    .iter()
+                    .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
+                    .collect();
+                for (name, value) in attributes {
+                    self.check_attribute(&tag, &name, &value)?;
+                    attrs.insert(name, value);
+                }
+                let id = self.fresh_id();
+                let ann = Annotation {
+                    id: id.clone(),
+                    tag,
+                    range,
+                    text,
+                    prefix: self
+                        .article
+                        .text
+                        .before(range.start, CONTEXT_CHARS)
+                        .to_owned(),
+                    suffix: self.article.text.after(range.end, CONTEXT_CHARS).to_owned(),
+                    attributes: attrs.into(),
+                    note,
+                    annotator: annotator.to_owned(),
+                    created: now.clone(),
+                    modified: now,
+                    status,
+                    extra: Extra::new(),
+                };
+                Ok((Edit::AddAnnotation(ann), Some(id)))
+            }
+            Action::Remove { id } => {
+                let ann = self
+                    .annotation(&id)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
+                let mut edits: Vec<Edit> = self
+                    .relations_of(&id)
+                    .cloned()
+                    .map(Edit::RemoveRelation)
+                    .collect();
+                edits.push(Edit::RemoveAnnotation(ann.clone()));
+                Ok((
+                    if edits.len() == 1 {
+                        edits.pop().expect("one edit")
+                    } else {
+                        Edit::Batch(edits)
+                    },
+                    None,
+                ))
+            }
+            Action::Retag { id, tag } => {
+                if self.scheme.tag(&tag).is_none() {
+                    return Err(self.unknown_tag(&tag));
+                }
+                update(&id, &|a| {
+                    a.tag = tag.clone();
+                    Ok(())
+                })
+            }
+            Action::SetAttribute { id, name, value } => {
+                let tag = self
+                    .annotation(&id)
+                    .map(|a| a.tag.clone())
+                    .ok_or_else(|| EditError::NoSuchAnnotation(id.clone()))?;
+                if let Some(v) = &value {
+                    self.check_attribute(&tag, &name, v)?;
+                }
+                update(&id, &|a| {
+                    match &value {
+                        Some(v) => a.attributes.insert(name.clone(), v.clone()),
+                        None => a.attributes.remove(&name),
+                    };
+                    Ok(())
+                })
+            }
+            Action::SetNote { id, note } => update(&id, &|a| {
+                a.note = note.clone();
+                Ok(())
+            }),
+            Action::SetStatus { id, status } => update(&id, &|a| {
+                // Only re-anchoring orphans an annotation or brings it back: a status set by
+                // hand would leave offsets that do not hold the text, or claim they do not.
+                if status == Some(Status::Orphaned) || a.status == Some(Status::Orphaned) {
+                    return Err(orphaned_by_anchoring_only());
+                }
+                a.status = status;
+                Ok(())
+            }),
+            Action::Resize { id, range } => {
+                let text = self.checked_text(range)?.to_owned();
+                update(&id, &|a| {
+                    a.range = range;
+                    a.text = text.clone();
+                    a.prefix = self
+                        .article
+                        .text
+                        .before(range.start, CONTEXT_CHARS)
+                        .to_owned();
+                    a.suffix = self.article.text.after(range.end, CONTEXT_CHARS).to_owned();
+                    if a.status == Some(Status::Orphaned) {
+                        a.status = None;
+                    }
+                    Ok(())
+                })
+            }
+            Action::Relate {
+                kind,
+                from,
+                to,
+                note,
+            } => {
+                let a = self
+                    .annotation(&from)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(from.clone()))?;
+                let b = self
+                    .annotation(&to)
+                    .ok_or_else(|| EditError::NoSuchAnnotation(to.clone()))?;
+                if from == to {
+                    return Err(EditError::BadRelation(
+                        "an annotation cannot be related to itself".into(),
+                    ));
+                }
+                let def = self.scheme.relation(&kind).ok_or_else(|| {
+                    let known: Vec<_> = self
+                        .scheme
+                        .relations
+                        .iter()
+                        .map(|r| r.kind.as_str())
+                        .collect();
+                    EditError::BadRelation(format!(
+                        "the scheme has no relation `{kind}` (it has: {})",
+                        known.join(", ")
+                    ))
+                })?;
+                if !def.allows(&a.tag, &b.tag) {
+                    return Err(EditError::BadRelation(format!(
+                        "`{kind}` goes from {} to {}, not from {} to {}",
+                        or_any(&def.from),
+                        or_any(&def.to),
+                        a.tag,
+                        b.tag
+                    )));
+                }
+                if self
+                    .relations
+                    .iter()
+                    .any(|r| r.kind == kind && r.from == from && r.to == to)
+                {
+                    return Err(EditError::NoChange);
+                }
+                let id = self.fresh_id();
+                Ok((
+                    Edit::AddRelation(Relation {
+                        id: id.clone(),
+                        kind,
+                        from,
+                        to,
+                        annotator: annotator.to_owned(),
+                        note,
+                        extra: Extra::new(),
+                    }),
+                    Some(id),
+                ))
+            }
+            Action::Unrelate { id } => {
+                let r = self
+                    .relations
+                    .iter()
+                    .find(|r| r.id == id)
+                    .ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
+                Ok((Edit::RemoveRelation(r.clone()), None))
+            }
+            Action::SetLabel { name, value } => {
+                if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
+                    check_value(def.kind, &def.values, v)
+                        .map_err(|m| EditError::BadValue(format!("label `{name}`: {m}")))?;
+                }
+                let before = self.labels.get(&name).cloned();
+                if before == value {
+                    return Err(EditError::NoChange);
+                }
+                Ok((
+                    Edit::SetLabel {
+                        name,
+                        before,
+                        after: value,
+                    },
+                    None,
+                ))
+            }
+        }
+    }
+
+    fn unknown_tag(&self, tag: &str) -> EditError {
+        EditError::UnknownTag {
+            tag: tag.to_owned(),
+            known: self
+                .scheme
+                .tags
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    fn checked_text(&self, range: CharRange) -> Result<&str, EditError> {
+        let bad = EditError::BadRange {
+            range,
+            len: self.article.len_chars(),
+        };
+        if range.is_empty() {
+            return Err(bad);
+        }
+        self.article.text.slice(range).ok_or(bad)
+    }
+
+    fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
+        let Some(def) = self.scheme.tag(tag).and_then(|t| t.attribute(name)) else {
+            return Err(EditError::BadValue(format!(
+                "tag `{tag}` has no attribute `{name}`"
+            )));
+        };
+        check_value(def.kind, &def.values, value)
+            .map_err(|m| EditError::BadValue(format!("attribute `{name}`: {m}")))
+    }
+
+    fn fresh_id(&self) -> String {
+        loop {
+            let id = new_id();
+            if self.position(&id).is_none() && !self.relations.iter().any(|r| r.id == id) {
+                return id;
+            }
+        }
+    }
+}
+
+fn orphaned_by_anchoring_only() -> EditError {
+    EditError::BadValue(
+        "the `orphaned` status is set and cleared by re-anchoring only; resize the annotation \
+         onto its text instead"
+            .to_owned(),
+    )
+}
+
+fn or_any(tags: &[String]) -> String {
+    if tags.is_empty() {
+        "any tag".to_owned()
+    } else {
+        tags.join("/")
+    }
+}
+
+/// Checks a value against an attribute or label definition.
+pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Result<(), String> {
+    match (kind, value) {
+        (AttrKind::Choice, AttrValue::Text(s)) if values.is_empty() || values.contains(s) => Ok(()),
+        (AttrKind::Choice, other) => Err(format!(
+            "`{}` is not one of: {}",
+            other.display(),
+            values.join(", ")
+        )),
+        (AttrKind::Bool, AttrValue::Bool(_)) => Ok(()),
+        (AttrKind::Bool, other) => Err(format!("`{}` is not true or false", other.display())),
+        (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
+        (AttrKind::Text, other) => Err(format!("`{}` is not text", other.display())),
+    }
+}
