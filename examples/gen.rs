@@ -1,11 +1,11 @@
 //! Writes Tagline's synthetic benchmark articles, or times the core on one of them.
 //!
 //! ```text
-//! cargo run --release --example gen -- DIR [--corpus N]
+//! cargo run --release --features test-support --example gen -- DIR [--corpus N]
 //!     writes the standard articles (news-10kb.txt … cr-only-10mb.txt) with their sidecars
 //!     into DIR, and a corpus of N short articles (default 10000; 0 for none) into
 //!     DIR/corpus; prints one line per file
-//! cargo run --release --example gen -- --time ARTICLE [--repeat N]
+//! cargo run --release --features test-support --example gen -- --time ARTICLE [--repeat N]
 //!     opens ARTICLE (with its sidecar) and saves the sidecar N times (default 5); prints
 //!     {"annotations":…,"open_ms":…,"save_ms":…} with the median times
 //! ```

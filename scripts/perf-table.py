@@ -178,7 +178,7 @@ def main():
     gen = ROOT / "target" / "release" / "examples" / "gen"
     if not args.skip_build:
         print("building release (the first time takes several minutes)…", flush=True)
-        check(run(["cargo", "build", "--release", "--bin", "tagline", "--example", "gen"],
+        check(run(["cargo", "build", "--release", "--features", "test-support", "--bin", "tagline", "--example", "gen"],
                   timeout=3600), "cargo build --release")
     data = args.data
     if not (args.reuse_data and (data / "news-10mb.txt").exists()):
@@ -357,7 +357,7 @@ def write_report(args, results, validate, m):
     w("The articles come from `tagline::synth` (deterministic: the same bytes on every "
       "machine): news-like paragraphs with curly quotes, em dashes, no-break spaces, CJK names "
       "and emoji; ten annotations per KB with valid offsets, context and relations. "
-      "`cargo run --release --example gen -- DIR` writes them; sizes are decimal "
+      "`cargo run --release --features test-support --example gen -- DIR` writes them; sizes are decimal "
       "(1 MB = 1,000,000 bytes).")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(out) + "\n", encoding="utf-8")

@@ -11,13 +11,17 @@
 //! - [`cli`]: the headless command line.
 //! - [`gui`]: the egui/eframe window.
 //!
-//! And [`settings`], the user's settings file both faces read.
+//! And [`settings`], the user's settings file both faces read. For tests and benchmarks only
+//! (`cfg(test)` or the `test-support` feature): `markup`, a tiny annotated-text language, and
+//! `synth`, synthetic articles.
 
 pub mod analysis;
 pub mod cli;
 pub mod core;
 pub mod formats;
 pub mod gui;
+#[cfg(any(test, feature = "test-support"))]
+pub mod markup;
 pub mod report;
 pub mod settings;
 #[cfg(any(test, feature = "test-support"))]

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::core::{Document, LoadOptions, Scheme};
 
-use super::article_view::ArticleView;
+use super::view::ArticleView;
 
 /// Window size the benchmarks pretend to have.
 const SCREEN: [f32; 2] = [1280.0, 820.0];

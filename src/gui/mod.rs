@@ -1,19 +1,17 @@
 //! The desktop window (egui/eframe): a thin face over the core.
 //!
 //! - [`app`]: state and the one place where intents become core calls.
-//! - [`article_view`]: the virtualized article view.
+//! - [`view`]: the virtualized article view (layout, input, paint).
 //! - [`panels`]: menus, palette, file list, annotation list and editor, notices.
 //! - [`worker`], [`dialogs`]: background work and native file dialogs.
-//! - [`bench`]: headless frame and open benchmarks of the real view.
+//! - [`mod@bench`]: headless frame and open benchmarks of the real view.
 
 pub mod app;
-pub mod article_view;
 pub mod bench;
-pub mod commands;
 pub mod dialogs;
-pub mod heights;
 pub mod panels;
 pub mod theme;
+pub mod view;
 pub mod worker;
 
 use std::path::PathBuf;

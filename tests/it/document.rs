@@ -9,58 +9,7 @@ use tagline::core::{Action, CharRange, Document, EditError, LoadOptions, Status}
 
 use crate::util::Dir;
 
-/// Parses `"He said “[quote yes]” today."` into its text and `(tag, range)` spans: `[TAG ` opens
-/// a span and `]` closes it; ranges count chars of the text without the markup.
-fn parse_markup(markup: &str) -> (String, Vec<(String, CharRange)>) {
-    let mut text = String::new();
-    let mut spans = Vec::new();
-    let mut open: Option<(String, usize)> = None;
-    let mut chars = markup.chars();
-    let mut n = 0;
-    while let Some(c) = chars.next() {
-        match c {
-            '[' => {
-                let tag: String = chars.by_ref().take_while(|&c| c != ' ').collect();
-                assert!(open.is_none(), "nested span in {markup:?}");
-                open = Some((tag, n));
-            }
-            ']' => {
-                let (tag, start) = open.take().expect("] without [");
-                spans.push((tag, CharRange::new(start, n)));
-            }
-            c => {
-                text.push(c);
-                n += 1;
-            }
-        }
-    }
-    assert!(open.is_none(), "unclosed span in {markup:?}");
-    (text, spans)
-}
-
-/// The markup of a document's annotations that hold their text.
-fn render_markup(doc: &Document) -> String {
-    let mut out = String::new();
-    let mut spans: Vec<_> = doc
-        .annotations()
-        .iter()
-        .filter(|a| a.status != Some(Status::Orphaned))
-        .collect();
-    spans.sort_by_key(|a| a.range.start);
-    let chars: Vec<char> = doc.article.text.as_str().chars().collect();
-    let mut at = 0;
-    for a in spans {
-        out.extend(&chars[at..a.range.start]);
-        out.push('[');
-        out.push_str(&a.tag);
-        out.push(' ');
-        out.extend(&chars[a.range.start..a.range.end]);
-        out.push(']');
-        at = a.range.end;
-    }
-    out.extend(&chars[at..]);
-    out
-}
+use tagline::markup::{parse as parse_markup, render_document as render_markup};
 
 /// Annotates `markup`'s text, saves, replaces the article with `new_text`, reopens.
 fn reopen_after_change(dir: &Dir, markup: &str, new_text: &str) -> (Document, usize) {

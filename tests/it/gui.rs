@@ -62,8 +62,7 @@ fn sidecar(path: &Path) -> serde_json::Value {
 
 /// Selects chars `a..b` the way the keyboard would leave them and presses a tag key.
 fn tag(h: &mut Harness<'_, TaglineApp>, a: usize, b: usize, key: Key) {
-    h.state_mut().view.selection =
-        Some(tagline::gui::article_view::Selection { anchor: a, head: b });
+    h.state_mut().view.selection = Some(tagline::gui::view::Selection { anchor: a, head: b });
     h.key_press(key);
     h.run();
 }
@@ -410,8 +409,7 @@ fn a_tag_key_paints_its_highlight_in_the_same_frame() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(dir.path());
     let mut h = harness(app_for(&path));
-    h.state_mut().view.selection =
-        Some(tagline::gui::article_view::Selection { anchor: 0, head: 7 });
+    h.state_mut().view.selection = Some(tagline::gui::view::Selection { anchor: 0, head: 7 });
     h.key_press(Key::Num1);
     // One frame: the key is handled, the edit applied, and the view paints from the document.
     h.step();

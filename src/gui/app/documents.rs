@@ -1,0 +1,386 @@
+//! Opening, switching and saving documents: the worker's replies, autosave, the save state, and the file dialogs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::core::anchor::Anchoring;
+use crate::core::{DiskState, Document, OpenReport};
+
+use crate::gui::dialogs::Pick;
+use crate::gui::worker::{Job, Reply, Summary};
+
+use super::*;
+
+impl TaglineApp {
+    /// Opens the paths given on the command line or dropped on the window.
+    pub fn open_paths(&mut self, paths: &[PathBuf]) {
+        match paths {
+            [] => {}
+            [one] => self.open_path(one.clone()),
+            many => {
+                let (dirs, files): (Vec<_>, Vec<_>) =
+                    many.iter().cloned().partition(|p| p.is_dir());
+                if let Some(d) = dirs.first() {
+                    self.open_folder(d.clone());
+                }
+                if !files.is_empty() {
+                    if dirs.is_empty() {
+                        self.library = Library {
+                            entries: files
+                                .iter()
+                                .map(|p| LibraryEntry {
+                                    path: p.clone(),
+                                    summary: Some(crate::gui::worker::summarize(p)),
+                                })
+                                .collect(),
+                            ..Library::default()
+                        };
+                    }
+                    self.open_article(files[0].clone());
+                }
+            }
+        }
+    }
+
+    /// Opens an article or a folder.
+    pub fn open_path(&mut self, path: PathBuf) {
+        if path.is_dir() {
+            self.open_folder(path);
+        } else {
+            self.open_article(path);
+        }
+    }
+
+    /// Lists a folder's articles (in the background) and opens the first when none is open.
+    pub fn open_folder(&mut self, dir: PathBuf) {
+        self.settings.last_folder = Some(dir.clone());
+        self.settings.remember(&dir);
+        self.save_settings();
+        self.library = Library {
+            root: Some(dir.clone()),
+            scanning: Some(0),
+            ..Library::default()
+        };
+        self.worker.submit(Job::Scan(dir));
+    }
+
+    /// Opens an article (in the background), saving the current one first.
+    pub fn open_article(&mut self, path: PathBuf) {
+        if !self.leave_document() {
+            return;
+        }
+        self.settings.remember(&path);
+        self.save_settings();
+        self.loading = Some(path.clone());
+        self.worker.submit(Job::Open(path, self.load_options));
+    }
+
+    /// Saves the current document before leaving it. Returns `false` (and keeps it open with a
+    /// notice) when it could not be saved.
+    pub(super) fn leave_document(&mut self) -> bool {
+        let Some(open) = &mut self.open else {
+            return true;
+        };
+        if !open.doc.is_dirty() {
+            return true;
+        }
+        match open.doc.save() {
+            Ok(()) => true,
+            Err(_) if self.copy_holds_edits() => true,
+            Err(e) => {
+                let msg = format!("{e}. The article stays open so nothing is lost.");
+                self.notify(
+                    Level::Error,
+                    msg,
+                    vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk],
+                );
+                false
+            }
+        }
+    }
+
+    /// `true` when "Save annotations as…" wrote the open document as it is now, so leaving
+    /// it (switching article, quitting) loses nothing even if its own sidecar cannot be written.
+    pub(super) fn copy_holds_edits(&self) -> bool {
+        match (&self.copy_saved, self.doc()) {
+            (Some((path, rev)), Some(doc)) => *path == doc.article.path && *rev == doc.revision(),
+            _ => false,
+        }
+    }
+
+    pub(super) fn poll_worker(&mut self) {
+        while let Some(reply) = self.worker.poll() {
+            match reply {
+                Reply::Text(article) => {
+                    if self.loading.as_deref() == Some(article.path.as_path()) {
+                        let scheme = self
+                            .doc()
+                            .map(|d| d.scheme.clone())
+                            .unwrap_or_else(crate::core::Scheme::default_news);
+                        self.open = Some(OpenDoc {
+                            doc: Document::new(article, scheme, None),
+                            ready: false,
+                        });
+                        self.view.selection = None;
+                        self.view.selected_annotation = None;
+                    }
+                }
+                Reply::Opened(path, result) => {
+                    if self.loading.as_deref() != Some(path.as_path()) {
+                        continue;
+                    }
+                    self.loading = None;
+                    match result {
+                        Ok(boxed) => {
+                            let (doc, report) = *boxed;
+                            self.on_opened(doc, report);
+                        }
+                        Err(msg) => {
+                            self.open = None;
+                            self.notify(Level::Error, msg, vec![NoticeAction::OpenPath]);
+                        }
+                    }
+                }
+                Reply::ScanProgress(root, n) => {
+                    if self.library.root.as_ref() == Some(&root) {
+                        self.library.scanning = Some(n);
+                    }
+                }
+                Reply::Scanned(root, files) => {
+                    if self.library.root.as_ref() != Some(&root) {
+                        continue;
+                    }
+                    self.library.scanning = None;
+                    self.library.entries = files
+                        .into_iter()
+                        .map(|path| LibraryEntry {
+                            path,
+                            summary: None,
+                        })
+                        .collect();
+                    if self.library.entries.is_empty() {
+                        self.notify(
+                            Level::Info,
+                            format!("{}: no .txt or .md articles here", root.display()),
+                            vec![],
+                        );
+                    } else if self.open.is_none() && self.loading.is_none() {
+                        let first = self.library.entries[0].path.clone();
+                        self.open_article(first);
+                    }
+                }
+                Reply::Summaries(list) => {
+                    for (path, summary) in list {
+                        if let Ok(i) = self.library.entries.binary_search_by(|e| e.path.cmp(&path))
+                        {
+                            self.library.entries[i].summary = Some(summary);
+                        } else if let Some(e) =
+                            self.library.entries.iter_mut().find(|e| e.path == path)
+                        {
+                            e.summary = Some(summary);
+                        }
+                    }
+                }
+                Reply::Saved(job, result) => {
+                    self.save_in_flight = false;
+                    match result {
+                        Ok(sha) => {
+                            if let Some(open) = &mut self.open {
+                                open.doc.finish_save(&job, sha);
+                            }
+                            self.last_save_error = None;
+                            self.refresh_summary();
+                        }
+                        Err(msg) => self.on_save_failed(msg),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_opened(&mut self, doc: Document, report: OpenReport) {
+        let keep_view = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.doc.article.path == doc.article.path);
+        if !keep_view {
+            self.view.selection = None;
+            self.view.selected_annotation = None;
+        }
+        self.save_blocked = false;
+        self.last_save_error = None;
+        self.pending_relation = None;
+        self.search.searched.clear();
+        self.view.search_hits.clear();
+        let name = doc.article.file_name();
+        for w in &report.warnings {
+            self.notify(Level::Warning, format!("{name}: {w}"), vec![]);
+        }
+        if let Some(problem) = &report.sidecar_problem {
+            self.notify(
+                Level::Error,
+                format!("{problem}. It will not be overwritten: new annotations can be saved to another file."),
+                vec![NoticeAction::SaveCopy],
+            );
+        }
+        if !report.anchoring.is_empty() {
+            let moved = report
+                .anchoring
+                .iter()
+                .filter(|(_, a)| matches!(a, Anchoring::Moved { .. }))
+                .count();
+            let orphaned = report.orphans().count();
+            self.notify(
+                if orphaned > 0 { Level::Warning } else { Level::Info },
+                format!(
+                    "{name} changed since it was annotated: {moved} annotation(s) moved to their text, {orphaned} orphaned (their text is gone; they are kept and listed, but not shown in the text)."
+                ),
+                vec![],
+            );
+        }
+        self.open = Some(OpenDoc { doc, ready: true });
+        if let Some(o) = &self.open
+            && o.doc.is_dirty()
+        {
+            // Re-anchored: save the new positions soon.
+            self.last_edit = Some(Instant::now());
+        }
+    }
+
+    pub(super) fn on_save_failed(&mut self, msg: String) {
+        self.save_blocked = true;
+        let conflict = msg.contains("changed on disk");
+        let actions = if conflict {
+            vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk]
+        } else {
+            vec![NoticeAction::RetrySave, NoticeAction::SaveCopy]
+        };
+        self.last_save_error = Some(msg.clone());
+        self.notify(Level::Error, msg, actions);
+    }
+
+    pub(super) fn refresh_summary(&mut self) {
+        let Some(doc) = self.doc() else { return };
+        let path = doc.article.path.clone();
+        let summary = Summary {
+            annotations: doc.annotations().len(),
+            status: doc.labels().get("status").map(|v| v.display()),
+            has_sidecar: true,
+            unreadable: false,
+        };
+        if let Some(e) = self.library.entries.iter_mut().find(|e| e.path == path) {
+            e.summary = Some(summary);
+        }
+    }
+
+    /// Starts a background save when there are unsaved edits and the user paused.
+    pub(super) fn autosave(&mut self, now: Instant) {
+        if self.save_in_flight || self.save_blocked {
+            return;
+        }
+        let Some(open) = &self.open else { return };
+        if !open.ready
+            || !open.doc.is_dirty()
+            || matches!(open.doc.disk_state(), DiskState::Locked { .. })
+        {
+            return;
+        }
+        let due = self
+            .last_edit
+            .is_none_or(|t| now.duration_since(t).as_secs_f32() >= self.settings.autosave_seconds);
+        if due {
+            self.start_save();
+        }
+    }
+
+    pub(super) fn start_save(&mut self) {
+        let Some(open) = &self.open else { return };
+        match open.doc.prepare_save() {
+            Ok(job) => {
+                self.save_in_flight = true;
+                self.worker.submit(Job::Save(Box::new(job)));
+            }
+            Err(e) => self.on_save_failed(e.to_string()),
+        }
+    }
+
+    /// Saves now, on this thread (explicit save, switching article, quitting).
+    pub fn save_now(&mut self) -> bool {
+        let Some(open) = &mut self.open else {
+            return true;
+        };
+        if !open.ready {
+            return true;
+        }
+        let result = open.doc.save();
+        match result {
+            Ok(()) => {
+                self.save_blocked = false;
+                self.last_save_error = None;
+                self.refresh_summary();
+                true
+            }
+            Err(e) => {
+                self.on_save_failed(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// A short description of the save state for the status bar and the title.
+    pub fn save_state(&self) -> String {
+        let Some(open) = &self.open else {
+            return String::new();
+        };
+        if !open.ready {
+            return "Loading annotations…".into();
+        }
+        if let Some(e) = &self.last_save_error
+            && open.doc.is_dirty()
+        {
+            return format!("Not saved: {}", e.chars().take(80).collect::<String>());
+        }
+        if self.save_in_flight {
+            "Saving…".into()
+        } else if open.doc.is_dirty() {
+            "Unsaved changes".into()
+        } else if matches!(open.doc.disk_state(), DiskState::Absent) {
+            "No annotations yet".into()
+        } else {
+            "All changes saved".into()
+        }
+    }
+
+    pub(super) fn poll_dialogs(&mut self) {
+        while let Some((pick, path)) = self.dialogs.poll() {
+            let Some(path) = path else { continue };
+            match pick {
+                Pick::Article => self.open_article(path),
+                Pick::Folder => self.open_folder(path),
+                Pick::SaveCopy => {
+                    if let Some(doc) = self.doc() {
+                        let saved = (doc.article.path.clone(), doc.revision());
+                        match doc.save_as(&path) {
+                            Ok(()) => {
+                                self.copy_saved = Some(saved);
+                                self.notify(
+                                    Level::Info,
+                                    format!(
+                                        "Annotations saved to {}; you can move on without losing them.",
+                                        path.display()
+                                    ),
+                                    vec![],
+                                );
+                            }
+                            Err(e) => self.notify(
+                                Level::Error,
+                                e.to_string(),
+                                vec![NoticeAction::SaveCopy],
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

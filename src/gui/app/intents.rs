@@ -1,0 +1,336 @@
+//! Intents: what panels, keys and the view ask for, and the one place that acts on them ([`TaglineApp::apply_intent`]).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use egui::{Context, ViewportCommand};
+
+use crate::core::Action;
+use crate::core::text::nav as text_nav;
+use crate::settings::{Settings, Theme};
+
+use crate::gui::app::commands::UiCommand;
+use crate::gui::dialogs::Pick;
+use crate::gui::view::Selection;
+
+use super::*;
+
+/// What panels ask the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// A command.
+    Command(UiCommand),
+    /// A document edit.
+    Perform(Action),
+    /// Tag the current selection.
+    TagSelection(String),
+    /// Select an annotation (and scroll to it).
+    Select(Option<String>, bool),
+    /// Resize the selected annotation to the text selection.
+    ResizeToSelection(String),
+    /// Start linking from the selected annotation: the next clicked annotation is the target.
+    StartRelation(String, String),
+    /// Stop linking.
+    CancelRelation,
+    /// Open a path (article or folder).
+    Open(PathBuf),
+    /// A notice button.
+    Notice(usize, NoticeAction),
+    /// Close a notice.
+    Dismiss(usize),
+    /// Step through search hits.
+    SearchStep(bool),
+    /// Show one annotator's work only (`None`: everyone).
+    FilterAnnotator(Option<String>),
+    /// Settings changed.
+    SettingsChanged,
+}
+
+impl TaglineApp {
+    /// Applies what a panel asked for.
+    pub fn apply_intent(&mut self, ctx: &Context, intent: Intent) {
+        match intent {
+            Intent::Command(c) => self.run_command(ctx, c),
+            Intent::Perform(action) => self.perform(action),
+            Intent::TagSelection(tag) => self.tag_selection(&tag),
+            Intent::Select(id, scroll) => {
+                if let Some((kind, from)) = self.pending_relation.clone()
+                    && let Some(to) = &id
+                    && to != &from
+                {
+                    self.pending_relation = None;
+                    self.perform(Action::Relate {
+                        kind,
+                        from,
+                        to: to.clone(),
+                        note: String::new(),
+                    });
+                }
+                if scroll
+                    && let Some(id) = &id
+                    && let Some(doc) = self.open.as_ref().map(|o| &o.doc)
+                    && let Some(a) = doc.annotation(id)
+                {
+                    let start = a.range.start;
+                    self.view.scroll_to_char(doc, start);
+                }
+                self.view.selected_annotation = id;
+            }
+            Intent::ResizeToSelection(id) => {
+                if let Some(sel) = self
+                    .view
+                    .selection
+                    .map(|s| s.range())
+                    .filter(|r| !r.is_empty())
+                {
+                    self.perform(Action::Resize { id, range: sel });
+                }
+            }
+            Intent::StartRelation(kind, from) => self.pending_relation = Some((kind, from)),
+            Intent::CancelRelation => self.pending_relation = None,
+            Intent::Open(p) => self.open_path(p),
+            Intent::Notice(i, action) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+                self.notice_action(ctx, action);
+            }
+            Intent::Dismiss(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+            Intent::SearchStep(back) => self.search_step(back),
+            Intent::FilterAnnotator(who) => self.view.annotator_filter = who,
+            Intent::SettingsChanged => {
+                self.view.snap_to_words = self.settings.snap_to_words;
+                apply_theme(ctx, self.settings.theme);
+                self.save_settings();
+            }
+        }
+    }
+
+    pub(super) fn notice_action(&mut self, ctx: &Context, action: NoticeAction) {
+        match action {
+            NoticeAction::ReloadFromDisk => {
+                if let Some(open) = &mut self.open {
+                    let report = open.doc.reload();
+                    self.save_blocked = false;
+                    self.last_save_error = None;
+                    if let Some(p) = report.sidecar_problem {
+                        self.notify(Level::Error, p, vec![NoticeAction::SaveCopy]);
+                    }
+                }
+            }
+            NoticeAction::SaveCopy => self.run_command(ctx, UiCommand::SaveCopy),
+            NoticeAction::RetrySave => {
+                self.save_blocked = false;
+                self.save_now();
+            }
+            NoticeAction::OpenPath => self.buffers.open_path = Some(String::new()),
+            NoticeAction::QuitWithoutSaving => {
+                self.force_quit = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Applies a core action to the open document through its one edit path.
+    pub fn perform(&mut self, action: Action) {
+        let Some(open) = &mut self.open else { return };
+        if !open.ready {
+            return;
+        }
+        let removing = match &action {
+            Action::Remove { id } => Some(id.clone()),
+            _ => None,
+        };
+        match open.doc.perform(action, &self.settings.annotator) {
+            Ok(new_id) => {
+                self.last_edit = Some(Instant::now());
+                if let Some(id) = new_id
+                    && open.doc.annotation(&id).is_some()
+                {
+                    self.view.selected_annotation = Some(id);
+                }
+                if removing.is_some() && removing == self.view.selected_annotation {
+                    self.view.selected_annotation = None;
+                }
+                self.refresh_summary();
+            }
+            Err(crate::core::EditError::NoChange) => {}
+            Err(e) => self.notify(Level::Warning, e.to_string(), vec![]),
+        }
+    }
+
+    /// Tags the current text selection.
+    pub fn tag_selection(&mut self, tag: &str) {
+        let Some(sel) = self.view.selection.map(|s| s.range()) else {
+            self.notify(
+                Level::Info,
+                "Select some text first, then press the tag's key.",
+                vec![],
+            );
+            return;
+        };
+        if sel.is_empty() {
+            self.notify(
+                Level::Info,
+                "Select some text first, then press the tag's key.",
+                vec![],
+            );
+            return;
+        }
+        self.perform(Action::Add {
+            tag: tag.to_owned(),
+            range: sel,
+            attributes: Default::default(),
+            note: String::new(),
+            status: None,
+        });
+        self.view.selection = Some(Selection {
+            anchor: sel.end,
+            head: sel.end,
+        });
+    }
+
+    pub(super) fn undo(&mut self) {
+        if let Some(open) = &mut self.open
+            && open.doc.undo()
+        {
+            self.last_edit = Some(Instant::now());
+            self.refresh_summary();
+        }
+    }
+
+    pub(super) fn redo(&mut self) {
+        if let Some(open) = &mut self.open
+            && open.doc.redo()
+        {
+            self.last_edit = Some(Instant::now());
+            self.refresh_summary();
+        }
+    }
+
+    pub(super) fn step_article(&mut self, delta: isize) {
+        let n = self.library.entries.len();
+        if n == 0 {
+            return;
+        }
+        let current = self
+            .open
+            .as_ref()
+            .map(|o| o.doc.article.path.clone())
+            .or_else(|| self.loading.clone())
+            .and_then(|p| self.library.entries.iter().position(|e| e.path == p));
+        let next = match current {
+            Some(i) => (i as isize + delta).clamp(0, n as isize - 1) as usize,
+            None => 0,
+        };
+        if Some(next) != current {
+            let path = self.library.entries[next].path.clone();
+            self.open_article(path);
+        }
+    }
+
+    pub(super) fn search_step(&mut self, back: bool) {
+        let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+            return;
+        };
+        let hits = &self.view.search_hits;
+        if hits.is_empty() {
+            return;
+        }
+        let next = match self.view.search_current {
+            Some(i) if back => (i + hits.len() - 1) % hits.len(),
+            Some(i) => (i + 1) % hits.len(),
+            None => 0,
+        };
+        self.view.search_current = Some(next);
+        let hit = hits[next];
+        self.view.scroll_to_char(doc, hit.start);
+        self.view.selection = Some(Selection {
+            anchor: hit.start,
+            head: hit.end,
+        });
+    }
+
+    pub(super) fn update_search(&mut self) {
+        if self.search.query == self.search.searched {
+            return;
+        }
+        self.search.searched = self.search.query.clone();
+        let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+            return;
+        };
+        self.view.search_hits = text_nav::find_all(&doc.article.text, &self.search.query, 100_000);
+        self.view.search_current = None;
+        if !self.view.search_hits.is_empty() {
+            // Jump to the first hit at or after the viewport's top.
+            self.search_step(false);
+        }
+    }
+
+    /// Runs a command.
+    pub fn run_command(&mut self, ctx: &Context, cmd: UiCommand) {
+        let start_dir = self
+            .doc()
+            .and_then(|d| d.article.path.parent().map(Path::to_owned))
+            .or_else(|| self.settings.last_folder.clone());
+        match cmd {
+            UiCommand::OpenArticle => self.dialogs.start(Pick::Article, start_dir, None),
+            UiCommand::OpenFolder => self.dialogs.start(Pick::Folder, start_dir, None),
+            UiCommand::OpenPath => self.buffers.open_path = Some(String::new()),
+            UiCommand::Save => {
+                // On the worker like autosave, so a 100,000-annotation save never blocks a
+                // frame; a save already under way is followed by autosave for newer edits.
+                self.save_blocked = false;
+                if !self.save_in_flight && self.open.as_ref().is_some_and(|o| o.ready) {
+                    self.start_save();
+                }
+            }
+            UiCommand::SaveCopy => {
+                let name = self.doc().map(|d| {
+                    format!(
+                        "{}.copy{}",
+                        d.article.file_name(),
+                        crate::core::sidecar::SIDECAR_SUFFIX
+                    )
+                });
+                self.dialogs.start(Pick::SaveCopy, start_dir, name);
+            }
+            UiCommand::Undo => self.undo(),
+            UiCommand::Redo | UiCommand::RedoY => self.redo(),
+            UiCommand::Find => {
+                self.search.open = true;
+                self.search.focus = true;
+            }
+            UiCommand::NextArticle => self.step_article(1),
+            UiCommand::PrevArticle => self.step_article(-1),
+            UiCommand::ZoomIn => self.set_font_size(self.settings.font_size + 1.0),
+            UiCommand::ZoomOut => self.set_font_size(self.settings.font_size - 1.0),
+            UiCommand::ZoomReset => self.set_font_size(Settings::default().font_size),
+            UiCommand::ToggleSnap => {
+                self.settings.snap_to_words = !self.settings.snap_to_words;
+                self.apply_intent(ctx, Intent::SettingsChanged);
+            }
+            UiCommand::ToggleTheme => {
+                let dark = ctx.global_style().visuals.dark_mode;
+                self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
+                self.apply_intent(ctx, Intent::SettingsChanged);
+            }
+            UiCommand::DeleteAnnotation => {
+                if let Some(id) = self.view.selected_annotation.clone() {
+                    self.perform(Action::Remove { id });
+                }
+            }
+            UiCommand::Help => self.buffers.help_open = !self.buffers.help_open,
+            UiCommand::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
+        }
+    }
+
+    pub(super) fn set_font_size(&mut self, size: f32) {
+        self.settings.font_size = size.clamp(10.0, 40.0);
+        self.save_settings();
+    }
+}

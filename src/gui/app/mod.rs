@@ -1,0 +1,300 @@
+//! The application: state, the one place where UI intents become core edits, and the frame.
+//!
+//! Panels read this state and return [`Intent`]s; [`TaglineApp::apply_intent`] turns them into
+//! core calls (`Document::perform`, undo/redo, saves through the worker). Nothing in a panel
+//! touches a file or a document directly.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::{Context, ViewportCommand};
+
+use crate::core::{Action, Document, LoadOptions};
+use crate::settings::{Settings, Theme};
+
+use crate::gui::dialogs::Dialogs;
+use crate::gui::panels;
+use crate::gui::view::ArticleView;
+use crate::gui::worker::Worker;
+
+pub mod commands;
+mod documents;
+mod intents;
+mod keys;
+mod state;
+
+pub use intents::Intent;
+pub use state::{Buffers, Level, Library, LibraryEntry, Notice, NoticeAction, SearchState};
+
+/// The loaded document and its loading state.
+pub struct OpenDoc {
+    /// The document.
+    pub doc: Document,
+    /// `false` while the sidecar is still being read: edits wait.
+    pub ready: bool,
+}
+
+/// Tagline's window.
+pub struct TaglineApp {
+    /// User settings.
+    pub settings: Settings,
+    settings_path: Option<PathBuf>,
+    /// Article loading options.
+    pub load_options: LoadOptions,
+    /// The open folder.
+    pub library: Library,
+    /// The open document.
+    pub open: Option<OpenDoc>,
+    /// Path being opened.
+    pub loading: Option<PathBuf>,
+    /// The article view.
+    pub view: ArticleView,
+    /// Messages shown above the article.
+    pub notices: Vec<Notice>,
+    /// Find state.
+    pub search: SearchState,
+    /// Panel editing buffers.
+    pub buffers: Buffers,
+    /// A relation waiting for its target: (type, from id).
+    pub pending_relation: Option<(String, String)>,
+    worker: Worker,
+    dialogs: Box<dyn Dialogs>,
+    last_edit: Option<Instant>,
+    save_in_flight: bool,
+    /// Autosave stopped after a failed save until the user acts.
+    save_blocked: bool,
+    last_save_error: Option<String>,
+    close_after: Option<(Instant, Duration)>,
+    title: String,
+    force_quit: bool,
+    frames: u64,
+    view_id: Option<egui::Id>,
+    /// The document (path, revision) last written by "Save annotations as…".
+    copy_saved: Option<(PathBuf, u64)>,
+}
+
+impl TaglineApp {
+    /// A new app. `settings_path: None` keeps settings in memory only (tests).
+    pub fn new(
+        settings: Settings,
+        settings_path: Option<PathBuf>,
+        worker: Worker,
+        dialogs: Box<dyn Dialogs>,
+        load_options: LoadOptions,
+    ) -> Self {
+        let mut view = ArticleView::default();
+        view.snap_to_words = settings.snap_to_words;
+        Self {
+            settings,
+            settings_path,
+            load_options,
+            library: Library::default(),
+            open: None,
+            loading: None,
+            view,
+            notices: Vec::new(),
+            search: SearchState::default(),
+            buffers: Buffers::default(),
+            pending_relation: None,
+            worker,
+            dialogs,
+            last_edit: None,
+            save_in_flight: false,
+            save_blocked: false,
+            last_save_error: None,
+            close_after: None,
+            title: String::new(),
+            force_quit: false,
+            frames: 0,
+            view_id: None,
+            copy_saved: None,
+        }
+    }
+
+    /// Closes the window by itself after `seconds` (smoke tests).
+    pub fn close_after(&mut self, seconds: f64) {
+        self.close_after = Some((Instant::now(), Duration::from_secs_f64(seconds.max(0.0))));
+    }
+
+    /// The open document, if any.
+    pub fn doc(&self) -> Option<&Document> {
+        self.open.as_ref().map(|o| &o.doc)
+    }
+
+    /// Adds a notice.
+    pub fn notify(&mut self, level: Level, text: impl Into<String>, actions: Vec<NoticeAction>) {
+        let text = text.into();
+        if self.notices.iter().any(|n| n.text == text) {
+            return;
+        }
+        self.notices.push(Notice {
+            level,
+            text,
+            actions,
+        });
+    }
+
+    fn save_settings(&mut self) {
+        let Some(path) = &self.settings_path else {
+            return;
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let mut json = serde_json::to_string_pretty(&self.settings).unwrap_or_default();
+        json.push('\n');
+        if let Err(e) = crate::core::sidecar::write_atomic(path, json.as_bytes()) {
+            self.notify(Level::Warning, format!("Settings not saved: {e}"), vec![]);
+        }
+    }
+
+    // ----- intents -----------------------------------------------------------------------
+
+    fn update_title(&mut self, ctx: &Context) {
+        let title = match self.doc() {
+            Some(d) => format!(
+                "{}{} — Tagline",
+                d.article.file_name(),
+                if d.is_dirty() { " •" } else { "" }
+            ),
+            None => "Tagline".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn handle_close(&mut self, ctx: &Context) {
+        if let Some((start, after)) = self.close_after
+            && start.elapsed() >= after
+        {
+            self.close_after = None;
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.force_quit {
+            let dirty = self.doc().is_some_and(|d| d.is_dirty());
+            if dirty && !self.save_now() && !self.copy_holds_edits() {
+                ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+                self.notify(
+                    Level::Error,
+                    "Tagline did not close because your annotations could not be saved.",
+                    vec![NoticeAction::SaveCopy, NoticeAction::QuitWithoutSaving],
+                );
+            }
+        }
+    }
+
+    /// Saves on exit (eframe calls this).
+    pub fn on_exit(&mut self) {
+        if !self.force_quit {
+            self.save_now();
+        }
+        self.save_settings();
+    }
+
+    /// The whole UI; eframe and the tests both call this.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if self.frames == 1 {
+            apply_theme(&ctx, self.settings.theme);
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        }
+        self.poll_worker();
+        self.poll_dialogs();
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.open_paths(&dropped);
+        }
+        let view_id = self.view_id;
+        for cmd in self.handle_keys(&ctx, view_id) {
+            self.run_command(&ctx, cmd);
+        }
+        self.handle_tag_keys(&ctx, view_id);
+        if let Some(open) = &self.open
+            && (view_id.is_some_and(|id| ctx.memory(|m| m.has_focus(id)))
+                || ctx.memory(|m| m.focused().is_none()))
+        {
+            let doc = &open.doc;
+            self.view.handle_keys(ui, doc);
+        }
+
+        let mut intents = Vec::new();
+        panels::top_ui(ui, self, &mut intents);
+        panels::status_bar_ui(ui, self);
+        panels::library_ui(ui, self, &mut intents);
+        panels::annotations_ui(ui, self, &mut intents);
+        egui::CentralPanel::default().show(ui, |ui| {
+            panels::notices_ui(ui, &self.notices, &mut intents);
+            if self.search.open {
+                panels::search_bar_ui(ui, &mut self.search, &self.view, &mut intents);
+            }
+            self.update_search();
+            if let Some((kind, _)) = &self.pending_relation {
+                ui.horizontal(|ui| {
+                    ui.label(format!(
+                        "Click the annotation this one is “{}”…",
+                        kind.replace('_', " ")
+                    ));
+                    if ui.button("Cancel").clicked() {
+                        intents.push(Intent::CancelRelation);
+                    }
+                });
+            }
+            match &self.open {
+                Some(open) => {
+                    let out = self.view.ui(ui, &open.doc, self.settings.font_size);
+                    self.view_id = out.response.as_ref().map(|r| r.id);
+                    if let Some(id) = out.clicked_annotation {
+                        intents.push(Intent::Select(Some(id), false));
+                    }
+                    if let Some(tag) = out.tag_selection {
+                        intents.push(Intent::TagSelection(tag));
+                    }
+                    if let Some(id) = out.delete_annotation {
+                        intents.push(Intent::Perform(Action::Remove { id }));
+                    }
+                }
+                None => panels::welcome_ui(ui, self, &mut intents),
+            }
+        });
+        panels::windows_ui(ui, self, &mut intents);
+        if !ctx.input(|i| i.raw.hovered_files.is_empty()) {
+            panels::drop_overlay_ui(&ctx);
+        }
+        for intent in intents {
+            self.apply_intent(&ctx, intent);
+        }
+        self.autosave(Instant::now());
+        if self.save_in_flight
+            || self.loading.is_some()
+            || self.library.scanning.is_some()
+            || self.close_after.is_some()
+        {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        } else if self.doc().is_some_and(|d| d.is_dirty()) && !self.save_blocked {
+            ctx.request_repaint_after(Duration::from_secs_f32(
+                self.settings.autosave_seconds.max(0.1),
+            ));
+        }
+        self.update_title(&ctx);
+        self.handle_close(&ctx);
+    }
+}
+
+/// Applies the theme preference.
+pub fn apply_theme(ctx: &Context, theme: Theme) {
+    ctx.set_theme(match theme {
+        Theme::System => egui::ThemePreference::System,
+        Theme::Light => egui::ThemePreference::Light,
+        Theme::Dark => egui::ThemePreference::Dark,
+    });
+}

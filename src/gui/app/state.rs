@@ -1,0 +1,118 @@
+//! The window's state beside the document: notices, the folder list, Find, editing buffers.
+
+use std::path::PathBuf;
+
+use crate::gui::worker::Summary;
+
+/// How bad a notice is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// For information.
+    Info,
+    /// Something to look at.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// A way forward offered on a notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeAction {
+    /// Re-read the sidecar from disk, dropping unsaved edits.
+    ReloadFromDisk,
+    /// Save the annotations to another file.
+    SaveCopy,
+    /// Try saving again.
+    RetrySave,
+    /// Type a path.
+    OpenPath,
+    /// Close without saving.
+    QuitWithoutSaving,
+}
+
+impl NoticeAction {
+    /// Button text.
+    pub fn label(&self) -> &'static str {
+        match self {
+            NoticeAction::ReloadFromDisk => "Reload from disk (drop my edits)",
+            NoticeAction::SaveCopy => "Save my annotations as…",
+            NoticeAction::RetrySave => "Try saving again",
+            NoticeAction::OpenPath => "Type a path…",
+            NoticeAction::QuitWithoutSaving => "Quit without saving",
+        }
+    }
+}
+
+/// A non-modal message at the top of the article.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// How bad.
+    pub level: Level,
+    /// What happened and what to do.
+    pub text: String,
+    /// Buttons offered.
+    pub actions: Vec<NoticeAction>,
+}
+
+/// One article of the open folder.
+#[derive(Clone, Debug)]
+pub struct LibraryEntry {
+    /// The article.
+    pub path: PathBuf,
+    /// Its sidecar's summary, once known.
+    pub summary: Option<Summary>,
+}
+
+/// The open folder (or the list of articles given on the command line).
+#[derive(Default)]
+pub struct Library {
+    /// The folder, if a folder was opened.
+    pub root: Option<PathBuf>,
+    /// Its articles, sorted.
+    pub entries: Vec<LibraryEntry>,
+    /// Files found so far while a scan runs.
+    pub scanning: Option<usize>,
+    /// Filter text of the list.
+    pub filter: String,
+    /// Rows shown for (filter, number of entries), kept between frames.
+    pub rows: Option<((String, usize), Vec<usize>)>,
+}
+
+/// Find-in-article state.
+#[derive(Default)]
+pub struct SearchState {
+    /// The bar is shown.
+    pub open: bool,
+    /// The query.
+    pub query: String,
+    /// The query the hits are for.
+    pub searched: String,
+    /// Ask the query field for focus next frame.
+    pub focus: bool,
+}
+
+/// What the annotation list's rows depend on.
+pub type ListKey = (u64, usize, usize, Option<String>, String, Option<String>);
+
+/// Editing buffers of the side panel (so typing is not one undo step per key).
+#[derive(Default)]
+pub struct Buffers {
+    /// Note being edited: annotation id and text.
+    pub note: Option<(String, String)>,
+    /// Text attribute being edited: annotation id, attribute, text.
+    pub text_attr: Option<(String, String, String)>,
+    /// Text labels being edited.
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Filter of the annotation list: tag.
+    pub list_tag: Option<String>,
+    /// Filter of the annotation list: text.
+    pub list_text: String,
+    /// Rows of the annotation list for (revision, storage, length, tag, text, annotator).
+    pub list_rows: Option<(ListKey, Vec<usize>)>,
+    /// The typed path of File → Open path…
+    pub open_path: Option<String>,
+    /// The settings window is open.
+    pub settings_open: bool,
+    /// The help window is open.
+    pub help_open: bool,
+}

@@ -1,0 +1,299 @@
+//! The editor of the selected annotation: tag, attributes, status, note, relations, span; and the document labels' value editors.
+
+use egui::{RichText, Ui};
+
+use crate::core::model::AttrValue;
+use crate::core::scheme::AttrKind;
+use crate::core::{Action, Annotation, Document, Status};
+
+use crate::gui::app::Intent;
+
+use super::*;
+
+#[expect(clippy::expect_used, reason = "the buffer is set two lines above")]
+pub(super) fn editor_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    a: &Annotation,
+    selection: Option<crate::core::CharRange>,
+    b: &mut crate::gui::app::Buffers,
+    intents: &mut Vec<Intent>,
+) {
+    let id = a.id.clone();
+    ui.horizontal(|ui| {
+        let (r, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        ui.painter().rect_filled(r, 3.0, tag_color(doc, &a.tag));
+        ui.strong(tag_label(doc, &a.tag));
+        ui.label(RichText::new(&a.id).weak().small());
+    });
+    ui.label(format!("“{}”", one_line(&a.text, 200)));
+    ui.label(
+        RichText::new(format!(
+            "chars {}–{} · by {}",
+            a.range.start, a.range.end, a.annotator
+        ))
+        .weak()
+        .small(),
+    );
+    if a.status == Some(Status::Orphaned) {
+        ui.colored_label(ui.visuals().warn_fg_color, "Orphaned: this text is no longer in the article. Select the right text and use “Set to selection”, or delete it.");
+    }
+    egui::Grid::new("editor_grid")
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            let label = ui.label("Tag");
+            egui::ComboBox::from_id_salt("editor_tag")
+                .selected_text(tag_label(doc, &a.tag))
+                .show_ui(ui, |ui| {
+                    for t in &doc.scheme.tags {
+                        if ui.selectable_label(t.id == a.tag, &t.label).clicked() && t.id != a.tag {
+                            intents.push(Intent::Perform(Action::Retag {
+                                id: id.clone(),
+                                tag: t.id.clone(),
+                            }));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            if let Some(def) = doc.scheme.tag(&a.tag) {
+                for attr in &def.attributes {
+                    let label = ui.label(&attr.name).on_hover_text(&attr.help);
+                    let current = a.attributes.get(&attr.name);
+                    let stored = current.map(AttrValue::display).unwrap_or_default();
+                    if b.text_attr
+                        .as_ref()
+                        .is_none_or(|(i, n, _)| (i, n) != (&id, &attr.name))
+                    {
+                        b.text_attr = Some((id.clone(), attr.name.clone(), stored));
+                    }
+                    let buf = &mut b.text_attr.as_mut().expect("just set").2;
+                    let salt = ("attr", attr.name.as_str());
+                    if let Some(value) = value_editor_ui(ui, salt, label.id, attr.kind, &attr.values, current, buf) {
+                        intents.push(Intent::Perform(Action::SetAttribute {
+                            id: id.clone(),
+                            name: attr.name.clone(),
+                            value,
+                        }));
+                    }
+                    ui.end_row();
+                }
+            }
+            for (name, v) in &a.attributes {
+                if doc
+                    .scheme
+                    .tag(&a.tag)
+                    .and_then(|t| t.attribute(name))
+                    .is_none()
+                {
+                    ui.label(name);
+                    ui.label(format!("{} (not in scheme)", v.display()));
+                    ui.end_row();
+                }
+            }
+            let label = ui.label("Review").on_hover_text(
+                "Suggested: a pre-annotation to accept or reject. Uncertain: flagged by its annotator.",
+            );
+            let status_text = |s: Option<Status>| s.map_or("ordinary", Status::as_str);
+            egui::ComboBox::from_id_salt("editor_status")
+                .selected_text(status_text(a.status))
+                .show_ui(ui, |ui| {
+                    for s in [None, Some(Status::Suggested), Some(Status::Uncertain)] {
+                        if ui.selectable_label(a.status == s, status_text(s)).clicked()
+                            && a.status != s
+                        {
+                            intents.push(Intent::Perform(Action::SetStatus {
+                                id: id.clone(),
+                                status: s,
+                            }));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+        });
+    if a.status == Some(Status::Suggested) && ui.button("Accept suggestion").clicked() {
+        intents.push(Intent::Perform(Action::SetStatus {
+            id: id.clone(),
+            status: None,
+        }));
+    }
+    let label = ui.label("Note");
+    if b.note.as_ref().is_none_or(|(i, _)| i != &id) {
+        b.note = Some((id.clone(), a.note.clone()));
+    }
+    let buf = &mut b.note.as_mut().expect("just set").1;
+    let resp = ui
+        .add(
+            egui::TextEdit::multiline(buf)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .hint_text("why, context, doubts…"),
+        )
+        .labelled_by(label.id);
+    if resp.lost_focus() && *buf != a.note {
+        intents.push(Intent::Perform(Action::SetNote {
+            id: id.clone(),
+            note: buf.clone(),
+        }));
+    }
+    // Relations.
+    let rels: Vec<_> = doc.relations_of(&id).collect();
+    if !rels.is_empty() {
+        ui.label(RichText::new("Relations").strong());
+    }
+    for r in rels {
+        ui.horizontal(|ui| {
+            let (text, other) = crate::gui::view::describe_relation(doc, r, &id, 30);
+            if ui.link(text).clicked() {
+                intents.push(Intent::Select(Some(other.clone()), true));
+            }
+            if ui
+                .small_button("✕")
+                .on_hover_text("Remove this relation")
+                .clicked()
+            {
+                intents.push(Intent::Perform(Action::Unrelate { id: r.id.clone() }));
+            }
+        });
+    }
+    ui.horizontal_wrapped(|ui| {
+        for def in doc
+            .scheme
+            .relations
+            .iter()
+            .filter(|d| d.from.is_empty() || d.from.contains(&a.tag))
+        {
+            let text = if def.label.is_empty() {
+                def.kind.replace('_', " ")
+            } else {
+                def.label.clone()
+            };
+            if ui
+                .button(format!("Link: {text}…"))
+                .on_hover_text(format!(
+                    "Then click the annotation this one is {text} ({})",
+                    def.to.join("/")
+                ))
+                .clicked()
+            {
+                intents.push(Intent::StartRelation(def.kind.clone(), id.clone()));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let can_resize = selection.is_some_and(|s| !s.is_empty() && s != a.range);
+        if ui
+            .add_enabled(can_resize, egui::Button::new("Set to selection"))
+            .on_hover_text("Make this annotation cover the selected text (Alt+←/→ moves the end, Alt+Shift+←/→ the start)")
+            .clicked()
+        {
+            intents.push(Intent::ResizeToSelection(id.clone()));
+        }
+        if ui.button("Delete").on_hover_text("Delete this annotation (Del)").clicked() {
+            intents.push(Intent::Perform(Action::Remove { id: id.clone() }));
+        }
+        if ui.button("Close").on_hover_text("Deselect (Esc in the list)").clicked() {
+            intents.push(Intent::Select(None, false));
+        }
+    });
+}
+
+pub(super) fn labels_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    b: &mut crate::gui::app::Buffers,
+    intents: &mut Vec<Intent>,
+) {
+    if doc.scheme.labels.is_empty() {
+        ui.label("This scheme has no document labels.");
+        return;
+    }
+    egui::Grid::new("labels_grid")
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            for def in &doc.scheme.labels {
+                let name = if def.label.is_empty() {
+                    def.name.clone()
+                } else {
+                    def.label.clone()
+                };
+                let label = ui.label(&name);
+                let current = doc.labels().get(&def.name);
+                let stored = current.map(AttrValue::display).unwrap_or_default();
+                let buf = b
+                    .labels
+                    .entry(def.name.clone())
+                    .or_insert_with(|| stored.clone());
+                let salt = ("label", def.name.as_str());
+                if let Some(value) =
+                    value_editor_ui(ui, salt, label.id, def.kind, &def.values, current, buf)
+                {
+                    intents.push(Intent::Perform(Action::SetLabel {
+                        name: def.name.clone(),
+                        value,
+                    }));
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// The widget for one attribute or label value, from its kind: a combo box for a choice, a
+/// checkbox for a flag, a text field (edited in `buf`, committed when it loses focus) for
+/// text. Returns the new value when the person changed it (`Some(None)`: cleared).
+pub(super) fn value_editor_ui(
+    ui: &mut Ui,
+    salt: (&str, &str),
+    label: egui::Id,
+    kind: AttrKind,
+    values: &[String],
+    current: Option<&AttrValue>,
+    buf: &mut String,
+) -> Option<Option<AttrValue>> {
+    let mut changed = None;
+    match kind {
+        AttrKind::Choice => {
+            let shown = current.map_or("—".to_owned(), |v| v.display().replace('_', " "));
+            egui::ComboBox::from_id_salt(salt)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some()
+                    {
+                        changed = Some(None);
+                    }
+                    for v in values {
+                        let on = current.and_then(|c| c.as_text()) == Some(v.as_str());
+                        if ui.selectable_label(on, v.replace('_', " ")).clicked() && !on {
+                            changed = Some(Some(AttrValue::Text(v.clone())));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+        }
+        AttrKind::Bool => {
+            let mut on = matches!(current, Some(AttrValue::Bool(true)));
+            if ui.checkbox(&mut on, "").labelled_by(label).changed() {
+                changed = Some(Some(AttrValue::Bool(on)));
+            }
+        }
+        AttrKind::Text => {
+            let stored = current.map(AttrValue::display).unwrap_or_default();
+            let resp = ui
+                .add(egui::TextEdit::singleline(buf).desired_width(160.0))
+                .labelled_by(label);
+            if resp.lost_focus() && *buf != stored {
+                changed = Some((!buf.trim().is_empty()).then(|| AttrValue::Text(buf.clone())));
+            } else if !resp.has_focus() && *buf != stored {
+                // Changed elsewhere (undo, the other panel): show the stored value.
+                *buf = stored;
+            }
+        }
+    }
+    changed
+}

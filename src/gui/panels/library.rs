@@ -1,0 +1,113 @@
+//! The folder list: the articles of the open folder with their state.
+
+use egui::{RichText, Ui};
+
+use crate::gui::app::{Intent, TaglineApp};
+
+/// The folder's article list.
+pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
+    if app.library.entries.is_empty() && app.library.scanning.is_none() {
+        return;
+    }
+    let current = app
+        .doc()
+        .map(|d| d.article.path.clone())
+        .or_else(|| app.loading.clone());
+    let dirty = app.doc().is_some_and(|d| d.is_dirty());
+    egui::Panel::left("library")
+        .resizable(true)
+        .default_size(230.0)
+        .show(ui, |ui| {
+            let title = app
+                .library
+                .root
+                .as_ref()
+                .and_then(|r| r.file_name())
+                .map_or("Articles".to_owned(), |n| n.to_string_lossy().into_owned());
+            ui.heading(title);
+            if let Some(n) = app.library.scanning {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Scanning… {n} files"));
+                });
+            }
+            let label = ui.label("Filter articles");
+            ui.add(egui::TextEdit::singleline(&mut app.library.filter).hint_text("name contains…"))
+                .labelled_by(label.id);
+            let filter = app.library.filter.to_lowercase();
+            let root = app.library.root.clone();
+            let key = (filter.clone(), app.library.entries.len());
+            if app.library.rows.as_ref().is_none_or(|(k, _)| *k != key) {
+                let rows = (0..app.library.entries.len())
+                    .filter(|&i| {
+                        filter.is_empty()
+                            || app.library.entries[i]
+                                .path
+                                .to_string_lossy()
+                                .to_lowercase()
+                                .contains(&filter)
+                    })
+                    .collect();
+                app.library.rows = Some((key, rows));
+            }
+            let rows = app
+                .library
+                .rows
+                .as_ref()
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default();
+            ui.label(RichText::new(format!("{} articles", rows.len())).weak());
+            let row_h = ui.spacing().interact_size.y;
+            egui::ScrollArea::vertical()
+                .id_salt("library_list")
+                .auto_shrink(false)
+                .show_rows(ui, row_h, rows.len(), |ui, range| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    for &i in &rows[range] {
+                        let e = &app.library.entries[i];
+                        let name = match &root {
+                            Some(r) => e
+                                .path
+                                .strip_prefix(r)
+                                .unwrap_or(&e.path)
+                                .display()
+                                .to_string(),
+                            None => e
+                                .path
+                                .file_name()
+                                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+                        };
+                        let is_current = current.as_ref() == Some(&e.path);
+                        let state = match &e.summary {
+                            None => "…".to_owned(),
+                            Some(s) if s.unreadable => "⚠ unreadable sidecar".to_owned(),
+                            Some(s) if s.annotations == 0 && s.status.is_none() => {
+                                "○ not started".to_owned()
+                            }
+                            Some(s) => {
+                                let status = s
+                                    .status
+                                    .as_deref()
+                                    .map(|st| format!(" · {}", st.replace('_', " ")))
+                                    .unwrap_or_default();
+                                format!("● {}{status}", s.annotations)
+                            }
+                        };
+                        let name = format!("{name}{}", if is_current && dirty { " •" } else { "" });
+                        // The name shrinks (truncated) before the state does.
+                        let row = egui::Button::selectable(is_current, name)
+                            .truncate()
+                            .right_text(RichText::new(state).small())
+                            .min_size(egui::vec2(ui.available_width(), 0.0));
+                        if ui
+                            .add(row)
+                            .on_hover_text(e.path.display().to_string())
+                            .clicked()
+                            && !is_current
+                        {
+                            intents.push(Intent::Open(e.path.clone()));
+                        }
+                    }
+                });
+        });
+}

@@ -1,0 +1,71 @@
+//! The panels around the article view, one file each. Each reads app state and pushes
+//! [`Intent`]s; none touches files or documents.
+
+use egui::{Color32, Ui};
+
+use crate::core::Document;
+
+use crate::gui::app::Intent;
+use crate::gui::app::commands::UiCommand;
+use crate::gui::theme;
+
+mod annotations;
+mod editor;
+mod library;
+mod notices;
+mod search;
+mod status;
+mod top;
+mod welcome;
+mod windows;
+
+pub use annotations::annotations_ui;
+pub use library::library_ui;
+pub use notices::{drop_overlay_ui, notices_ui};
+pub use search::search_bar_ui;
+pub use status::status_bar_ui;
+pub use top::top_ui;
+pub use welcome::welcome_ui;
+pub use windows::windows_ui;
+
+pub(super) fn command_button(
+    ui: &mut Ui,
+    cmd: UiCommand,
+    enabled: bool,
+    intents: &mut Vec<Intent>,
+) {
+    let mut b = egui::Button::new(cmd.text());
+    if let Some(sc) = cmd.shortcut() {
+        b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
+    }
+    if ui
+        .add_enabled(enabled, b)
+        .on_hover_text(cmd.tooltip())
+        .clicked()
+    {
+        intents.push(Intent::Command(cmd));
+        ui.close();
+    }
+}
+
+pub(super) fn tag_label(doc: &Document, tag: &str) -> String {
+    doc.scheme
+        .tag(tag)
+        .map_or_else(|| format!("{tag} (not in scheme)"), |t| t.label.clone())
+}
+
+pub(super) fn tag_color(doc: &Document, tag: &str) -> Color32 {
+    theme::swatch(doc.scheme.tag(tag).map_or([150, 150, 150], |t| t.rgb()))
+}
+
+pub(super) fn one_line(s: &str, n: usize) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() > n {
+        format!("{}…", flat.chars().take(n).collect::<String>())
+    } else {
+        flat
+    }
+}

@@ -1,0 +1,61 @@
+//! Non-modal notices with their ways forward, and the drop overlay.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::gui::app::{Intent, Level, Notice};
+
+/// Notices with their ways forward.
+pub fn notices_ui(ui: &mut Ui, notices: &[Notice], intents: &mut Vec<Intent>) {
+    for (i, n) in notices.iter().enumerate() {
+        let (fill, fg) = match n.level {
+            Level::Info => (ui.visuals().faint_bg_color, ui.visuals().text_color()),
+            Level::Warning => (
+                ui.visuals().warn_fg_color.gamma_multiply(0.18),
+                ui.visuals().text_color(),
+            ),
+            Level::Error => (
+                ui.visuals().error_fg_color.gamma_multiply(0.18),
+                ui.visuals().text_color(),
+            ),
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .inner_margin(6.0)
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let icon = match n.level {
+                        Level::Info => "ℹ",
+                        Level::Warning => "⚠",
+                        Level::Error => "⛔",
+                    };
+                    ui.label(RichText::new(format!("{icon} {}", n.text)).color(fg));
+                    for a in &n.actions {
+                        if ui.button(a.label()).clicked() {
+                            intents.push(Intent::Notice(i, a.clone()));
+                        }
+                    }
+                    if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                        intents.push(Intent::Dismiss(i));
+                    }
+                });
+            });
+    }
+}
+
+/// A hint while files are dragged over the window.
+pub fn drop_overlay_ui(ctx: &egui::Context) {
+    let screen = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop"),
+    ));
+    painter.rect_filled(screen, 0.0, Color32::from_black_alpha(160));
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop articles or a folder to open them",
+        egui::FontId::proportional(24.0),
+        Color32::WHITE,
+    );
+}

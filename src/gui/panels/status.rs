@@ -1,0 +1,51 @@
+//! The status bar: save state, position, counts.
+
+use egui::{RichText, Ui};
+
+use crate::gui::app::TaglineApp;
+
+/// The status bar: file, save state, selection, annotator.
+pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if let Some(doc) = app.doc() {
+                ui.label(doc.article.path.display().to_string());
+                ui.separator();
+                let state = app.save_state();
+                let color = if state.starts_with("Not saved") {
+                    ui.visuals().error_fg_color
+                } else if state == "Unsaved changes" || state == "Saving…" {
+                    ui.visuals().warn_fg_color
+                } else {
+                    ui.visuals().weak_text_color()
+                };
+                ui.label(RichText::new(state).color(color));
+                ui.separator();
+                match app.view.selection.map(|s| s.range()) {
+                    Some(r) if !r.is_empty() => {
+                        ui.label(format!(
+                            "Selected chars {}–{} ({})",
+                            r.start,
+                            r.end,
+                            r.len()
+                        ));
+                    }
+                    Some(r) => {
+                        ui.label(format!("Caret at char {}", r.start));
+                    }
+                    None => {
+                        ui.label(format!("{} chars", doc.article.len_chars()));
+                    }
+                }
+            } else if let Some(p) = &app.loading {
+                ui.spinner();
+                ui.label(format!("Opening {}…", p.display()));
+            } else {
+                ui.label("No article open");
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(format!("Annotator: {}", app.settings.annotator));
+            });
+        });
+    });
+}

@@ -1,0 +1,484 @@
+//! The article view: a virtualized reading view with highlights painted under cached
+//! paragraph galleys.
+//!
+//! Design (see `docs/performance.md`): the article's display segments are laid out one galley
+//! each, only near the viewport, into an app-owned cache keyed by (segment, font size, wrap
+//! width, pixels per point) with a memory budget. Segment heights start as estimates, are kept
+//! in prefix sums, and are corrected as segments get laid out; the top visible line stays put
+//! when heights change or the window resizes. Highlights, search hits and the selection are
+//! rectangles computed from glyph geometry and painted beneath the text, so creating,
+//! retagging or deleting an annotation never re-lays-out text. Selection lives in document
+//! char offsets, so it survives scrolling.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui::{Color32, FontFamily, FontId, Galley, Pos2, Rect, Response, Sense, Ui, pos2, vec2};
+
+use crate::core::{Annotation, CharRange, Document, SegmentKind};
+
+pub mod heights;
+use super::theme;
+use heights::Heights;
+
+mod input;
+mod layout;
+mod paint;
+
+use paint::header_height;
+pub use paint::{describe_relation, layer_depths, range_rects};
+
+/// Most memory the galley cache may hold (approximate).
+const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
+/// Rough cost of a laid-out galley per byte of text.
+const GALLEY_BYTES_PER_TEXT_BYTE: usize = 200;
+/// Widest text column, in multiples of the font size.
+const READING_WIDTH_EMS: f32 = 40.0;
+
+/// A selection in document chars: `anchor` stays put, `head` moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Where the selection started.
+    pub anchor: usize,
+    /// Where it ends now (the caret).
+    pub head: usize,
+}
+
+impl Selection {
+    /// The selected range, ordered.
+    pub fn range(&self) -> CharRange {
+        CharRange::new(self.anchor.min(self.head), self.anchor.max(self.head))
+    }
+}
+
+/// What happened in the view this frame that the app may act on.
+#[derive(Default, Debug)]
+pub struct ViewOutput {
+    /// An annotation was clicked (already selected in the view).
+    pub clicked_annotation: Option<String>,
+    /// The context menu asked to tag the selection with this tag.
+    pub tag_selection: Option<String>,
+    /// The context menu asked to delete this annotation.
+    pub delete_annotation: Option<String>,
+    /// The view's response (for focus and accessibility).
+    pub response: Option<Response>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct LayoutParams {
+    wrap_width: f32,
+    font_size: f32,
+    pixels_per_point: f32,
+}
+
+struct CachedGalley {
+    galley: Arc<Galley>,
+    /// Char index (in the segment) where each row starts.
+    row_starts: Arc<[usize]>,
+    last_used: u64,
+    bytes: usize,
+}
+
+/// Per-segment facts for estimating heights.
+#[derive(Clone, Copy)]
+struct SegStats {
+    chars: usize,
+    newlines: usize,
+}
+
+/// The article view's state; one per open document.
+pub struct ArticleView {
+    doc_key: Option<(std::path::PathBuf, String)>,
+    stats: Vec<SegStats>,
+    heights: Heights,
+    measured: Vec<bool>,
+    params: Option<LayoutParams>,
+    cache: HashMap<usize, CachedGalley>,
+    cache_bytes: usize,
+    frame: u64,
+    /// First visible segment and how far into it the viewport top is, as of last frame.
+    anchor: (usize, f32),
+    force_offset: Option<f32>,
+    /// Height above the first segment (the header card's metadata line).
+    header_height: f32,
+    row_height: f32,
+    avg_char_width: f32,
+    /// The text selection, in document chars.
+    pub selection: Option<Selection>,
+    /// The annotation selected for editing.
+    pub selected_annotation: Option<String>,
+    /// The annotation under the pointer.
+    pub hovered_annotation: Option<String>,
+    /// Snap mouse selections to whole words.
+    pub snap_to_words: bool,
+    /// Only show this annotator's annotations.
+    pub annotator_filter: Option<String>,
+    /// Search hits to outline.
+    pub search_hits: Vec<CharRange>,
+    /// The current search hit.
+    pub search_current: Option<usize>,
+    dragging: bool,
+    last_viewport: Rect,
+    last_inner: Rect,
+    /// Left edge of the text column inside the content.
+    left: f32,
+    /// A tiny galley from egui's own cache: a new one means egui cleared its font atlas, and
+    /// every galley we hold points at glyphs that are gone.
+    sentinel: Option<Arc<Galley>>,
+    /// Segments laid out since the view was created (for tests and benchmarks).
+    pub layouts_done: u64,
+    /// Times egui cleared its font atlas and the cache had to be dropped.
+    pub atlas_resets: u64,
+    /// Highlights painted in the last frame.
+    painted: usize,
+    /// Positions (in `doc.annotations()`) of the annotations shown in each segment, valid
+    /// while `seg_anns_key` matches: frames that lay out nothing touch no document-wide data.
+    seg_anns: HashMap<usize, Arc<[u32]>>,
+    seg_anns_key: (u64, usize, usize, Option<String>),
+}
+
+impl Default for ArticleView {
+    fn default() -> Self {
+        Self {
+            doc_key: None,
+            stats: Vec::new(),
+            heights: Heights::default(),
+            measured: Vec::new(),
+            params: None,
+            cache: HashMap::new(),
+            cache_bytes: 0,
+            frame: 0,
+            anchor: (0, 0.0),
+            force_offset: None,
+            header_height: 0.0,
+            row_height: 20.0,
+            avg_char_width: 8.0,
+            selection: None,
+            selected_annotation: None,
+            hovered_annotation: None,
+            snap_to_words: true,
+            annotator_filter: None,
+            search_hits: Vec::new(),
+            search_current: None,
+            dragging: false,
+            last_viewport: Rect::NOTHING,
+            last_inner: Rect::NOTHING,
+            left: 0.0,
+            sentinel: None,
+            atlas_resets: 0,
+            painted: 0,
+            seg_anns: HashMap::new(),
+            seg_anns_key: (0, 0, 0, None),
+            layouts_done: 0,
+        }
+    }
+}
+
+/// The display text of a segment: one char per source char, so galley indexes are offsets.
+/// CR of a CRLF shows as a space, a lone CR as a line break, other control chars as spaces.
+pub fn display_text(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => out.push(' '),
+            '\r' => out.push('\n'),
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn font_for(kind: SegmentKind, base: f32) -> (FontId, bool) {
+    match kind {
+        SegmentKind::Title => (FontId::new(base * 1.55, FontFamily::Proportional), false),
+        SegmentKind::Excerpt => (FontId::new(base * 1.02, FontFamily::Proportional), true),
+        SegmentKind::Heading(level) => (
+            FontId::new(
+                base * (1.45 - 0.1 * f32::from(level.min(6))),
+                FontFamily::Proportional,
+            ),
+            false,
+        ),
+        SegmentKind::Paragraph => (FontId::new(base, FontFamily::Proportional), false),
+    }
+}
+
+/// What every part of a frame's drawing needs to know about where things are.
+#[derive(Clone, Copy)]
+struct Frame {
+    /// Top-left of the scrolled content.
+    origin: Pos2,
+    /// Left edge of the text column inside the content.
+    left: f32,
+    params: LayoutParams,
+    viewport: Rect,
+}
+
+impl ArticleView {
+    /// Forgets per-document state when `doc` is not the document last shown.
+    fn sync_document(&mut self, doc: &Document) {
+        let key = (doc.article.path.clone(), doc.article.sha256.clone());
+        if self.doc_key.as_ref() == Some(&key) {
+            return;
+        }
+        let selected_annotation = None;
+        *self = ArticleView {
+            snap_to_words: self.snap_to_words,
+            selected_annotation,
+            ..ArticleView::default()
+        };
+        self.doc_key = Some(key);
+        let text = &doc.article.text;
+        self.stats = doc
+            .article
+            .segments
+            .iter()
+            .map(|s| {
+                let slice = text.slice(s.range).unwrap_or("");
+                SegStats {
+                    chars: s.range.len(),
+                    newlines: slice.bytes().filter(|&b| b == b'\n' || b == b'\r').count(),
+                }
+            })
+            .collect();
+        self.heights = Heights::new(vec![0.0; self.stats.len()], 0.0);
+        self.measured = vec![false; self.stats.len()];
+    }
+
+    /// Total content height.
+    pub fn content_height(&self) -> f32 {
+        self.heights.total()
+    }
+
+    /// Highlights painted in the last frame (for tests).
+    pub fn painted_annotations(&self) -> usize {
+        self.painted
+    }
+
+    /// Number of galleys in the cache (for tests and benchmarks).
+    pub fn cached_galleys(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Approximate bytes held by the galley cache.
+    pub fn cache_bytes(&self) -> usize {
+        self.cache_bytes
+    }
+
+    /// Scrolls to content y (takes effect next frame).
+    pub fn set_scroll_offset(&mut self, y: f32) {
+        self.force_offset = Some(y.max(0.0));
+    }
+
+    /// Scrolls so that char `offset` is in view (a third from the top).
+    pub fn scroll_to_char(&mut self, doc: &Document, offset: usize) {
+        let Some(seg) = doc.article.segment_at(offset) else {
+            return;
+        };
+        if seg >= self.heights.len() {
+            return;
+        }
+        let mut y = self.heights.top(seg);
+        if let Some(c) = self.cache.get(&seg) {
+            let local = offset.saturating_sub(doc.article.segments[seg].range.start);
+            let r = c.galley.pos_from_cursor(egui::text::CCursor::new(local));
+            y += r.min.y;
+        } else if let Some(p) = self.params {
+            // Estimate the row inside a segment not laid out yet.
+            let local = offset.saturating_sub(doc.article.segments[seg].range.start) as f32;
+            y += (local * self.avg_char_width / p.wrap_width).floor() * self.row_height;
+        }
+        let view_h = self.last_viewport.height().max(100.0);
+        self.force_offset = Some((y - view_h / 3.0).max(0.0));
+        self.anchor = (seg, 0.0);
+    }
+
+    /// Where char `offset` was drawn last frame (the middle of its left edge), if on screen.
+    pub fn char_screen_pos(&self, doc: &Document, offset: usize) -> Option<Pos2> {
+        let seg = doc.article.segment_at(offset)?;
+        let c = self.cache.get(&seg)?;
+        let local = offset.checked_sub(doc.article.segments[seg].range.start)?;
+        let r = c.galley.pos_from_cursor(egui::text::CCursor::new(local));
+        let origin = self.last_inner.min - self.last_viewport.min.to_vec2();
+        let p = origin + vec2(self.left, self.heights.top(seg)) + r.center().to_vec2();
+        self.last_inner.contains(p).then_some(p)
+    }
+
+    /// `true` when char `offset` lies on screen as of the last frame.
+    pub fn is_char_visible(&self, doc: &Document, offset: usize) -> bool {
+        let Some(seg) = doc.article.segment_at(offset) else {
+            return false;
+        };
+        seg < self.heights.len()
+            && self.heights.top(seg) < self.last_viewport.bottom()
+            && self.heights.top(seg + 1) > self.last_viewport.top()
+    }
+
+    /// The document char under a screen position, as of the last frame (hit-testing against
+    /// the cached galleys; `None` off the text or where nothing is laid out).
+    pub fn char_at(&self, doc: &Document, pos: Pos2) -> Option<usize> {
+        if self.heights.is_empty() || !self.last_inner.contains(pos) {
+            return None;
+        }
+        let content_origin = self.last_inner.min - self.last_viewport.min.to_vec2();
+        let y = pos.y - content_origin.y;
+        let i = self.segment_at_y(y);
+        let galley = &self.cache.get(&i)?.galley;
+        let local = vec2(
+            pos.x - content_origin.x - self.left,
+            y - self.heights.top(i),
+        );
+        let seg = doc.article.segments[i].range;
+        Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
+    }
+
+    /// Shows the view in `ui`, taking all remaining space.
+    pub fn ui(&mut self, ui: &mut Ui, doc: &Document, font_size: f32) -> ViewOutput {
+        self.sync_document(doc);
+        self.frame += 1;
+        let mut out = ViewOutput::default();
+        let avail = ui.available_size();
+        let wrap_width = (avail.x - 2.0 * theme::TEXT_MARGIN - 16.0)
+            .min(font_size * READING_WIDTH_EMS)
+            .max(120.0)
+            .round();
+        self.set_params(
+            ui,
+            doc,
+            LayoutParams {
+                wrap_width,
+                font_size,
+                pixels_per_point: ui.ctx().pixels_per_point(),
+            },
+        );
+        let sentinel = ui.ctx().fonts_mut(|f| {
+            f.layout_no_wrap(
+                "Tagline".to_owned(),
+                FontId::proportional(12.0),
+                Color32::PLACEHOLDER,
+            )
+        });
+        if self
+            .sentinel
+            .as_ref()
+            .is_some_and(|old| !Arc::ptr_eq(old, &sentinel))
+        {
+            self.cache.clear();
+            self.cache_bytes = 0;
+            self.atlas_resets += 1;
+        }
+        self.sentinel = Some(sentinel);
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("article_view")
+            .auto_shrink(false)
+            .animated(false);
+        if let Some(y) = self.force_offset.take() {
+            area = area.vertical_scroll_offset(y);
+        }
+        let output = area.show_viewport(ui, |ui, viewport| {
+            self.contents_ui(ui, doc, viewport, &mut out)
+        });
+        self.last_inner = output.inner_rect;
+        self.evict();
+        out
+    }
+
+    #[expect(
+        clippy::expect_used,
+        reason = "layout parameters are set at the start of every frame, before layout"
+    )]
+    fn contents_ui(&mut self, ui: &mut Ui, doc: &Document, viewport: Rect, out: &mut ViewOutput) {
+        let origin = ui.max_rect().min;
+        self.last_viewport = viewport;
+        let width = ui.available_width();
+        let left =
+            ((width - self.params.map_or(0.0, |p| p.wrap_width)) / 2.0).max(theme::TEXT_MARGIN);
+        self.left = left;
+        let total = self.content_height().max(viewport.height());
+        let (rect, response) = ui.allocate_exact_size(vec2(width, total), Sense::click_and_drag());
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Article text"));
+        let p = self.params.expect("params set");
+        let frame = Frame {
+            origin,
+            left,
+            params: p,
+            viewport,
+        };
+        let painter = ui.painter_at(ui.clip_rect());
+        self.paint_header(ui, &painter, doc, &frame);
+        let visible = self.lay_out_visible(ui, doc, viewport);
+        self.pointer_ui(ui, doc, &response, rect, &frame, out);
+        let anchors = self.paint_segments(ui, &painter, doc, &frame, &visible, response.id);
+        self.paint_relations(ui, &painter, doc, &frame, &anchors);
+        self.tooltip_ui(doc, &response);
+        self.context_menu_ui(doc, &response, out);
+        self.lock_arrow_keys(ui, response.id);
+        out.response = Some(response);
+    }
+
+    /// Annotations shown in segment `i` (not orphaned, passing the annotator filter).
+    fn segment_annotations<'d>(&mut self, doc: &'d Document, i: usize) -> Vec<&'d Annotation> {
+        let anns = doc.annotations();
+        let key = (
+            doc.revision(),
+            anns.as_ptr() as usize,
+            anns.len(),
+            self.annotator_filter.clone(),
+        );
+        if self.seg_anns_key != key {
+            self.seg_anns.clear();
+            self.seg_anns_key = key;
+        }
+        if self.seg_anns.len() > 4096 {
+            self.seg_anns.clear();
+        }
+        let filter = self.annotator_filter.clone();
+        let positions = self
+            .seg_anns
+            .entry(i)
+            .or_insert_with(|| {
+                let range = doc.article.segments[i].range;
+                doc.visible_positions(range)
+                    .into_iter()
+                    .filter(|&k| filter.as_ref().is_none_or(|w| &anns[k].annotator == w))
+                    .map(|k| k as u32)
+                    .collect()
+            })
+            .clone();
+        positions.iter().map(|&k| &anns[k as usize]).collect()
+    }
+
+    /// Annotations covering char `c`, outermost first.
+    fn annotations_at<'d>(&mut self, doc: &'d Document, c: usize) -> Vec<&'d Annotation> {
+        let Some(i) = doc.article.segment_at(c) else {
+            return Vec::new();
+        };
+        let mut v = self.segment_annotations(doc, i);
+        v.retain(|a| a.range.contains(c));
+        v.sort_by_key(|a| std::cmp::Reverse(a.range.len()));
+        v
+    }
+
+    fn related_ids(&self, doc: &Document) -> Vec<String> {
+        let Some(focus) = self
+            .hovered_annotation
+            .as_ref()
+            .or(self.selected_annotation.as_ref())
+        else {
+            return Vec::new();
+        };
+        doc.relations_of(focus)
+            .map(|r| {
+                if &r.from == focus {
+                    r.to.clone()
+                } else {
+                    r.from.clone()
+                }
+            })
+            .collect()
+    }
+}
