@@ -1,0 +1,85 @@
+//! `tagline show`: a document's annotations and relations as a table.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::core::{Document, LoadOptions};
+
+use super::*;
+
+pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) -> Result<u8, Fail> {
+    let (doc, report) = Document::open(article, options)?;
+    if let Some(p) = &report.sidecar_problem {
+        return Err(Fail(p.clone()));
+    }
+    print_anchoring(article, &report);
+    let mut out = std::io::stdout().lock();
+    let a = &doc.article;
+    writeln!(
+        out,
+        "{} — {} chars, scheme {}",
+        a.file_name(),
+        a.len_chars(),
+        doc.scheme.reference()
+    )?;
+    if let Some(t) = &a.metadata.title {
+        writeln!(out, "title: {t}")?;
+    }
+    let anns: Vec<_> = doc
+        .annotations()
+        .iter()
+        .filter(|x| only.is_none_or(|o| x.annotator == o))
+        .collect();
+    writeln!(
+        out,
+        "{} annotations, {} relations",
+        anns.len(),
+        doc.relations().len()
+    )?;
+    if !anns.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<10}  {:<9}  {:>13}  {:<44}  ATTRIBUTES",
+            "ID", "TAG", "SPAN", "TEXT"
+        )?;
+        for x in anns {
+            let mut extras: Vec<String> = x
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.display()))
+                .collect();
+            if let Some(s) = x.status {
+                extras.push(format!("[{}]", s.as_str()));
+            }
+            if !x.annotator.is_empty() {
+                extras.push(format!("by {}", x.annotator));
+            }
+            if !x.note.is_empty() {
+                extras.push(format!("note: {}", one_line(&x.note, 40)));
+            }
+            writeln!(
+                out,
+                "{:<10}  {:<9}  {:>13}  {:<44}  {}",
+                x.id,
+                x.tag,
+                x.range.to_string(),
+                format!("“{}”", one_line(&x.text, 40)),
+                extras.join(" ")
+            )?;
+        }
+    }
+    if !doc.relations().is_empty() {
+        writeln!(out, "\nrelations:")?;
+        for r in doc.relations() {
+            writeln!(out, "{:<10}  {} —{}→ {}", r.id, r.from, r.kind, r.to)?;
+        }
+    }
+    if !doc.labels().is_empty() {
+        writeln!(out, "\nlabels:")?;
+        for (k, v) in doc.labels() {
+            writeln!(out, "  {k}: {}", v.display())?;
+        }
+    }
+    Ok(0)
+}
