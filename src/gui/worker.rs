@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::core::document::SaveJob;
 use crate::core::sidecar::{SidecarData, sidecar_path};
-use crate::core::{Article, Document, LoadOptions, OpenReport, corpus};
+use crate::core::{Article, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus};
 
 /// A piece of work for the background thread.
 pub enum Job {
@@ -39,7 +39,7 @@ pub enum Reply {
     /// The article's text is ready (annotations follow).
     Text(Arc<Article>),
     /// The whole document is ready, or could not be opened.
-    Opened(PathBuf, Result<Box<(Document, OpenReport)>, String>),
+    Opened(PathBuf, Result<Box<(Document, OpenReport)>, OpenError>),
     /// Files found so far while scanning.
     ScanProgress(PathBuf, usize),
     /// The folder's articles.
@@ -47,7 +47,7 @@ pub enum Reply {
     /// Summaries of some articles.
     Summaries(Vec<(PathBuf, Summary)>),
     /// A save finished: the job and the written hash or the error.
-    Saved(Box<SaveJob>, Result<String, String>),
+    Saved(Box<SaveJob>, Result<String, SaveError>),
 }
 
 /// Summarises an article's sidecar for the folder list.
@@ -77,8 +77,7 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
             let result = Document::open_with(&path, &options, |article, _| {
                 send(Reply::Text(Arc::clone(article)))
             })
-            .map(Box::new)
-            .map_err(|e| e.to_string());
+            .map(Box::new);
             send(Reply::Opened(path, result));
         }
         Job::Scan(root) => {
@@ -93,7 +92,7 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
             }
         }
         Job::Save(job) => {
-            let result = job.run().map_err(|e| e.to_string());
+            let result = job.run();
             send(Reply::Saved(job, result));
         }
     }

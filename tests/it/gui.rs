@@ -268,6 +268,7 @@ fn sidecar_changed_behind_our_back_is_not_overwritten_and_edits_stay() {
         .expect("a notice");
     assert!(notice.text.contains("pier.txt.annotations.json"));
     h.get_by_label("Save my annotations as…");
+    h.get_by_label("Reload from disk (drop my edits)");
     let _ = h.get_by_label_contains("changed on disk");
     // Explicit Ctrl+S also refuses.
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
@@ -575,4 +576,38 @@ fn ctrl_plus_changes_the_article_text_size_not_egui_zoom() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
     h.run();
     assert_eq!(h.state().settings.font_size, Settings::default().font_size);
+}
+
+/// A save conflict offers "Reload" and "Save a copy" because of what it is, whatever its
+/// message says: the choice is made on the error's variant, never on its words.
+#[test]
+fn save_failures_offer_their_ways_forward_by_kind_not_by_wording() {
+    use tagline::core::SaveError;
+    use tagline::core::sidecar::SidecarError;
+    use tagline::gui::app::{NoticeAction, save_failure_actions};
+    // A conflict on a file whose very name says nothing of "changed on disk".
+    let conflict = SaveError::Conflict {
+        path: "a file named retry.annotations.json".into(),
+    };
+    let actions = save_failure_actions(&conflict);
+    assert!(actions.contains(&NoticeAction::ReloadFromDisk));
+    assert!(actions.contains(&NoticeAction::SaveCopy));
+    assert!(!actions.contains(&NoticeAction::RetrySave));
+    // A write failure whose message happens to contain the conflict's words is still a write
+    // failure: try again, or save a copy; reloading would drop edits for nothing.
+    let io = SaveError::Io(SidecarError::Io {
+        path: "x.annotations.json".into(),
+        action: "the sidecar changed on disk",
+        source: std::io::Error::other("changed on disk since Tagline loaded it"),
+    });
+    assert!(io.to_string().contains("changed on disk"));
+    let actions = save_failure_actions(&io);
+    assert!(actions.contains(&NoticeAction::RetrySave));
+    assert!(!actions.contains(&NoticeAction::ReloadFromDisk));
+    // A locked sidecar can only be saved elsewhere.
+    let locked = SaveError::Locked {
+        path: "y.annotations.json".into(),
+        reason: "changed on disk".into(),
+    };
+    assert_eq!(save_failure_actions(&locked), vec![NoticeAction::SaveCopy]);
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::core::anchor::Anchoring;
-use crate::core::{DiskState, Document, OpenReport};
+use crate::core::{DiskState, Document, OpenReport, SaveError};
 
 use crate::gui::dialogs::Pick;
 use crate::gui::worker::{Job, Reply, Summary};
@@ -135,9 +135,9 @@ impl TaglineApp {
                             let (doc, report) = *boxed;
                             self.on_opened(doc, report);
                         }
-                        Err(msg) => {
+                        Err(e) => {
                             self.open = None;
-                            self.notify(Level::Error, msg, vec![NoticeAction::OpenPath]);
+                            self.notify(Level::Error, e.to_string(), vec![NoticeAction::OpenPath]);
                         }
                     }
                 }
@@ -191,7 +191,7 @@ impl TaglineApp {
                             self.last_save_error = None;
                             self.refresh_summary();
                         }
-                        Err(msg) => self.on_save_failed(msg),
+                        Err(e) => self.on_save_failed(e),
                     }
                 }
             }
@@ -247,15 +247,12 @@ impl TaglineApp {
         }
     }
 
-    pub(super) fn on_save_failed(&mut self, msg: String) {
+    /// What a failed save offers depends on why it failed, never on the message's words.
+    pub(super) fn on_save_failed(&mut self, error: SaveError) {
         self.save_blocked = true;
-        let conflict = msg.contains("changed on disk");
-        let actions = if conflict {
-            vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk]
-        } else {
-            vec![NoticeAction::RetrySave, NoticeAction::SaveCopy]
-        };
-        self.last_save_error = Some(msg.clone());
+        let actions = save_failure_actions(&error);
+        let msg = error.to_string();
+        self.last_save_error = Some(error);
         self.notify(Level::Error, msg, actions);
     }
 
@@ -300,7 +297,7 @@ impl TaglineApp {
                 self.save_in_flight = true;
                 self.worker.submit(Job::Save(Box::new(job)));
             }
-            Err(e) => self.on_save_failed(e.to_string()),
+            Err(e) => self.on_save_failed(e),
         }
     }
 
@@ -321,33 +318,31 @@ impl TaglineApp {
                 true
             }
             Err(e) => {
-                self.on_save_failed(e.to_string());
+                self.on_save_failed(e);
                 false
             }
         }
     }
 
-    /// A short description of the save state for the status bar and the title.
-    pub fn save_state(&self) -> String {
+    /// The save state, for the status bar.
+    pub fn save_state(&self) -> SaveState {
         let Some(open) = &self.open else {
-            return String::new();
+            return SaveState::NoDocument;
         };
         if !open.ready {
-            return "Loading annotations…".into();
-        }
-        if let Some(e) = &self.last_save_error
+            SaveState::Loading
+        } else if let Some(e) = &self.last_save_error
             && open.doc.is_dirty()
         {
-            return format!("Not saved: {}", e.chars().take(80).collect::<String>());
-        }
-        if self.save_in_flight {
-            "Saving…".into()
+            SaveState::Failed(e.to_string())
+        } else if self.save_in_flight {
+            SaveState::Saving
         } else if open.doc.is_dirty() {
-            "Unsaved changes".into()
+            SaveState::Unsaved
         } else if matches!(open.doc.disk_state(), DiskState::Absent) {
-            "No annotations yet".into()
+            SaveState::NothingYet
         } else {
-            "All changes saved".into()
+            SaveState::Saved
         }
     }
 
@@ -382,5 +377,17 @@ impl TaglineApp {
                 }
             }
         }
+    }
+}
+
+/// The ways forward a failed save offers, by its kind.
+pub fn save_failure_actions(error: &SaveError) -> Vec<NoticeAction> {
+    match error {
+        // Someone else's version is on disk: see theirs, or keep ours elsewhere.
+        SaveError::Conflict { .. } => vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk],
+        // The sidecar on disk is unreadable: only a copy elsewhere can hold the edits.
+        SaveError::Locked { .. } => vec![NoticeAction::SaveCopy],
+        // Writing failed (disk full, permissions): it may work again.
+        _ => vec![NoticeAction::RetrySave, NoticeAction::SaveCopy],
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Context, ViewportCommand};
 
-use crate::core::{Action, Document, LoadOptions};
+use crate::core::{Action, Document, LoadOptions, SaveError};
 use crate::settings::{Settings, Theme};
 
 use crate::gui::dialogs::Dialogs;
@@ -24,7 +24,10 @@ mod keys;
 mod state;
 
 pub use intents::Intent;
-pub use state::{Buffers, Level, Library, LibraryEntry, Notice, NoticeAction, SearchState};
+pub use documents::save_failure_actions;
+pub use state::{
+    Buffers, Level, Library, LibraryEntry, Notice, NoticeAction, SaveState, SearchState,
+};
 
 /// The loaded document and its loading state.
 pub struct OpenDoc {
@@ -63,7 +66,7 @@ pub struct TaglineApp {
     save_in_flight: bool,
     /// Autosave stopped after a failed save until the user acts.
     save_blocked: bool,
-    last_save_error: Option<String>,
+    last_save_error: Option<SaveError>,
     close_after: Option<(Instant, Duration)>,
     title: String,
     force_quit: bool,

@@ -116,3 +116,46 @@ pub struct Buffers {
     /// The help window is open.
     pub help_open: bool,
 }
+
+/// Where the open document's annotations stand with respect to the disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// No document is open.
+    NoDocument,
+    /// The sidecar is still being read.
+    Loading,
+    /// The last save failed and edits are only in memory (the error, for the user).
+    Failed(String),
+    /// A save is under way.
+    Saving,
+    /// There are edits not yet saved.
+    Unsaved,
+    /// Nothing annotated and no sidecar on disk.
+    NothingYet,
+    /// Everything is on disk.
+    Saved,
+}
+
+impl SaveState {
+    /// Words for the status bar.
+    pub fn label(&self) -> String {
+        match self {
+            SaveState::NoDocument => String::new(),
+            SaveState::Loading => "Loading annotations…".into(),
+            SaveState::Failed(e) => format!("Not saved: {}", e.chars().take(80).collect::<String>()),
+            SaveState::Saving => "Saving…".into(),
+            SaveState::Unsaved => "Unsaved changes".into(),
+            SaveState::NothingYet => "No annotations yet".into(),
+            SaveState::Saved => "All changes saved".into(),
+        }
+    }
+
+    /// How much the state asks for attention.
+    pub fn level(&self) -> Level {
+        match self {
+            SaveState::Failed(_) => Level::Error,
+            SaveState::Saving | SaveState::Unsaved => Level::Warning,
+            _ => Level::Info,
+        }
+    }
+}

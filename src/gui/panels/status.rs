@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::gui::app::TaglineApp;
+use crate::gui::app::{Level, TaglineApp};
 
 /// The status bar: file, save state, selection, annotator.
 pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
@@ -12,14 +12,12 @@ pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
                 ui.label(doc.article.path.display().to_string());
                 ui.separator();
                 let state = app.save_state();
-                let color = if state.starts_with("Not saved") {
-                    ui.visuals().error_fg_color
-                } else if state == "Unsaved changes" || state == "Saving…" {
-                    ui.visuals().warn_fg_color
-                } else {
-                    ui.visuals().weak_text_color()
+                let color = match state.level() {
+                    Level::Error => ui.visuals().error_fg_color,
+                    Level::Warning => ui.visuals().warn_fg_color,
+                    Level::Info => ui.visuals().weak_text_color(),
                 };
-                ui.label(RichText::new(state).color(color));
+                ui.label(RichText::new(state.label()).color(color));
                 ui.separator();
                 match app.view.selection.map(|s| s.range()) {
                     Some(r) if !r.is_empty() => {
