@@ -611,3 +611,125 @@ fn save_failures_offer_their_ways_forward_by_kind_not_by_wording() {
     };
     assert_eq!(save_failure_actions(&locked), vec![NoticeAction::SaveCopy]);
 }
+
+/// The key table: Alt+Shift+← / → move the start and Alt+← / → the end (matched most
+/// specific first), `[` / `]` move the start by a word, J / K step through the list, Esc clears.
+#[test]
+fn resize_keys_move_the_right_end_and_j_k_esc_step_and_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    let (a, b) = (char_index("the pier is unsafe"), char_index("” on Monday"));
+    tag(&mut h, a, b, Key::Num2);
+    let (c, d) = (char_index("Critics"), char_index(" — including"));
+    tag(&mut h, c, d, Key::Num1);
+    let quote = id_of_tag(&h, "quote");
+    let range = |h: &Harness<'_, TaglineApp>, id: &str| {
+        let doc = h.state().doc().unwrap();
+        doc.annotation(id).unwrap().range
+    };
+    h.state_mut().view.selected_annotation = Some(quote.clone());
+    h.state_mut().view.selection = None;
+    h.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowLeft);
+    h.run();
+    assert_eq!(range(&h, &quote), tagline::core::CharRange::new(a - 1, b));
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    h.run();
+    assert_eq!(
+        range(&h, &quote),
+        tagline::core::CharRange::new(a - 1, b - 1)
+    );
+    h.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    h.run();
+    assert_eq!(range(&h, &quote), tagline::core::CharRange::new(a, b));
+    // `]` moves the start to the next word ("pier"), `[` back.
+    h.key_press(Key::CloseBracket);
+    h.run();
+    assert_eq!(range(&h, &quote).start, char_index("pier is unsafe"));
+    h.key_press(Key::OpenBracket);
+    h.run();
+    assert_eq!(range(&h, &quote), tagline::core::CharRange::new(a, b));
+    // J / K: reading order is the quote, then the claim.
+    h.key_press(Key::J);
+    h.run();
+    let claim = id_of_tag(&h, "claim");
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(claim.as_str())
+    );
+    h.key_press(Key::K);
+    h.run();
+    assert_eq!(
+        h.state().view.selected_annotation.as_deref(),
+        Some(quote.as_str())
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().view.selected_annotation, None);
+    // Every edit above reached the sidecar as one undoable step each; the span is back.
+    let sc = sidecar(&path);
+    let q = sc["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tag"] == "quote")
+        .unwrap();
+    assert_eq!(q["start"], a);
+    assert_eq!(q["end"], b);
+}
+
+/// A folder scheme that gives a tag a key the window reserves is refused for that key, with a
+/// message naming the tag, the key and the command; the key keeps its command.
+#[test]
+fn a_scheme_binding_a_reserved_key_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let scheme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/annotations/news.scheme.json"
+    ))
+    .unwrap()
+    .replacen("\"key\": \"2\"", "\"key\": \"J\"", 1);
+    std::fs::write(dir.path().join("tagline.scheme.json"), scheme).unwrap();
+    let mut h = harness(app_for(&path));
+    let notice = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.text.contains("reserved"))
+        .expect("a notice about the reserved key")
+        .text
+        .clone();
+    assert!(notice.contains("tag `quote`"), "{notice}");
+    assert!(
+        notice.contains("`J`") && notice.contains("Next annotation"),
+        "{notice}"
+    );
+    // J still steps through annotations and tags nothing.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    let (c, d) = (char_index("Critics"), char_index(" — including"));
+    tag(&mut h, c, d, Key::J);
+    assert!(h.state().doc().unwrap().annotations().is_empty());
+}
+
+/// F1's help is generated from the key table: every command's shortcuts, primary first, and the
+/// scheme's tag keys with their labels.
+#[test]
+fn help_is_generated_from_the_key_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    h.key_press(Key::F1);
+    h.run();
+    assert!(h.state().buffers.help_open);
+    let _ = h.get_by_label_contains("Tag the selection as Claim, Quote");
+    let _ = h.get_by_label("Next annotation");
+    let _ = h.get_by_label("Start one character left");
+    // Redo has two shortcuts, primary first: "…Shift…Z or …Y".
+    let _ = h.get_by_label_contains("Z or ");
+}

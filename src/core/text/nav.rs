@@ -105,6 +105,38 @@ pub fn prev_word_start(text: &IndexedText, at: usize) -> usize {
     }
 }
 
+/// The end of the first word that ends after `at` (growing a span's end by a word), or the
+/// end of the text.
+pub fn next_word_end(text: &IndexedText, at: usize) -> usize {
+    let mut pos = at;
+    loop {
+        let words = words_near(text, pos);
+        if let Some(w) = words.iter().find(|w| w.end > at) {
+            return w.end;
+        }
+        let window_end = (pos + WINDOW).min(text.len_chars());
+        if window_end >= text.len_chars() {
+            return text.len_chars();
+        }
+        pos = window_end;
+    }
+}
+
+/// The end of the last word that ends before `at` (shrinking a span's end by a word), or 0.
+pub fn prev_word_end(text: &IndexedText, at: usize) -> usize {
+    let mut pos = at;
+    loop {
+        let words = words_near(text, pos);
+        if let Some(w) = words.iter().rev().find(|w| w.end < at) {
+            return w.end;
+        }
+        if pos <= WINDOW {
+            return 0;
+        }
+        pos -= WINDOW;
+    }
+}
+
 /// The start of the line holding `at` (after the previous LF or CR).
 pub fn line_start(text: &IndexedText, at: usize) -> usize {
     let b = text.char_to_byte(at.min(text.len_chars())).unwrap_or(0);
@@ -203,5 +235,16 @@ mod tests {
         );
         assert_eq!(find_all(&x, "ibm", 2).len(), 2);
         assert!(find_all(&x, "", 10).is_empty());
+    }
+
+    #[test]
+    fn word_ends_step_over_spaces_and_punctuation() {
+        let t = IndexedText::new("He said, “no way” today.".to_owned());
+        // From the end of "He": the next word end is the end of "said" (punctuation skipped).
+        assert_eq!(next_word_end(&t, 2), 7);
+        assert_eq!(next_word_end(&t, 7), 12);
+        assert_eq!(prev_word_end(&t, 12), 7);
+        assert_eq!(prev_word_end(&t, 2), 0);
+        assert_eq!(next_word_end(&t, 23), 24.min(t.len_chars()));
     }
 }

@@ -213,6 +213,16 @@ impl TaglineApp {
         self.search.searched.clear();
         self.view.search_hits.clear();
         let name = doc.article.file_name();
+        let (_, refused) = crate::gui::app::commands::bindings(&super::keys::tag_keys(&doc));
+        for r in refused {
+            let scheme = doc
+                .scheme_path
+                .as_ref()
+                .map_or("the built-in scheme".to_owned(), |p| {
+                    p.display().to_string()
+                });
+            self.notify(Level::Error, format!("{scheme}: {r}"), vec![]);
+        }
         for w in &report.warnings {
             self.notify(Level::Warning, format!("{name}: {w}"), vec![]);
         }

@@ -24,6 +24,9 @@ pub enum Intent {
     Perform(Action),
     /// Tag the current selection.
     TagSelection(String),
+    /// A tag's key: retag the selected annotation when no text is selected, else tag the
+    /// selection.
+    TagKey(String),
     /// Select an annotation (and scroll to it).
     Select(Option<String>, bool),
     /// Resize the selected annotation to the text selection.
@@ -53,6 +56,13 @@ impl TaglineApp {
             Intent::Command(c) => self.run_command(ctx, c),
             Intent::Perform(action) => self.perform(action),
             Intent::TagSelection(tag) => self.tag_selection(&tag),
+            Intent::TagKey(tag) => match self.view.selected_annotation.clone() {
+                // With an annotation selected and no text selected, the key retags it.
+                Some(id) if self.view.selection.is_none_or(|s| s.range().is_empty()) => {
+                    self.perform(Action::Retag { id, tag });
+                }
+                _ => self.tag_selection(&tag),
+            },
             Intent::Select(id, scroll) => {
                 if let Some((kind, from)) = self.pending_relation.clone()
                     && let Some(to) = &id
@@ -300,7 +310,7 @@ impl TaglineApp {
                 self.dialogs.start(Pick::SaveCopy, start_dir, name);
             }
             UiCommand::Undo => self.undo(),
-            UiCommand::Redo | UiCommand::RedoY => self.redo(),
+            UiCommand::Redo => self.redo(),
             UiCommand::Find => {
                 self.search.open = true;
                 self.search.focus = true;
@@ -325,8 +335,100 @@ impl TaglineApp {
                 }
             }
             UiCommand::Help => self.buffers.help_open = !self.buffers.help_open,
+            UiCommand::ToggleLeftPanel => self.buffers.hide_left = !self.buffers.hide_left,
+            UiCommand::ToggleRightPanel => self.buffers.hide_right = !self.buffers.hide_right,
+            UiCommand::NextAnnotation => self.step_annotation(1),
+            UiCommand::PrevAnnotation => self.step_annotation(-1),
+            UiCommand::Escape => {
+                if self.pending_relation.is_some() {
+                    self.pending_relation = None;
+                } else if self.search.open {
+                    self.search.open = false;
+                } else {
+                    self.view.selection = None;
+                    self.view.selected_annotation = None;
+                }
+            }
+            UiCommand::SetToSelection => {
+                if let Some(id) = self.view.selected_annotation.clone() {
+                    self.apply_intent(ctx, Intent::ResizeToSelection(id));
+                }
+            }
+            UiCommand::StartWordLeft => {
+                self.resize_selected(|t, r| (text_nav::prev_word_start(t, r.start), r.end))
+            }
+            UiCommand::StartWordRight => {
+                self.resize_selected(|t, r| (text_nav::next_word_start(t, r.start), r.end))
+            }
+            UiCommand::EndWordLeft => {
+                self.resize_selected(|t, r| (r.start, text_nav::prev_word_end(t, r.end)))
+            }
+            UiCommand::EndWordRight => {
+                self.resize_selected(|t, r| (r.start, text_nav::next_word_end(t, r.end)))
+            }
+            UiCommand::EndCharLeft => self.resize_selected(|_, r| (r.start, r.end - 1)),
+            UiCommand::EndCharRight => self.resize_selected(|_, r| (r.start, r.end + 1)),
+            UiCommand::StartCharLeft => {
+                self.resize_selected(|_, r| (r.start.saturating_sub(1), r.end))
+            }
+            UiCommand::StartCharRight => self.resize_selected(|_, r| (r.start + 1, r.end)),
             UiCommand::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
         }
+    }
+
+    /// Resizes the selected annotation to `(start, end)` computed from its range; a result that
+    /// would be empty or leave the text is not applied.
+    fn resize_selected(
+        &mut self,
+        to: impl Fn(&crate::core::IndexedText, crate::core::CharRange) -> (usize, usize),
+    ) {
+        let Some(id) = self.view.selected_annotation.clone() else {
+            return;
+        };
+        let Some(doc) = self.doc() else { return };
+        let Some(a) = doc.annotation(&id) else { return };
+        let (start, end) = to(&doc.article.text, a.range);
+        if start < end && end <= doc.article.len_chars() {
+            let range = crate::core::CharRange::new(start, end);
+            self.perform(Action::Resize { id, range });
+        }
+    }
+
+    /// Selects the next (`1`) or previous (`-1`) annotation of the list, in reading order
+    /// within the list's filter, and scrolls to it.
+    fn step_annotation(&mut self, delta: isize) {
+        let Some(doc) = self.doc() else { return };
+        let anns = doc.annotations();
+        let rows: Vec<usize> = match &self.buffers.list_rows {
+            Some((_, rows)) => rows.clone(),
+            None => (0..anns.len()).collect(),
+        };
+        if rows.is_empty() {
+            return;
+        }
+        let current = self
+            .view
+            .selected_annotation
+            .as_deref()
+            .and_then(|id| rows.iter().position(|&i| anns[i].id == id));
+        let next = match current {
+            Some(k) => (k as isize + delta).clamp(0, rows.len() as isize - 1) as usize,
+            None if delta < 0 => rows.len() - 1,
+            None => 0,
+        };
+        let id = anns[rows[next]].id.clone();
+        self.view.selection = None;
+        self.apply_step_selection(id);
+    }
+
+    fn apply_step_selection(&mut self, id: String) {
+        if let Some(doc) = self.open.as_ref().map(|o| &o.doc)
+            && let Some(a) = doc.annotation(&id)
+        {
+            let start = a.range.start;
+            self.view.scroll_to_char(doc, start);
+        }
+        self.view.selected_annotation = Some(id);
     }
 
     pub(super) fn set_font_size(&mut self, size: f32) {

@@ -18,13 +18,14 @@ use crate::gui::view::ArticleView;
 use crate::gui::worker::Worker;
 
 pub mod commands;
+use commands::Binding;
 mod documents;
 mod intents;
 mod keys;
 mod state;
 
-pub use intents::Intent;
 pub use documents::save_failure_actions;
+pub use intents::Intent;
 pub use state::{
     Buffers, Level, Library, LibraryEntry, Notice, NoticeAction, SaveState, SearchState,
 };
@@ -218,10 +219,13 @@ impl TaglineApp {
             self.open_paths(&dropped);
         }
         let view_id = self.view_id;
-        for cmd in self.handle_keys(&ctx, view_id) {
-            self.run_command(&ctx, cmd);
+        for binding in self.pressed_bindings(&ctx, view_id) {
+            let intent = match binding {
+                Binding::Command(cmd) => Intent::Command(cmd),
+                Binding::Tag(tag) => Intent::TagKey(tag),
+            };
+            self.apply_intent(&ctx, intent);
         }
-        self.handle_tag_keys(&ctx, view_id);
         if let Some(open) = &self.open
             && (view_id.is_some_and(|id| ctx.memory(|m| m.has_focus(id)))
                 || ctx.memory(|m| m.focused().is_none()))
@@ -233,8 +237,12 @@ impl TaglineApp {
         let mut intents = Vec::new();
         panels::top_ui(ui, self, &mut intents);
         panels::status_bar_ui(ui, self);
-        panels::library_ui(ui, self, &mut intents);
-        panels::annotations_ui(ui, self, &mut intents);
+        if !self.buffers.hide_left {
+            panels::library_ui(ui, self, &mut intents);
+        }
+        if !self.buffers.hide_right {
+            panels::annotations_ui(ui, self, &mut intents);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             panels::notices_ui(ui, &self.notices, &mut intents);
             if self.search.open {

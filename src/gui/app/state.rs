@@ -115,6 +115,10 @@ pub struct Buffers {
     pub settings_open: bool,
     /// The help window is open.
     pub help_open: bool,
+    /// The folder list is hidden (Ctrl+B).
+    pub hide_left: bool,
+    /// The annotation panel is hidden (Ctrl+Alt+B).
+    pub hide_right: bool,
 }
 
 /// Where the open document's annotations stand with respect to the disk.
@@ -142,7 +146,9 @@ impl SaveState {
         match self {
             SaveState::NoDocument => String::new(),
             SaveState::Loading => "Loading annotations…".into(),
-            SaveState::Failed(e) => format!("Not saved: {}", e.chars().take(80).collect::<String>()),
+            SaveState::Failed(e) => {
+                format!("Not saved: {}", e.chars().take(80).collect::<String>())
+            }
             SaveState::Saving => "Saving…".into(),
             SaveState::Unsaved => "Unsaved changes".into(),
             SaveState::NothingYet => "No annotations yet".into(),

@@ -38,11 +38,17 @@ pub(super) fn command_button(
     if let Some(sc) = cmd.shortcut() {
         b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
     }
-    if ui
-        .add_enabled(enabled, b)
-        .on_hover_text(cmd.tooltip())
-        .clicked()
-    {
+    let keys: Vec<String> = cmd
+        .shortcuts()
+        .iter()
+        .map(|s| ui.ctx().format_shortcut(s))
+        .collect();
+    let tip = if keys.is_empty() {
+        cmd.tooltip().to_owned()
+    } else {
+        format!("{} ({})", cmd.tooltip(), keys.join(" or "))
+    };
+    if ui.add_enabled(enabled, b).on_hover_text(tip).clicked() {
         intents.push(Intent::Command(cmd));
         ui.close();
     }

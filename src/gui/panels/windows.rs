@@ -4,7 +4,7 @@ use egui::Ui;
 
 use crate::settings::Theme;
 
-use crate::gui::app::commands::UiCommand;
+use crate::gui::app::commands::help_rows;
 use crate::gui::app::{Intent, TaglineApp};
 
 /// Floating windows: Open path, Settings, Help.
@@ -105,43 +105,24 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .show(&ctx, |ui| {
+                let tags: Vec<(String, String)> = app
+                    .doc()
+                    .map(|d| {
+                        d.scheme
+                            .tags
+                            .iter()
+                            .filter_map(|t| Some((t.key.clone()?, t.label.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let rows = help_rows(&tags, |s| ctx.format_shortcut(s));
                 egui::Grid::new("help_grid")
                     .num_columns(2)
                     .striped(true)
                     .show(ui, |ui| {
-                        for cmd in UiCommand::ALL {
-                            if let Some(sc) = cmd.shortcut() {
-                                ui.label(ctx.format_shortcut(&sc));
-                                ui.label(cmd.text());
-                                ui.end_row();
-                            }
-                        }
-                        for (k, what) in [
-                            (
-                                "1 – 4",
-                                "Tag the selection (or retag the selected annotation)",
-                            ),
-                            ("← → ↑ ↓, Home, End", "Move the caret in the article"),
-                            ("Shift + arrows", "Extend the selection"),
-                            ("Ctrl + ← / →", "Move by word"),
-                            ("Alt + ← / →", "Move the selected annotation's end"),
-                            (
-                                "Alt + Shift + ← / →",
-                                "Move the selected annotation's start",
-                            ),
-                            ("Double-click", "Select a word"),
-                            ("Shift + click", "Extend the selection"),
-                            (
-                                "Click an annotation",
-                                "Select it; click again to cycle through stacked ones",
-                            ),
-                            (
-                                "Enter / Shift + Enter",
-                                "Next / previous match in the find bar",
-                            ),
-                        ] {
-                            ui.label(k);
-                            ui.label(what);
+                        for row in rows {
+                            ui.label(row.keys);
+                            ui.label(row.does);
                             ui.end_row();
                         }
                     });
