@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use crate::core::{Document, LoadOptions, Scheme};
 
-use super::view::ArticleView;
+use super::app::Intent;
+use super::focus::Focus;
+use super::view::{ArticleView, ViewInput};
 
 /// Window size the benchmarks pretend to have.
 const SCREEN: [f32; 2] = [1280.0, 820.0];
@@ -58,6 +60,9 @@ pub struct Headless {
     time: f64,
     /// The view being measured.
     pub view: ArticleView,
+    /// The focus the view reads, changed by the view's intents as the app would.
+    pub focus: Focus,
+    hits: std::sync::Arc<Vec<crate::core::CharRange>>,
 }
 
 impl Default for Headless {
@@ -75,6 +80,8 @@ impl Headless {
             ctx,
             time: 0.0,
             view: ArticleView::default(),
+            focus: Focus::default(),
+            hits: Default::default(),
         }
     }
 
@@ -89,9 +96,27 @@ impl Headless {
         };
         let start = Instant::now();
         let view = &mut self.view;
+        let focus = &mut self.focus;
+        let hits = &self.hits;
         let out = self.ctx.run_ui(input, |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
-                view.ui(ui, doc, FONT_SIZE);
+                let input = ViewInput {
+                    focus,
+                    font_size: FONT_SIZE,
+                    snap_to_words: true,
+                    annotator: None,
+                    search_hits: hits,
+                    search_current: None,
+                };
+                let out = view.ui(ui, doc, &input);
+                for intent in out.intents {
+                    match intent {
+                        Intent::SetSelection(s) => focus.selection = s,
+                        Intent::Select(id, _) => focus.selected = id,
+                        Intent::Hover(id) => focus.hovered = id,
+                        _ => {}
+                    }
+                }
             });
         });
         let mut out = out;

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod bench;
 pub mod dialogs;
+pub mod focus;
 pub mod panels;
 pub mod theme;
 pub mod view;

@@ -62,7 +62,7 @@ fn sidecar(path: &Path) -> serde_json::Value {
 
 /// Selects chars `a..b` the way the keyboard would leave them and presses a tag key.
 fn tag(h: &mut Harness<'_, TaglineApp>, a: usize, b: usize, key: Key) {
-    h.state_mut().view.selection = Some(tagline::gui::view::Selection { anchor: a, head: b });
+    h.state_mut().focus.selection = Some(tagline::gui::focus::Selection { anchor: a, head: b });
     h.key_press(key);
     h.run();
 }
@@ -115,7 +115,7 @@ fn drag_over_emoji_and_cjk_then_tag_with_a_digit_key() {
     h.run();
     let start = char_index("Zoë");
     let end = char_index(" 🎉");
-    let sel = h.state().view.selection.unwrap().range();
+    let sel = h.state().focus.selection.unwrap().range();
     assert_eq!(
         (sel.start, sel.end),
         (start, end),
@@ -157,7 +157,7 @@ fn keyboard_only_tagging_attribute_edit_undo_redo() {
     h.run();
     h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
     h.run();
-    let sel = h.state().view.selection.unwrap().range();
+    let sel = h.state().focus.selection.unwrap().range();
     let start = char_index("Critics");
     assert_eq!(
         (sel.start, sel.end),
@@ -171,10 +171,7 @@ fn keyboard_only_tagging_attribute_edit_undo_redo() {
         assert_eq!(doc.annotations()[0].tag, "stance");
         doc.annotations()[0].id.clone()
     };
-    assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
-        Some(id.as_str())
-    );
+    assert_eq!(h.state().focus.selected.as_deref(), Some(id.as_str()));
     // Edit the polarity attribute through the editor's combo box.
     h.get_by_label("polarity").click();
     h.run();
@@ -311,15 +308,12 @@ fn find_highlights_and_steps_through_matches() {
     h.run();
     h.get_by_label("Find in article").type_text("the");
     h.run();
-    let hits = h.state().view.search_hits.clone();
+    let hits = h.state().search.hits.clone();
     assert!(hits.len() >= 4, "{hits:?}");
-    let first = h.state().view.search_current.unwrap();
+    let first = h.state().search.current.unwrap();
     h.get_by_label("Next").click();
     h.run();
-    assert_eq!(
-        h.state().view.search_current,
-        Some((first + 1) % hits.len())
-    );
+    assert_eq!(h.state().search.current, Some((first + 1) % hits.len()));
 }
 
 #[test]
@@ -370,14 +364,11 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
         Key::Num2,
     );
     let (quote, source) = (id_of_tag(&h, "quote"), id_of_tag(&h, "sourcing"));
-    assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
-        Some(quote.as_str())
-    );
+    assert_eq!(h.state().focus.selected.as_deref(), Some(quote.as_str()));
     // "Link: attributed to…", then click the source in the text.
     h.get_by_label("Link: attributed to…").click();
     h.run();
-    assert!(h.state().pending_relation.is_some());
+    assert!(h.state().focus.pending_relation.is_some());
     let at = screen_pos(&h, char_index("mayor"));
     click_at(&mut h, at);
     let doc = h.state().doc().unwrap();
@@ -387,7 +378,7 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
         (r.kind.as_str(), r.from.as_str(), r.to.as_str()),
         ("attributed_to", quote.as_str(), source.as_str())
     );
-    assert!(h.state().pending_relation.is_none());
+    assert!(h.state().focus.pending_relation.is_none());
     assert_eq!(sidecar(&path)["relations"][0]["type"], "attributed_to");
     // The document's status label through its combo box.
     h.get_by_label("Status").click();
@@ -396,7 +387,7 @@ fn link_a_quote_to_its_source_by_clicking_and_set_a_document_label() {
     h.run();
     assert_eq!(sidecar(&path)["labels"]["status"], "in_progress");
     // Deleting the source removes the relation too, in one undo step.
-    h.state_mut().view.selected_annotation = Some(source.clone());
+    h.state_mut().focus.selected = Some(source.clone());
     h.key_press(Key::Delete);
     h.run();
     assert!(h.state().doc().unwrap().relations().is_empty());
@@ -410,7 +401,7 @@ fn a_tag_key_paints_its_highlight_in_the_same_frame() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(dir.path());
     let mut h = harness(app_for(&path));
-    h.state_mut().view.selection = Some(tagline::gui::view::Selection { anchor: 0, head: 7 });
+    h.state_mut().focus.selection = Some(tagline::gui::focus::Selection { anchor: 0, head: 7 });
     h.key_press(Key::Num1);
     // One frame: the key is handled, the edit applied, and the view paints from the document.
     h.step();
@@ -523,35 +514,32 @@ fn clicking_stacked_annotations_cycles_and_hover_explains() {
         char_index("” on Monday"),
         Key::Num2,
     );
-    h.state_mut().view.selection = None;
-    h.state_mut().view.selected_annotation = None;
+    h.state_mut().focus.selection = None;
+    h.state_mut().focus.selected = None;
     let (claim, quote) = (id_of_tag(&h, "claim"), id_of_tag(&h, "quote"));
     let at = screen_pos(&h, char_index("pier is"));
     click_at(&mut h, at);
     assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
+        h.state().focus.selected.as_deref(),
         Some(quote.as_str()),
         "innermost first"
     );
     click_at(&mut h, at);
     assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
+        h.state().focus.selected.as_deref(),
         Some(claim.as_str()),
         "then the one around it"
     );
     click_at(&mut h, at);
     assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
+        h.state().focus.selected.as_deref(),
         Some(quote.as_str()),
         "and round again"
     );
     // Hovering shows the tag and attributes of the annotation under the pointer.
     h.hover_at(at);
     h.run();
-    assert_eq!(
-        h.state().view.hovered_annotation.as_deref(),
-        Some(quote.as_str())
-    );
+    assert_eq!(h.state().focus.hovered.as_deref(), Some(quote.as_str()));
     assert!(
         h.query_by_label_contains("kind: direct").is_some(),
         "tooltip lists the attributes"
@@ -630,8 +618,8 @@ fn resize_keys_move_the_right_end_and_j_k_esc_step_and_clear() {
         let doc = h.state().doc().unwrap();
         doc.annotation(id).unwrap().range
     };
-    h.state_mut().view.selected_annotation = Some(quote.clone());
-    h.state_mut().view.selection = None;
+    h.state_mut().focus.selected = Some(quote.clone());
+    h.state_mut().focus.selection = None;
     h.key_press_modifiers(Modifiers::ALT | Modifiers::SHIFT, Key::ArrowLeft);
     h.run();
     assert_eq!(range(&h, &quote), tagline::core::CharRange::new(a - 1, b));
@@ -657,19 +645,13 @@ fn resize_keys_move_the_right_end_and_j_k_esc_step_and_clear() {
     h.key_press(Key::J);
     h.run();
     let claim = id_of_tag(&h, "claim");
-    assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
-        Some(claim.as_str())
-    );
+    assert_eq!(h.state().focus.selected.as_deref(), Some(claim.as_str()));
     h.key_press(Key::K);
     h.run();
-    assert_eq!(
-        h.state().view.selected_annotation.as_deref(),
-        Some(quote.as_str())
-    );
+    assert_eq!(h.state().focus.selected.as_deref(), Some(quote.as_str()));
     h.key_press(Key::Escape);
     h.run();
-    assert_eq!(h.state().view.selected_annotation, None);
+    assert_eq!(h.state().focus.selected, None);
     // Every edit above reached the sidecar as one undoable step each; the span is back.
     let sc = sidecar(&path);
     let q = sc["annotations"]

@@ -121,8 +121,8 @@ impl TaglineApp {
                             doc: Document::new(article, scheme, None),
                             ready: false,
                         });
-                        self.view.selection = None;
-                        self.view.selected_annotation = None;
+                        self.focus.selection = None;
+                        self.focus.selected = None;
                     }
                 }
                 Reply::Opened(path, result) => {
@@ -204,14 +204,15 @@ impl TaglineApp {
             .as_ref()
             .is_some_and(|o| o.doc.article.path == doc.article.path);
         if !keep_view {
-            self.view.selection = None;
-            self.view.selected_annotation = None;
+            self.focus.selection = None;
+            self.focus.selected = None;
         }
         self.save_blocked = false;
         self.last_save_error = None;
-        self.pending_relation = None;
+        self.focus.pending_relation = None;
         self.search.searched.clear();
-        self.view.search_hits.clear();
+        self.search.hits = Default::default();
+        self.search.current = None;
         let name = doc.article.file_name();
         let (_, refused) = crate::gui::app::commands::bindings(&super::keys::tag_keys(&doc));
         for r in refused {

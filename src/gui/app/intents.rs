@@ -11,9 +11,10 @@ use crate::settings::{Settings, Theme};
 
 use crate::gui::app::commands::UiCommand;
 use crate::gui::dialogs::Pick;
-use crate::gui::view::Selection;
+use crate::gui::focus::Selection;
 
 use super::*;
+use crate::gui::focus::PendingRelation;
 
 /// What panels ask the app to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +30,10 @@ pub enum Intent {
     TagKey(String),
     /// Select an annotation (and scroll to it).
     Select(Option<String>, bool),
+    /// Set the text selection (or caret).
+    SetSelection(Option<Selection>),
+    /// The pointer is over this annotation (or none).
+    Hover(Option<String>),
     /// Resize the selected annotation to the text selection.
     ResizeToSelection(String),
     /// Start linking from the selected annotation: the next clicked annotation is the target.
@@ -56,19 +61,19 @@ impl TaglineApp {
             Intent::Command(c) => self.run_command(ctx, c),
             Intent::Perform(action) => self.perform(action),
             Intent::TagSelection(tag) => self.tag_selection(&tag),
-            Intent::TagKey(tag) => match self.view.selected_annotation.clone() {
+            Intent::TagKey(tag) => match self.focus.selected.clone() {
                 // With an annotation selected and no text selected, the key retags it.
-                Some(id) if self.view.selection.is_none_or(|s| s.range().is_empty()) => {
+                Some(id) if self.focus.selection.is_none_or(|s| s.range().is_empty()) => {
                     self.perform(Action::Retag { id, tag });
                 }
                 _ => self.tag_selection(&tag),
             },
             Intent::Select(id, scroll) => {
-                if let Some((kind, from)) = self.pending_relation.clone()
+                if let Some(PendingRelation { kind, from }) = self.focus.pending_relation.clone()
                     && let Some(to) = &id
                     && to != &from
                 {
-                    self.pending_relation = None;
+                    self.focus.pending_relation = None;
                     self.perform(Action::Relate {
                         kind,
                         from,
@@ -84,20 +89,19 @@ impl TaglineApp {
                     let start = a.range.start;
                     self.view.scroll_to_char(doc, start);
                 }
-                self.view.selected_annotation = id;
+                self.focus.selected = id;
             }
             Intent::ResizeToSelection(id) => {
-                if let Some(sel) = self
-                    .view
-                    .selection
-                    .map(|s| s.range())
-                    .filter(|r| !r.is_empty())
-                {
+                if let Some(sel) = self.focus.selected_range() {
                     self.perform(Action::Resize { id, range: sel });
                 }
             }
-            Intent::StartRelation(kind, from) => self.pending_relation = Some((kind, from)),
-            Intent::CancelRelation => self.pending_relation = None,
+            Intent::StartRelation(kind, from) => {
+                self.focus.pending_relation = Some(PendingRelation { kind, from });
+            }
+            Intent::SetSelection(selection) => self.focus.selection = selection,
+            Intent::Hover(id) => self.focus.hovered = id,
+            Intent::CancelRelation => self.focus.pending_relation = None,
             Intent::Open(p) => self.open_path(p),
             Intent::Notice(i, action) => {
                 if i < self.notices.len() {
@@ -111,9 +115,8 @@ impl TaglineApp {
                 }
             }
             Intent::SearchStep(back) => self.search_step(back),
-            Intent::FilterAnnotator(who) => self.view.annotator_filter = who,
+            Intent::FilterAnnotator(who) => self.annotator_filter = who,
             Intent::SettingsChanged => {
-                self.view.snap_to_words = self.settings.snap_to_words;
                 apply_theme(ctx, self.settings.theme);
                 self.save_settings();
             }
@@ -161,10 +164,10 @@ impl TaglineApp {
                 if let Some(id) = new_id
                     && open.doc.annotation(&id).is_some()
                 {
-                    self.view.selected_annotation = Some(id);
+                    self.focus.selected = Some(id);
                 }
-                if removing.is_some() && removing == self.view.selected_annotation {
-                    self.view.selected_annotation = None;
+                if removing.is_some() && removing == self.focus.selected {
+                    self.focus.selected = None;
                 }
                 self.refresh_summary();
             }
@@ -175,7 +178,7 @@ impl TaglineApp {
 
     /// Tags the current text selection.
     pub fn tag_selection(&mut self, tag: &str) {
-        let Some(sel) = self.view.selection.map(|s| s.range()) else {
+        let Some(sel) = self.focus.selection.map(|s| s.range()) else {
             self.notify(
                 Level::Info,
                 "Select some text first, then press the tag's key.",
@@ -198,7 +201,7 @@ impl TaglineApp {
             note: String::new(),
             status: None,
         });
-        self.view.selection = Some(Selection {
+        self.focus.selection = Some(Selection {
             anchor: sel.end,
             head: sel.end,
         });
@@ -247,19 +250,19 @@ impl TaglineApp {
         let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
             return;
         };
-        let hits = &self.view.search_hits;
+        let hits = &self.search.hits;
         if hits.is_empty() {
             return;
         }
-        let next = match self.view.search_current {
+        let next = match self.search.current {
             Some(i) if back => (i + hits.len() - 1) % hits.len(),
             Some(i) => (i + 1) % hits.len(),
             None => 0,
         };
-        self.view.search_current = Some(next);
+        self.search.current = Some(next);
         let hit = hits[next];
         self.view.scroll_to_char(doc, hit.start);
-        self.view.selection = Some(Selection {
+        self.focus.selection = Some(Selection {
             anchor: hit.start,
             head: hit.end,
         });
@@ -273,9 +276,13 @@ impl TaglineApp {
         let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
             return;
         };
-        self.view.search_hits = text_nav::find_all(&doc.article.text, &self.search.query, 100_000);
-        self.view.search_current = None;
-        if !self.view.search_hits.is_empty() {
+        self.search.hits = std::sync::Arc::new(text_nav::find_all(
+            &doc.article.text,
+            &self.search.query,
+            100_000,
+        ));
+        self.search.current = None;
+        if !self.search.hits.is_empty() {
             // Jump to the first hit at or after the viewport's top.
             self.search_step(false);
         }
@@ -330,7 +337,7 @@ impl TaglineApp {
                 self.apply_intent(ctx, Intent::SettingsChanged);
             }
             UiCommand::DeleteAnnotation => {
-                if let Some(id) = self.view.selected_annotation.clone() {
+                if let Some(id) = self.focus.selected.clone() {
                     self.perform(Action::Remove { id });
                 }
             }
@@ -340,17 +347,17 @@ impl TaglineApp {
             UiCommand::NextAnnotation => self.step_annotation(1),
             UiCommand::PrevAnnotation => self.step_annotation(-1),
             UiCommand::Escape => {
-                if self.pending_relation.is_some() {
-                    self.pending_relation = None;
+                if self.focus.pending_relation.is_some() {
+                    self.focus.pending_relation = None;
                 } else if self.search.open {
                     self.search.open = false;
                 } else {
-                    self.view.selection = None;
-                    self.view.selected_annotation = None;
+                    self.focus.selection = None;
+                    self.focus.selected = None;
                 }
             }
             UiCommand::SetToSelection => {
-                if let Some(id) = self.view.selected_annotation.clone() {
+                if let Some(id) = self.focus.selected.clone() {
                     self.apply_intent(ctx, Intent::ResizeToSelection(id));
                 }
             }
@@ -382,7 +389,7 @@ impl TaglineApp {
         &mut self,
         to: impl Fn(&crate::core::IndexedText, crate::core::CharRange) -> (usize, usize),
     ) {
-        let Some(id) = self.view.selected_annotation.clone() else {
+        let Some(id) = self.focus.selected.clone() else {
             return;
         };
         let Some(doc) = self.doc() else { return };
@@ -407,8 +414,8 @@ impl TaglineApp {
             return;
         }
         let current = self
-            .view
-            .selected_annotation
+            .focus
+            .selected
             .as_deref()
             .and_then(|id| rows.iter().position(|&i| anns[i].id == id));
         let next = match current {
@@ -417,7 +424,7 @@ impl TaglineApp {
             None => 0,
         };
         let id = anns[rows[next]].id.clone();
-        self.view.selection = None;
+        self.focus.selection = None;
         self.apply_step_selection(id);
     }
 
@@ -428,7 +435,7 @@ impl TaglineApp {
             let start = a.range.start;
             self.view.scroll_to_char(doc, start);
         }
-        self.view.selected_annotation = Some(id);
+        self.focus.selected = Some(id);
     }
 
     pub(super) fn set_font_size(&mut self, size: f32) {

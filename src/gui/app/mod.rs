@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 
 use egui::{Context, ViewportCommand};
 
-use crate::core::{Action, Document, LoadOptions, SaveError};
+use crate::core::{Document, LoadOptions, SaveError};
 use crate::settings::{Settings, Theme};
 
 use crate::gui::dialogs::Dialogs;
+use crate::gui::focus::{Focus, PendingRelation};
 use crate::gui::panels;
-use crate::gui::view::ArticleView;
+use crate::gui::view::{ArticleView, ViewInput};
 use crate::gui::worker::Worker;
 
 pub mod commands;
@@ -59,8 +60,10 @@ pub struct TaglineApp {
     pub search: SearchState,
     /// Panel editing buffers.
     pub buffers: Buffers,
-    /// A relation waiting for its target: (type, from id).
-    pub pending_relation: Option<(String, String)>,
+    /// The selection, the selected and hovered annotation, a relation being made.
+    pub focus: Focus,
+    /// Only this annotator's annotations are listed and shown (`None`: everyone's).
+    pub annotator_filter: Option<String>,
     worker: Worker,
     dialogs: Box<dyn Dialogs>,
     last_edit: Option<Instant>,
@@ -86,8 +89,7 @@ impl TaglineApp {
         dialogs: Box<dyn Dialogs>,
         load_options: LoadOptions,
     ) -> Self {
-        let mut view = ArticleView::default();
-        view.snap_to_words = settings.snap_to_words;
+        let view = ArticleView::default();
         Self {
             settings,
             settings_path,
@@ -99,7 +101,8 @@ impl TaglineApp {
             notices: Vec::new(),
             search: SearchState::default(),
             buffers: Buffers::default(),
-            pending_relation: None,
+            focus: Focus::default(),
+            annotator_filter: None,
             worker,
             dialogs,
             last_edit: None,
@@ -230,8 +233,9 @@ impl TaglineApp {
             && (view_id.is_some_and(|id| ctx.memory(|m| m.has_focus(id)))
                 || ctx.memory(|m| m.focused().is_none()))
         {
-            let doc = &open.doc;
-            self.view.handle_keys(ui, doc);
+            for intent in self.view.handle_keys(ui, &open.doc, &self.focus) {
+                self.apply_intent(&ctx, intent);
+            }
         }
 
         let mut intents = Vec::new();
@@ -246,10 +250,10 @@ impl TaglineApp {
         egui::CentralPanel::default().show(ui, |ui| {
             panels::notices_ui(ui, &self.notices, &mut intents);
             if self.search.open {
-                panels::search_bar_ui(ui, &mut self.search, &self.view, &mut intents);
+                panels::search_bar_ui(ui, &mut self.search, &mut intents);
             }
             self.update_search();
-            if let Some((kind, _)) = &self.pending_relation {
+            if let Some(PendingRelation { kind, .. }) = &self.focus.pending_relation {
                 ui.horizontal(|ui| {
                     ui.label(format!(
                         "Click the annotation this one is “{}”…",
@@ -262,17 +266,17 @@ impl TaglineApp {
             }
             match &self.open {
                 Some(open) => {
-                    let out = self.view.ui(ui, &open.doc, self.settings.font_size);
+                    let input = ViewInput {
+                        focus: &self.focus,
+                        font_size: self.settings.font_size,
+                        snap_to_words: self.settings.snap_to_words,
+                        annotator: self.annotator_filter.as_deref(),
+                        search_hits: &self.search.hits,
+                        search_current: self.search.current,
+                    };
+                    let out = self.view.ui(ui, &open.doc, &input);
                     self.view_id = out.response.as_ref().map(|r| r.id);
-                    if let Some(id) = out.clicked_annotation {
-                        intents.push(Intent::Select(Some(id), false));
-                    }
-                    if let Some(tag) = out.tag_selection {
-                        intents.push(Intent::TagSelection(tag));
-                    }
-                    if let Some(id) = out.delete_annotation {
-                        intents.push(Intent::Perform(Action::Remove { id }));
-                    }
+                    intents.extend(out.intents);
                 }
                 None => panels::welcome_ui(ui, self, &mut intents),
             }

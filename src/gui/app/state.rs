@@ -89,6 +89,10 @@ pub struct SearchState {
     pub searched: String,
     /// Ask the query field for focus next frame.
     pub focus: bool,
+    /// The hits of `searched`, shared with the view without copying.
+    pub hits: std::sync::Arc<Vec<crate::core::CharRange>>,
+    /// The current hit.
+    pub current: Option<usize>,
 }
 
 /// What the annotation list's rows depend on.

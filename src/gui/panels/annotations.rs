@@ -31,7 +31,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 return;
             }
             // Editor first when something is selected, so it stays in view.
-            if let Some(id) = app.view.selected_annotation.clone()
+            if let Some(id) = app.focus.selected.clone()
                 && let Some(a) = doc.annotation(&id)
             {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -39,7 +39,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                         ui,
                         doc,
                         a,
-                        app.view.selection.map(|s| s.range()),
+                        app.focus.selection.map(|s| s.range()),
                         b,
                         intents,
                     );
@@ -71,7 +71,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                     .labelled_by(label.id);
                 let annotators = doc.annotators();
                 if annotators.len() > 1 {
-                    let who = app.view.annotator_filter.clone();
+                    let who = app.annotator_filter.clone();
                     let label = ui.label("by");
                     egui::ComboBox::from_id_salt("list_annotator")
                         .selected_text(who.clone().unwrap_or_else(|| "everyone".into()))
@@ -102,7 +102,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 egui::TextEdit::singleline(&mut b.list_text).hint_text("text, note or attribute…"),
             )
             .labelled_by(label.id);
-            let who = app.view.annotator_filter.clone();
+            let who = app.annotator_filter.clone();
             let anns = doc.annotations();
             // Filtering 100,000 annotations is work for when the filter or the document
             // changes, not for every frame.
@@ -138,8 +138,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &i in &rows[range] {
                         let a = &anns[i];
-                        let selected =
-                            app.view.selected_annotation.as_deref() == Some(a.id.as_str());
+                        let selected = app.focus.selected.as_deref() == Some(a.id.as_str());
                         ui.horizontal(|ui| {
                             let (r, _) = ui
                                 .allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());

@@ -3,15 +3,9 @@
 use egui::Ui;
 
 use crate::gui::app::{Intent, SearchState};
-use crate::gui::view::ArticleView;
 
 /// The find bar.
-pub fn search_bar_ui(
-    ui: &mut Ui,
-    search: &mut SearchState,
-    view: &ArticleView,
-    intents: &mut Vec<Intent>,
-) {
+pub fn search_bar_ui(ui: &mut Ui, search: &mut SearchState, intents: &mut Vec<Intent>) {
     ui.horizontal(|ui| {
         let label = ui.label("Find in article");
         let resp = ui
@@ -26,8 +20,8 @@ pub fn search_bar_ui(
             intents.push(Intent::SearchStep(back));
             resp.request_focus();
         }
-        let n = view.search_hits.len();
-        let pos = view.search_current.map_or(0, |c| c + 1);
+        let n = search.hits.len();
+        let pos = search.current.map_or(0, |c| c + 1);
         if !search.query.is_empty() {
             ui.label(if n == 0 {
                 "no matches".to_owned()

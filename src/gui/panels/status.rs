@@ -19,7 +19,7 @@ pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
                 };
                 ui.label(RichText::new(state.label()).color(color));
                 ui.separator();
-                match app.view.selection.map(|s| s.range()) {
+                match app.focus.selection.map(|s| s.range()) {
                     Some(r) if !r.is_empty() => {
                         ui.label(format!(
                             "Selected chars {}–{} ({})",

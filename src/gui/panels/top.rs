@@ -63,7 +63,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
                 command_button(
                     ui,
                     UiCommand::DeleteAnnotation,
-                    app.view.selected_annotation.is_some(),
+                    app.focus.selected.is_some(),
                     intents,
                 );
             });
@@ -83,7 +83,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
     egui::Panel::top("toolbar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             if let Some(doc) = app.doc() {
-                let has_sel = app.view.selection.is_some_and(|s| !s.range().is_empty());
+                let has_sel = app.focus.selection.is_some_and(|s| !s.range().is_empty());
                 ui.label("Tag:");
                 for t in &doc.scheme.tags {
                     let key = t.key.as_deref().unwrap_or("");

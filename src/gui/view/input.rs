@@ -8,6 +8,7 @@ use crate::core::Document;
 use crate::core::text::nav as text_nav;
 
 use super::*;
+use crate::gui::focus::Focus;
 
 impl ArticleView {
     /// Hover, click and drag over the text. Returns the char under the pointer.
@@ -18,7 +19,6 @@ impl ArticleView {
         response: &Response,
         rect: Rect,
         f: &Frame,
-        out: &mut ViewOutput,
     ) -> Option<usize> {
         let Frame {
             origin,
@@ -37,12 +37,12 @@ impl ArticleView {
             let seg = doc.article.segments.get(i)?.range;
             Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
         };
-        self.hovered_annotation = None;
+        self.focus.hovered = None;
         let mut hover_char = None;
         if let Some(pos) = pointer.filter(|p| rect.contains(*p) && ui.clip_rect().contains(*p)) {
             hover_char = hit(self, pos);
             if let Some(c) = hover_char {
-                self.hovered_annotation = self.annotations_at(doc, c).last().map(|a| a.id.clone());
+                self.focus.hovered = self.annotations_at(doc, c).last().map(|a| a.id.clone());
             }
         }
         if response.drag_started() {
@@ -51,7 +51,7 @@ impl ArticleView {
                 .input(|i| i.pointer.press_origin())
                 .or(response.interact_pointer_pos());
             if let Some(c) = origin_pos.and_then(|p| hit(self, p)) {
-                self.selection = Some(match (shift, self.selection) {
+                self.focus.selection = Some(match (shift, self.focus.selection) {
                     (true, Some(s)) => Selection {
                         anchor: s.anchor,
                         head: c,
@@ -68,7 +68,7 @@ impl ArticleView {
         {
             {
                 if let Some(c) = hit(self, pos)
-                    && let Some(s) = &mut self.selection
+                    && let Some(s) = &mut self.focus.selection
                 {
                     s.head = c;
                 }
@@ -93,7 +93,7 @@ impl ArticleView {
         }
         if response.double_clicked() {
             if let Some(w) = hover_char.and_then(|c| text_nav::word_at(&doc.article.text, c)) {
-                self.selection = Some(Selection {
+                self.focus.selection = Some(Selection {
                     anchor: w.start,
                     head: w.end,
                 });
@@ -101,8 +101,8 @@ impl ArticleView {
         } else if response.clicked() {
             response.request_focus();
             if let Some(c) = hover_char {
-                if shift && let Some(s) = self.selection {
-                    self.selection = Some(Selection {
+                if shift && let Some(s) = self.focus.selection {
+                    self.focus.selection = Some(Selection {
                         anchor: s.anchor,
                         head: c,
                     });
@@ -110,22 +110,22 @@ impl ArticleView {
                 } else {
                     let stack = self.annotations_at(doc, c);
                     if stack.is_empty() {
-                        self.selected_annotation = None;
-                        self.selection = Some(Selection { anchor: c, head: c });
+                        self.focus.selected = None;
+                        self.focus.selection = Some(Selection { anchor: c, head: c });
                     } else {
                         // Clicking again on stacked annotations cycles through them, innermost first.
                         let ids: Vec<String> = stack.iter().rev().map(|a| a.id.clone()).collect();
                         let next = match self
-                            .selected_annotation
+                            .focus
+                            .selected
                             .as_ref()
                             .and_then(|s| ids.iter().position(|i| i == s))
                         {
                             Some(k) => ids[(k + 1) % ids.len()].clone(),
                             None => ids[0].clone(),
                         };
-                        self.selected_annotation = Some(next.clone());
-                        self.selection = None;
-                        out.clicked_annotation = Some(next);
+                        self.focus.selected = Some(next.clone());
+                        self.focus.selection = None;
                     }
                 }
             }
@@ -140,9 +140,13 @@ impl ArticleView {
         response: &Response,
         out: &mut ViewOutput,
     ) {
-        let sel = self.selection.map(|s| s.range()).filter(|r| !r.is_empty());
+        let sel = self
+            .focus
+            .selection
+            .map(|s| s.range())
+            .filter(|r| !r.is_empty());
         // Context menu: tag the selection or delete the annotation under the pointer.
-        let menu_target = self.hovered_annotation.clone();
+        let menu_target = self.focus.hovered.clone();
         let has_sel = sel.is_some();
         response.context_menu(|ui| {
             if has_sel {
@@ -153,7 +157,7 @@ impl ArticleView {
                         None => t.label.clone(),
                     };
                     if ui.button(text).clicked() {
-                        out.tag_selection = Some(t.id.clone());
+                        out.intents.push(Intent::TagSelection(t.id.clone()));
                         ui.close();
                     }
                 }
@@ -163,7 +167,10 @@ impl ArticleView {
                     ui.separator();
                 }
                 if ui.button("Delete annotation").clicked() {
-                    out.delete_annotation = Some(id.clone());
+                    out.intents
+                        .push(Intent::Perform(crate::core::Action::Remove {
+                            id: id.clone(),
+                        }));
                     ui.close();
                 }
             }
@@ -190,7 +197,9 @@ impl ArticleView {
     }
 
     pub(super) fn finish_mouse_selection(&mut self, doc: &Document) {
-        let Some(s) = self.selection else { return };
+        let Some(s) = self.focus.selection else {
+            return;
+        };
         let r = s.range();
         if r.is_empty() {
             return;
@@ -198,7 +207,7 @@ impl ArticleView {
         if self.snap_to_words {
             let snapped = text_nav::snap_to_words(&doc.article.text, r);
             if !snapped.is_empty() {
-                self.selection = Some(if s.head >= s.anchor {
+                self.focus.selection = Some(if s.head >= s.anchor {
                     Selection {
                         anchor: snapped.start,
                         head: snapped.end,
@@ -213,8 +222,17 @@ impl ArticleView {
         }
     }
 
-    /// Keyboard caret motion (when the view has focus). Returns `true` when a key was used.
-    pub fn handle_keys(&mut self, ui: &Ui, doc: &Document) -> bool {
+    /// Keyboard caret motion (when the view has focus), as focus intents.
+    pub fn handle_keys(&mut self, ui: &Ui, doc: &Document, focus: &Focus) -> Vec<Intent> {
+        self.focus = focus.clone();
+        self.caret_keys(ui, doc);
+        let mut intents = Vec::new();
+        self.focus_intents(focus, &mut intents);
+        intents
+    }
+
+    /// Moves the caret or extends the selection; `true` when a key was used.
+    fn caret_keys(&mut self, ui: &Ui, doc: &Document) -> bool {
         use egui::Key;
         let text = &doc.article.text;
         let (events, mods) = ui.input(|i| (i.events.clone(), i.modifiers));
@@ -226,7 +244,7 @@ impl ArticleView {
             else {
                 continue;
             };
-            let head = self.selection.map_or(0, |s| s.head);
+            let head = self.focus.selection.map_or(0, |s| s.head);
             let word = mods.command || mods.alt;
             let new_head = match key {
                 Key::ArrowLeft if word => text_nav::prev_word_start(text, head),
@@ -240,14 +258,14 @@ impl ArticleView {
                     self.vertical_move(ui, doc, head, dy).unwrap_or(head)
                 }
                 Key::Escape => {
-                    self.selection = None;
+                    self.focus.selection = None;
                     used = true;
                     continue;
                 }
                 _ => continue,
             };
             used = true;
-            self.selection = Some(match (mods.shift, self.selection) {
+            self.focus.selection = Some(match (mods.shift, self.focus.selection) {
                 (true, Some(s)) => Selection {
                     anchor: s.anchor,
                     head: new_head,

@@ -21,6 +21,10 @@ pub mod heights;
 use super::theme;
 use heights::Heights;
 
+use crate::gui::app::Intent;
+use crate::gui::focus::Focus;
+pub use crate::gui::focus::Selection;
+
 mod input;
 mod layout;
 mod paint;
@@ -35,31 +39,29 @@ const GALLEY_BYTES_PER_TEXT_BYTE: usize = 200;
 /// Widest text column, in multiples of the font size.
 const READING_WIDTH_EMS: f32 = 40.0;
 
-/// A selection in document chars: `anchor` stays put, `head` moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Selection {
-    /// Where the selection started.
-    pub anchor: usize,
-    /// Where it ends now (the caret).
-    pub head: usize,
+/// What the view shows besides the document, read every frame: the app's focus and the display
+/// options. The view keeps none of it between frames.
+pub struct ViewInput<'a> {
+    /// The window's focus (selection, selected and hovered annotation).
+    pub focus: &'a Focus,
+    /// Article text size.
+    pub font_size: f32,
+    /// Mouse selections snap to whole words.
+    pub snap_to_words: bool,
+    /// Only this annotator's annotations are shown.
+    pub annotator: Option<&'a str>,
+    /// Find hits to outline (shared, not copied, every frame).
+    pub search_hits: &'a Arc<Vec<CharRange>>,
+    /// The current Find hit.
+    pub search_current: Option<usize>,
 }
 
-impl Selection {
-    /// The selected range, ordered.
-    pub fn range(&self) -> CharRange {
-        CharRange::new(self.anchor.min(self.head), self.anchor.max(self.head))
-    }
-}
-
-/// What happened in the view this frame that the app may act on.
+/// What happened in the view this frame: intents for the app to act on.
 #[derive(Default, Debug)]
+#[must_use]
 pub struct ViewOutput {
-    /// An annotation was clicked (already selected in the view).
-    pub clicked_annotation: Option<String>,
-    /// The context menu asked to tag the selection with this tag.
-    pub tag_selection: Option<String>,
-    /// The context menu asked to delete this annotation.
-    pub delete_annotation: Option<String>,
+    /// Focus changes, clicks and context-menu choices, in the order they happened.
+    pub intents: Vec<Intent>,
     /// The view's response (for focus and accessibility).
     pub response: Option<Response>,
 }
@@ -103,20 +105,14 @@ pub struct ArticleView {
     header_height: f32,
     row_height: f32,
     avg_char_width: f32,
-    /// The text selection, in document chars.
-    pub selection: Option<Selection>,
-    /// The annotation selected for editing.
-    pub selected_annotation: Option<String>,
-    /// The annotation under the pointer.
-    pub hovered_annotation: Option<String>,
-    /// Snap mouse selections to whole words.
-    pub snap_to_words: bool,
-    /// Only show this annotator's annotations.
-    pub annotator_filter: Option<String>,
-    /// Search hits to outline.
-    pub search_hits: Vec<CharRange>,
-    /// The current search hit.
-    pub search_current: Option<usize>,
+    /// This frame's working copy of the app's focus: input changes it, painting reads it,
+    /// and the differences go back to the app as intents. Reset from the app every frame.
+    focus: Focus,
+    /// This frame's display options, copied from [`ViewInput`].
+    snap_to_words: bool,
+    annotator_filter: Option<String>,
+    search_hits: Arc<Vec<CharRange>>,
+    search_current: Option<usize>,
     dragging: bool,
     last_viewport: Rect,
     last_inner: Rect,
@@ -153,12 +149,10 @@ impl Default for ArticleView {
             header_height: 0.0,
             row_height: 20.0,
             avg_char_width: 8.0,
-            selection: None,
-            selected_annotation: None,
-            hovered_annotation: None,
+            focus: Focus::default(),
             snap_to_words: true,
             annotator_filter: None,
-            search_hits: Vec::new(),
+            search_hits: Arc::default(),
             search_current: None,
             dragging: false,
             last_viewport: Rect::NOTHING,
@@ -224,10 +218,13 @@ impl ArticleView {
         if self.doc_key.as_ref() == Some(&key) {
             return;
         }
-        let selected_annotation = None;
+        // Layout caches belong to one document; this frame's focus and options do not.
         *self = ArticleView {
+            focus: std::mem::take(&mut self.focus),
             snap_to_words: self.snap_to_words,
-            selected_annotation,
+            annotator_filter: self.annotator_filter.take(),
+            search_hits: std::mem::take(&mut self.search_hits),
+            search_current: self.search_current,
             ..ArticleView::default()
         };
         self.doc_key = Some(key);
@@ -336,7 +333,9 @@ impl ArticleView {
     }
 
     /// Shows the view in `ui`, taking all remaining space.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &Document, font_size: f32) -> ViewOutput {
+    pub fn ui(&mut self, ui: &mut Ui, doc: &Document, input: &ViewInput<'_>) -> ViewOutput {
+        let font_size = input.font_size;
+        self.begin_frame(input);
         self.sync_document(doc);
         self.frame += 1;
         let mut out = ViewOutput::default();
@@ -383,7 +382,34 @@ impl ArticleView {
         });
         self.last_inner = output.inner_rect;
         self.evict();
+        self.focus_intents(input.focus, &mut out.intents);
         out
+    }
+
+    /// Takes this frame's focus and options from the app.
+    fn begin_frame(&mut self, input: &ViewInput<'_>) {
+        self.focus = input.focus.clone();
+        self.snap_to_words = input.snap_to_words;
+        if self.annotator_filter.as_deref() != input.annotator {
+            self.annotator_filter = input.annotator.map(str::to_owned);
+        }
+        if !Arc::ptr_eq(&self.search_hits, input.search_hits) {
+            self.search_hits = Arc::clone(input.search_hits);
+        }
+        self.search_current = input.search_current;
+    }
+
+    /// The intents that turn the app's focus (`before`) into this frame's.
+    fn focus_intents(&self, before: &Focus, intents: &mut Vec<Intent>) {
+        if self.focus.selected != before.selected {
+            intents.push(Intent::Select(self.focus.selected.clone(), false));
+        }
+        if self.focus.selection != before.selection {
+            intents.push(Intent::SetSelection(self.focus.selection));
+        }
+        if self.focus.hovered != before.hovered {
+            intents.push(Intent::Hover(self.focus.hovered.clone()));
+        }
     }
 
     #[expect(
@@ -411,7 +437,7 @@ impl ArticleView {
         let painter = ui.painter_at(ui.clip_rect());
         self.paint_header(ui, &painter, doc, &frame);
         let visible = self.lay_out_visible(ui, doc, viewport);
-        self.pointer_ui(ui, doc, &response, rect, &frame, out);
+        self.pointer_ui(ui, doc, &response, rect, &frame);
         let anchors = self.paint_segments(ui, &painter, doc, &frame, &visible, response.id);
         self.paint_relations(ui, &painter, doc, &frame, &anchors);
         self.tooltip_ui(doc, &response);
@@ -464,11 +490,7 @@ impl ArticleView {
     }
 
     fn related_ids(&self, doc: &Document) -> Vec<String> {
-        let Some(focus) = self
-            .hovered_annotation
-            .as_ref()
-            .or(self.selected_annotation.as_ref())
-        else {
+        let Some(focus) = self.focus.hovered.as_ref().or(self.focus.selected.as_ref()) else {
             return Vec::new();
         };
         doc.relations_of(focus)

@@ -84,7 +84,11 @@ impl ArticleView {
         let text_color = theme::reading_text(&visuals);
         // Paint, beneath the text first.
         self.painted = 0;
-        let sel = self.selection.map(|s| s.range()).filter(|r| !r.is_empty());
+        let sel = self
+            .focus
+            .selection
+            .map(|s| s.range())
+            .filter(|r| !r.is_empty());
         let related: Vec<String> = self.related_ids(doc);
         let mut anchors: HashMap<String, Pos2> = HashMap::new();
         for (i, y, galley) in visible {
@@ -127,8 +131,8 @@ impl ArticleView {
                         );
                     }
                 }
-                let selected = self.selected_annotation.as_deref() == Some(a.id.as_str());
-                let hovered = self.hovered_annotation.as_deref() == Some(a.id.as_str());
+                let selected = self.focus.selected.as_deref() == Some(a.id.as_str());
+                let hovered = self.focus.hovered.as_deref() == Some(a.id.as_str());
                 if selected || hovered || related.contains(&a.id) {
                     let stroke = if selected {
                         Stroke::new(2.0, visuals.strong_text_color())
@@ -204,7 +208,7 @@ impl ArticleView {
             };
             painter.galley(galley_pos, galley.clone(), color);
             // Caret.
-            if let Some(s) = self.selection
+            if let Some(s) = self.focus.selection
                 && ui.memory(|m| m.has_focus(id))
                 && s.head >= seg.start
                 && s.head <= seg.end
@@ -233,9 +237,10 @@ impl ArticleView {
         let visuals = ui.visuals().clone();
         // Relations of the hovered or selected annotation: a line between the two spans.
         if let Some(focus) = self
-            .hovered_annotation
+            .focus
+            .hovered
             .clone()
-            .or_else(|| self.selected_annotation.clone())
+            .or_else(|| self.focus.selected.clone())
         {
             for r in doc.relations_of(&focus) {
                 if let (Some(a), Some(b)) = (anchors.get(&r.from), anchors.get(&r.to)) {
@@ -265,7 +270,7 @@ impl ArticleView {
     pub(super) fn tooltip_ui(&self, doc: &Document, response: &Response) {
         // Hover tooltip with the annotation under the pointer.
         if !self.dragging
-            && let Some(id) = self.hovered_annotation.clone()
+            && let Some(id) = self.focus.hovered.clone()
             && let Some(a) = doc.annotation(&id)
         {
             let rels: Vec<String> = doc
