@@ -114,20 +114,21 @@ impl Settings {
     }
 
     /// Saves the settings atomically.
-    #[expect(
-        clippy::expect_used,
-        reason = "a struct of strings, numbers and lists always serializes"
-    )]
     pub fn save(&self) -> Result<(), String> {
         let Some(path) = Self::path() else {
             return Err("no configuration folder on this system".to_owned());
         };
+        self.save_to(&path)
+    }
+
+    /// Writes the settings to `path` atomically, creating its folder.
+    pub fn save_to(&self, path: &std::path::Path) -> Result<(), String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
-        let mut json = serde_json::to_string_pretty(self).expect("settings serialize");
+        let mut json = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         json.push('\n');
-        crate::core::sidecar::write_atomic(&path, json.as_bytes()).map_err(|e| e.to_string())
+        crate::core::sidecar::write_atomic(path, json.as_bytes()).map_err(|e| e.to_string())
     }
 
     /// Puts `path` first in the recent list.

@@ -484,7 +484,7 @@ fn annotation_list_filters_by_text_and_follows_edits() {
     h.run();
     h.get_by_label("Search annotations").type_text("crit");
     h.run();
-    assert_eq!(h.state().buffers.list_text, "crit");
+    assert_eq!(h.state().list.filter.text, "crit");
     assert!(h.query_by_label_contains("Sourcing: “The mayor”").is_none());
     assert!(h.query_by_label_contains("Stance: “Critics”").is_some());
     // Undo (from the article: in a text field Ctrl+Z undoes typing) removes the stance, and
@@ -708,7 +708,7 @@ fn help_is_generated_from_the_key_table() {
     let mut h = harness(app_for(&path));
     h.key_press(Key::F1);
     h.run();
-    assert!(h.state().buffers.help_open);
+    assert!(h.state().windows.help);
     let _ = h.get_by_label_contains("Tag the selection as Claim, Quote");
     let _ = h.get_by_label("Next annotation");
     let _ = h.get_by_label("Start one character left");

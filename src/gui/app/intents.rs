@@ -50,8 +50,16 @@ pub enum Intent {
     SearchStep(bool),
     /// Show one annotator's work only (`None`: everyone).
     FilterAnnotator(Option<String>),
-    /// Settings changed.
+    /// Settings changed (applied and saved).
     SettingsChanged,
+    /// New settings from the Settings window.
+    SetSettings(Box<Settings>),
+    /// Filter the annotation list.
+    FilterList(ListFilter),
+    /// Filter the folder list by name.
+    FilterLibrary(String),
+    /// Open or close a floating window.
+    ShowWindow(PanelWindow, bool),
 }
 
 impl TaglineApp {
@@ -116,6 +124,19 @@ impl TaglineApp {
             }
             Intent::SearchStep(back) => self.search_step(back),
             Intent::FilterAnnotator(who) => self.annotator_filter = who,
+            Intent::SetSettings(settings) => {
+                self.settings = *settings;
+                self.apply_intent(ctx, Intent::SettingsChanged);
+            }
+            Intent::FilterList(filter) => self.list.filter = filter,
+            Intent::FilterLibrary(text) => self.library.filter = text,
+            Intent::ShowWindow(PanelWindow::Settings, open) => {
+                self.windows.settings = open;
+                if !open {
+                    self.buffers.settings_draft = None;
+                }
+            }
+            Intent::ShowWindow(PanelWindow::Help, open) => self.windows.help = open,
             Intent::SettingsChanged => {
                 apply_theme(ctx, self.settings.theme);
                 self.save_settings();
@@ -341,7 +362,7 @@ impl TaglineApp {
                     self.perform(Action::Remove { id });
                 }
             }
-            UiCommand::Help => self.buffers.help_open = !self.buffers.help_open,
+            UiCommand::Help => self.windows.help = !self.windows.help,
             UiCommand::ToggleLeftPanel => self.buffers.hide_left = !self.buffers.hide_left,
             UiCommand::ToggleRightPanel => self.buffers.hide_right = !self.buffers.hide_right,
             UiCommand::NextAnnotation => self.step_annotation(1),
@@ -404,12 +425,10 @@ impl TaglineApp {
     /// Selects the next (`1`) or previous (`-1`) annotation of the list, in reading order
     /// within the list's filter, and scrolls to it.
     fn step_annotation(&mut self, delta: isize) {
+        self.refresh_rows();
         let Some(doc) = self.doc() else { return };
         let anns = doc.annotations();
-        let rows: Vec<usize> = match &self.buffers.list_rows {
-            Some((_, rows)) => rows.clone(),
-            None => (0..anns.len()).collect(),
-        };
+        let rows = &self.list.rows;
         if rows.is_empty() {
             return;
         }

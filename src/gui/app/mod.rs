@@ -14,7 +14,7 @@ use crate::settings::{Settings, Theme};
 
 use crate::gui::dialogs::Dialogs;
 use crate::gui::focus::{Focus, PendingRelation};
-use crate::gui::panels;
+use crate::gui::panels::{self, PanelState};
 use crate::gui::view::{ArticleView, ViewInput};
 use crate::gui::worker::Worker;
 
@@ -28,7 +28,8 @@ mod state;
 pub use documents::save_failure_actions;
 pub use intents::Intent;
 pub use state::{
-    Buffers, Level, Library, LibraryEntry, Notice, NoticeAction, SaveState, SearchState,
+    AnnotationList, Buffers, Level, Library, LibraryEntry, ListFilter, Notice, NoticeAction,
+    PanelWindow, SaveState, SearchState, Windows,
 };
 
 /// The loaded document and its loading state.
@@ -64,6 +65,10 @@ pub struct TaglineApp {
     pub focus: Focus,
     /// Only this annotator's annotations are listed and shown (`None`: everyone's).
     pub annotator_filter: Option<String>,
+    /// The annotation list's filter and rows.
+    pub list: AnnotationList,
+    /// Which floating windows are open.
+    pub windows: Windows,
     worker: Worker,
     dialogs: Box<dyn Dialogs>,
     last_edit: Option<Instant>,
@@ -103,6 +108,8 @@ impl TaglineApp {
             buffers: Buffers::default(),
             focus: Focus::default(),
             annotator_filter: None,
+            list: AnnotationList::default(),
+            windows: Windows::default(),
             worker,
             dialogs,
             last_edit: None,
@@ -145,12 +152,7 @@ impl TaglineApp {
         let Some(path) = &self.settings_path else {
             return;
         };
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let mut json = serde_json::to_string_pretty(&self.settings).unwrap_or_default();
-        json.push('\n');
-        if let Err(e) = crate::core::sidecar::write_atomic(path, json.as_bytes()) {
+        if let Err(e) = self.settings.save_to(path) {
             self.notify(Level::Warning, format!("Settings not saved: {e}"), vec![]);
         }
     }
@@ -238,14 +240,30 @@ impl TaglineApp {
             }
         }
 
+        self.refresh_rows();
         let mut intents = Vec::new();
-        panels::top_ui(ui, self, &mut intents);
-        panels::status_bar_ui(ui, self);
-        if !self.buffers.hide_left {
-            panels::library_ui(ui, self, &mut intents);
-        }
-        if !self.buffers.hide_right {
-            panels::annotations_ui(ui, self, &mut intents);
+        {
+            let save_state = self.save_state();
+            let st = PanelState {
+                doc: self.open.as_ref().map(|o| &o.doc),
+                ready: self.open.as_ref().is_some_and(|o| o.ready),
+                loading: self.loading.as_deref(),
+                focus: &self.focus,
+                settings: &self.settings,
+                library: &self.library,
+                list: &self.list,
+                annotator_filter: self.annotator_filter.as_deref(),
+                save_state,
+                windows: self.windows,
+            };
+            panels::top_ui(ui, &st, &mut intents);
+            panels::status_bar_ui(ui, &st);
+            if !self.buffers.hide_left {
+                panels::library_ui(ui, &st, &mut intents);
+            }
+            if !self.buffers.hide_right {
+                panels::annotations_ui(ui, &st, &mut self.buffers, &mut intents);
+            }
         }
         egui::CentralPanel::default().show(ui, |ui| {
             panels::notices_ui(ui, &self.notices, &mut intents);
@@ -278,10 +296,32 @@ impl TaglineApp {
                     self.view_id = out.response.as_ref().map(|r| r.id);
                     intents.extend(out.intents);
                 }
-                None => panels::welcome_ui(ui, self, &mut intents),
+                None => panels::welcome_ui(
+                    ui,
+                    self.loading.is_some(),
+                    &self.settings.recent,
+                    &mut intents,
+                ),
             }
         });
-        panels::windows_ui(ui, self, &mut intents);
+        let tag_keys: Vec<(String, String)> = self
+            .doc()
+            .map(|d| {
+                d.scheme
+                    .tags
+                    .iter()
+                    .filter_map(|t| Some((t.key.clone()?, t.label.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        panels::windows_ui(
+            ui,
+            &self.settings,
+            self.windows,
+            &tag_keys,
+            &mut self.buffers,
+            &mut intents,
+        );
         if !ctx.input(|i| i.raw.hovered_files.is_empty()) {
             panels::drop_overlay_ui(&ctx);
         }
@@ -312,4 +352,44 @@ pub fn apply_theme(ctx: &Context, theme: Theme) {
         Theme::Light => egui::ThemePreference::Light,
         Theme::Dark => egui::ThemePreference::Dark,
     });
+}
+
+impl TaglineApp {
+    /// Recomputes the folder list's and the annotation list's rows when what they depend on
+    /// changed (filtering 100,000 annotations is work for a change, not for every frame).
+    fn refresh_rows(&mut self) {
+        self.library.refresh_rows();
+        let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+            self.list.rows.clear();
+            self.list.key = None;
+            return;
+        };
+        let anns = doc.annotations();
+        let f = &self.list.filter;
+        let who = self.annotator_filter.clone();
+        let key = (
+            doc.revision(),
+            anns.as_ptr() as usize,
+            anns.len(),
+            f.tag.clone(),
+            f.text.clone(),
+            who.clone(),
+        );
+        if self.list.key.as_ref() == Some(&key) {
+            return;
+        }
+        let q = f.text.to_lowercase();
+        let matches = |a: &crate::core::Annotation| {
+            f.tag.as_ref().is_none_or(|t| &a.tag == t)
+                && who.as_ref().is_none_or(|w| &a.annotator == w)
+                && (q.is_empty()
+                    || a.text.to_lowercase().contains(&q)
+                    || a.note.to_lowercase().contains(&q)
+                    || a.attributes
+                        .values()
+                        .any(|v| v.display().to_lowercase().contains(&q)))
+        };
+        self.list.rows = (0..anns.len()).filter(|&i| matches(&anns[i])).collect();
+        self.list.key = Some(key);
+    }
 }

@@ -74,8 +74,71 @@ pub struct Library {
     pub scanning: Option<usize>,
     /// Filter text of the list.
     pub filter: String,
-    /// Rows shown for (filter, number of entries), kept between frames.
-    pub rows: Option<((String, usize), Vec<usize>)>,
+    /// The rows (positions in `entries`) the filter lets through, kept between frames.
+    pub rows: Vec<usize>,
+    /// What `rows` were computed for: (filter, number of entries).
+    pub rows_key: Option<(String, usize)>,
+}
+
+impl Library {
+    /// Recomputes the visible rows when the filter or the entries changed.
+    pub fn refresh_rows(&mut self) {
+        let key = (self.filter.to_lowercase(), self.entries.len());
+        if self.rows_key.as_ref() == Some(&key) {
+            return;
+        }
+        let filter = &key.0;
+        self.rows = (0..self.entries.len())
+            .filter(|&i| {
+                filter.is_empty()
+                    || self.entries[i]
+                        .path
+                        .to_string_lossy()
+                        .to_lowercase()
+                        .contains(filter.as_str())
+            })
+            .collect();
+        self.rows_key = Some(key);
+    }
+}
+
+/// The annotation list's filter: which tag, which text (the annotator filter is the app's own,
+/// since it also decides what the article view shows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only this tag.
+    pub tag: Option<String>,
+    /// Text, note or attribute containing this (case-insensitive).
+    pub text: String,
+}
+
+/// The annotation list: its filter and the rows it lets through.
+#[derive(Default)]
+pub struct AnnotationList {
+    /// The filter.
+    pub filter: ListFilter,
+    /// Positions in `doc.annotations()` of the listed annotations, in reading order.
+    pub rows: Vec<usize>,
+    /// What `rows` were computed for.
+    pub key: Option<ListKey>,
+}
+
+/// Which floating windows are open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Windows {
+    /// Settings.
+    pub settings: bool,
+    /// Keyboard help (F1).
+    pub help: bool,
+}
+
+/// A floating window, for [`super::Intent::ShowWindow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelWindow {
+    /// Settings.
+    Settings,
+    /// Keyboard help.
+    Help,
 }
 
 /// Find-in-article state.
@@ -107,18 +170,10 @@ pub struct Buffers {
     pub text_attr: Option<(String, String, String)>,
     /// Text labels being edited.
     pub labels: std::collections::BTreeMap<String, String>,
-    /// Filter of the annotation list: tag.
-    pub list_tag: Option<String>,
-    /// Filter of the annotation list: text.
-    pub list_text: String,
-    /// Rows of the annotation list for (revision, storage, length, tag, text, annotator).
-    pub list_rows: Option<(ListKey, Vec<usize>)>,
     /// The typed path of File → Open path…
     pub open_path: Option<String>,
-    /// The settings window is open.
-    pub settings_open: bool,
-    /// The help window is open.
-    pub help_open: bool,
+    /// The settings being edited in the Settings window (applied as they change).
+    pub settings_draft: Option<crate::settings::Settings>,
     /// The folder list is hidden (Ctrl+B).
     pub hide_left: bool,
     /// The annotation panel is hidden (Ctrl+Alt+B).

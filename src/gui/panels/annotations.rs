@@ -2,23 +2,23 @@
 
 use egui::Ui;
 
-use crate::core::Annotation;
+use crate::gui::app::{Buffers, Intent, ListFilter};
 
-use crate::gui::app::{Intent, TaglineApp};
+use super::PanelState;
 
 use super::editor::{editor_ui, labels_ui};
 use super::*;
 
-/// Right panel: annotation list, the selected annotation's editor, document labels.
-#[expect(
-    clippy::expect_used,
-    reason = "the rows are set just above when missing"
-)]
-pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
-    let Some(open) = &app.open else { return };
-    let doc = &open.doc;
-    let ready = open.ready;
-    let b = &mut app.buffers;
+/// Right panel: annotation list, the selected annotation's editor, document labels. Reads
+/// the document and the app's focus and list; edits only its own text buffers in `b`.
+pub fn annotations_ui(
+    ui: &mut Ui,
+    st: &PanelState<'_>,
+    b: &mut Buffers,
+    intents: &mut Vec<Intent>,
+) {
+    let Some(doc) = st.doc else { return };
+    let ready = st.ready;
     egui::Panel::right("annotations")
         .resizable(true)
         .default_size(340.0)
@@ -31,7 +31,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 return;
             }
             // Editor first when something is selected, so it stays in view.
-            if let Some(id) = app.focus.selected.clone()
+            if let Some(id) = st.focus.selected.clone()
                 && let Some(a) = doc.annotation(&id)
             {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -39,7 +39,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                         ui,
                         doc,
                         a,
-                        app.focus.selection.map(|s| s.range()),
+                        st.focus.selection.map(|s| s.range()),
                         b,
                         intents,
                     );
@@ -55,26 +55,37 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
             ui.heading(format!("Annotations ({})", doc.annotations().len()));
             ui.horizontal(|ui| {
                 let label = ui.label("Show");
-                let current = b
-                    .list_tag
+                let filter = &st.list.filter;
+                let current = filter
+                    .tag
                     .as_ref()
                     .map_or("all tags".to_owned(), |t| tag_label(doc, t));
                 egui::ComboBox::from_id_salt("list_tag")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut b.list_tag, None, "all tags");
-                        for t in &doc.scheme.tags {
-                            ui.selectable_value(&mut b.list_tag, Some(t.id.clone()), &t.label);
+                        let choices = std::iter::once((None, "all tags".to_owned())).chain(
+                            doc.scheme
+                                .tags
+                                .iter()
+                                .map(|t| (Some(t.id.clone()), t.label.clone())),
+                        );
+                        for (tag, label) in choices {
+                            if ui.selectable_label(filter.tag == tag, label).clicked() {
+                                intents.push(Intent::FilterList(ListFilter {
+                                    tag,
+                                    text: filter.text.clone(),
+                                }));
+                            }
                         }
                     })
                     .response
                     .labelled_by(label.id);
                 let annotators = doc.annotators();
                 if annotators.len() > 1 {
-                    let who = app.annotator_filter.clone();
+                    let who = st.annotator_filter;
                     let label = ui.label("by");
                     egui::ComboBox::from_id_salt("list_annotator")
-                        .selected_text(who.clone().unwrap_or_else(|| "everyone".into()))
+                        .selected_text(who.unwrap_or("everyone"))
                         .show_ui(ui, |ui| {
                             if ui.selectable_label(who.is_none(), "everyone").clicked() {
                                 intents.push(Intent::FilterAnnotator(None));
@@ -86,7 +97,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                                     a.clone()
                                 };
                                 if ui
-                                    .selectable_label(who.as_deref() == Some(a.as_str()), label)
+                                    .selectable_label(who == Some(a.as_str()), label)
                                     .clicked()
                                 {
                                     intents.push(Intent::FilterAnnotator(Some(a)));
@@ -98,38 +109,19 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                 }
             });
             let label = ui.label("Search annotations");
-            ui.add(
-                egui::TextEdit::singleline(&mut b.list_text).hint_text("text, note or attribute…"),
-            )
-            .labelled_by(label.id);
-            let who = app.annotator_filter.clone();
-            let anns = doc.annotations();
-            // Filtering 100,000 annotations is work for when the filter or the document
-            // changes, not for every frame.
-            let key = (
-                doc.revision(),
-                anns.as_ptr() as usize,
-                anns.len(),
-                b.list_tag.clone(),
-                b.list_text.clone(),
-                who.clone(),
-            );
-            if b.list_rows.as_ref().is_none_or(|(k, _)| *k != key) {
-                let q = b.list_text.to_lowercase();
-                let matches = |a: &Annotation| {
-                    b.list_tag.as_ref().is_none_or(|t| &a.tag == t)
-                        && who.as_ref().is_none_or(|w| &a.annotator == w)
-                        && (q.is_empty()
-                            || a.text.to_lowercase().contains(&q)
-                            || a.note.to_lowercase().contains(&q)
-                            || a.attributes
-                                .values()
-                                .any(|v| v.display().to_lowercase().contains(&q)))
-                };
-                let rows = (0..anns.len()).filter(|&i| matches(&anns[i])).collect();
-                b.list_rows = Some((key, rows));
+            let mut text = st.list.filter.text.clone();
+            if ui
+                .add(egui::TextEdit::singleline(&mut text).hint_text("text, note or attribute…"))
+                .labelled_by(label.id)
+                .changed()
+            {
+                intents.push(Intent::FilterList(ListFilter {
+                    tag: st.list.filter.tag.clone(),
+                    text,
+                }));
             }
-            let rows = &b.list_rows.as_ref().expect("just set").1;
+            let anns = doc.annotations();
+            let rows = &st.list.rows;
             let row_h = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
                 .id_salt("annotation_list")
@@ -138,7 +130,7 @@ pub fn annotations_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Inten
                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &i in &rows[range] {
                         let a = &anns[i];
-                        let selected = app.focus.selected.as_deref() == Some(a.id.as_str());
+                        let selected = st.focus.selected.as_deref() == Some(a.id.as_str());
                         ui.horizontal(|ui| {
                             let (r, _) = ui
                                 .allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());

@@ -2,60 +2,48 @@
 
 use egui::{RichText, Ui};
 
-use crate::gui::app::{Intent, TaglineApp};
+use crate::gui::app::Intent;
+
+use super::PanelState;
 
 /// The folder's article list.
-pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
-    if app.library.entries.is_empty() && app.library.scanning.is_none() {
+pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
+    let library = st.library;
+    if library.entries.is_empty() && library.scanning.is_none() {
         return;
     }
-    let current = app
-        .doc()
+    let current = st
+        .doc
         .map(|d| d.article.path.clone())
-        .or_else(|| app.loading.clone());
-    let dirty = app.doc().is_some_and(|d| d.is_dirty());
+        .or_else(|| st.loading.map(|p| p.to_path_buf()));
+    let dirty = st.doc.is_some_and(|d| d.is_dirty());
     egui::Panel::left("library")
         .resizable(true)
         .default_size(230.0)
         .show(ui, |ui| {
-            let title = app
-                .library
+            let title = library
                 .root
                 .as_ref()
                 .and_then(|r| r.file_name())
                 .map_or("Articles".to_owned(), |n| n.to_string_lossy().into_owned());
             ui.heading(title);
-            if let Some(n) = app.library.scanning {
+            if let Some(n) = library.scanning {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label(format!("Scanning… {n} files"));
                 });
             }
             let label = ui.label("Filter articles");
-            ui.add(egui::TextEdit::singleline(&mut app.library.filter).hint_text("name contains…"))
-                .labelled_by(label.id);
-            let filter = app.library.filter.to_lowercase();
-            let root = app.library.root.clone();
-            let key = (filter.clone(), app.library.entries.len());
-            if app.library.rows.as_ref().is_none_or(|(k, _)| *k != key) {
-                let rows = (0..app.library.entries.len())
-                    .filter(|&i| {
-                        filter.is_empty()
-                            || app.library.entries[i]
-                                .path
-                                .to_string_lossy()
-                                .to_lowercase()
-                                .contains(&filter)
-                    })
-                    .collect();
-                app.library.rows = Some((key, rows));
+            let mut filter = library.filter.clone();
+            if ui
+                .add(egui::TextEdit::singleline(&mut filter).hint_text("name contains…"))
+                .labelled_by(label.id)
+                .changed()
+            {
+                intents.push(Intent::FilterLibrary(filter));
             }
-            let rows = app
-                .library
-                .rows
-                .as_ref()
-                .map(|(_, r)| r.clone())
-                .unwrap_or_default();
+            let root = library.root.clone();
+            let rows = &library.rows;
             ui.label(RichText::new(format!("{} articles", rows.len())).weak());
             let row_h = ui.spacing().interact_size.y;
             egui::ScrollArea::vertical()
@@ -64,7 +52,7 @@ pub fn library_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                 .show_rows(ui, row_h, rows.len(), |ui, range| {
                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &i in &rows[range] {
-                        let e = &app.library.entries[i];
+                        let e = &library.entries[i];
                         let name = match &root {
                             Some(r) => e
                                 .path

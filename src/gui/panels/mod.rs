@@ -9,6 +9,31 @@ use crate::gui::app::Intent;
 use crate::gui::app::commands::UiCommand;
 use crate::gui::theme;
 
+/// What the panels draw, read-only, built by the app each frame. Panels change nothing in it:
+/// they return [`Intent`]s (and edit only their own text buffers).
+pub struct PanelState<'a> {
+    /// The open document.
+    pub doc: Option<&'a Document>,
+    /// Its annotations are loaded (edits wait until then).
+    pub ready: bool,
+    /// An article being opened.
+    pub loading: Option<&'a std::path::Path>,
+    /// Selection, selected annotation, pending relation.
+    pub focus: &'a crate::gui::focus::Focus,
+    /// The user's settings.
+    pub settings: &'a crate::settings::Settings,
+    /// The open folder's list.
+    pub library: &'a crate::gui::app::Library,
+    /// The annotation list's filter and rows.
+    pub list: &'a crate::gui::app::AnnotationList,
+    /// Only this annotator's annotations are shown.
+    pub annotator_filter: Option<&'a str>,
+    /// Where the annotations stand with the disk.
+    pub save_state: crate::gui::app::SaveState,
+    /// Which floating windows are open.
+    pub windows: crate::gui::app::Windows,
+}
+
 mod annotations;
 mod editor;
 mod library;

@@ -2,16 +2,18 @@
 
 use egui::{RichText, Ui};
 
-use crate::gui::app::{Level, TaglineApp};
+use crate::gui::app::Level;
+
+use super::PanelState;
 
 /// The status bar: file, save state, selection, annotator.
-pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
+pub fn status_bar_ui(ui: &mut Ui, st: &PanelState<'_>) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
-            if let Some(doc) = app.doc() {
+            if let Some(doc) = st.doc {
                 ui.label(doc.article.path.display().to_string());
                 ui.separator();
-                let state = app.save_state();
+                let state = &st.save_state;
                 let color = match state.level() {
                     Level::Error => ui.visuals().error_fg_color,
                     Level::Warning => ui.visuals().warn_fg_color,
@@ -19,7 +21,7 @@ pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
                 };
                 ui.label(RichText::new(state.label()).color(color));
                 ui.separator();
-                match app.focus.selection.map(|s| s.range()) {
+                match st.focus.selection.map(|s| s.range()) {
                     Some(r) if !r.is_empty() => {
                         ui.label(format!(
                             "Selected chars {}–{} ({})",
@@ -35,14 +37,14 @@ pub fn status_bar_ui(ui: &mut Ui, app: &TaglineApp) {
                         ui.label(format!("{} chars", doc.article.len_chars()));
                     }
                 }
-            } else if let Some(p) = &app.loading {
+            } else if let Some(p) = st.loading {
                 ui.spinner();
                 ui.label(format!("Opening {}…", p.display()));
             } else {
                 ui.label("No article open");
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(format!("Annotator: {}", app.settings.annotator));
+                ui.label(format!("Annotator: {}", st.settings.annotator));
             });
         });
     });

@@ -3,16 +3,16 @@
 use egui::{RichText, Ui};
 
 use crate::gui::app::commands::UiCommand;
-use crate::gui::app::{Intent, TaglineApp};
+use crate::gui::app::{Intent, PanelWindow};
 use crate::gui::theme;
 
 use super::*;
 
 /// Menu bar and toolbar with the tag palette.
-pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
-    let has_doc = app.doc().is_some();
-    let (can_undo, can_redo) = app
-        .doc()
+pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
+    let has_doc = st.doc.is_some();
+    let (can_undo, can_redo) = st
+        .doc
         .map_or((false, false), |d| (d.can_undo(), d.can_redo()));
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
@@ -21,10 +21,10 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
                 command_button(ui, UiCommand::OpenFolder, true, intents);
                 command_button(ui, UiCommand::OpenPath, true, intents);
                 ui.menu_button("Recent", |ui| {
-                    if app.settings.recent.is_empty() {
+                    if st.settings.recent.is_empty() {
                         ui.label("Nothing opened yet");
                     }
-                    for p in app.settings.recent.clone() {
+                    for p in st.settings.recent.clone() {
                         let name = p.display().to_string();
                         if ui.button(&name).clicked() {
                             intents.push(Intent::Open(p));
@@ -39,18 +39,18 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
                 command_button(
                     ui,
                     UiCommand::NextArticle,
-                    !app.library.entries.is_empty(),
+                    !st.library.entries.is_empty(),
                     intents,
                 );
                 command_button(
                     ui,
                     UiCommand::PrevArticle,
-                    !app.library.entries.is_empty(),
+                    !st.library.entries.is_empty(),
                     intents,
                 );
                 ui.separator();
                 if ui.button("Settings…").clicked() {
-                    app.buffers.settings_open = true;
+                    intents.push(Intent::ShowWindow(PanelWindow::Settings, true));
                     ui.close();
                 }
                 command_button(ui, UiCommand::Quit, true, intents);
@@ -63,7 +63,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
                 command_button(
                     ui,
                     UiCommand::DeleteAnnotation,
-                    app.focus.selected.is_some(),
+                    st.focus.selected.is_some(),
                     intents,
                 );
             });
@@ -82,8 +82,8 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
     });
     egui::Panel::top("toolbar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            if let Some(doc) = app.doc() {
-                let has_sel = app.focus.selection.is_some_and(|s| !s.range().is_empty());
+            if let Some(doc) = st.doc {
+                let has_sel = st.focus.selection.is_some_and(|s| !s.range().is_empty());
                 ui.label("Tag:");
                 for t in &doc.scheme.tags {
                     let key = t.key.as_deref().unwrap_or("");
@@ -111,7 +111,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
             let undo = ui
                 .add_enabled(can_undo, egui::Button::new("Undo"))
                 .on_hover_text(
-                    app.doc()
+                    st.doc
                         .and_then(|d| d.undo_label())
                         .map_or("Undo (Ctrl+Z)".into(), |l| format!("Undo {l} (Ctrl+Z)")),
                 );
@@ -121,7 +121,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
             let redo = ui
                 .add_enabled(can_redo, egui::Button::new("Redo"))
                 .on_hover_text(
-                    app.doc()
+                    st.doc
                         .and_then(|d| d.redo_label())
                         .map_or("Redo (Ctrl+Shift+Z)".into(), |l| {
                             format!("Redo {l} (Ctrl+Shift+Z)")
@@ -131,7 +131,7 @@ pub fn top_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
                 intents.push(Intent::Command(UiCommand::Redo));
             }
             ui.separator();
-            let mut snap = app.settings.snap_to_words;
+            let mut snap = st.settings.snap_to_words;
             if ui
                 .toggle_value(&mut snap, "Snap to words")
                 .on_hover_text(UiCommand::ToggleSnap.tooltip())

@@ -2,17 +2,22 @@
 
 use egui::{RichText, Ui};
 
+use crate::gui::app::Intent;
 use crate::gui::app::commands::UiCommand;
-use crate::gui::app::{Intent, TaglineApp};
 
 /// Shown when no article is open.
-pub fn welcome_ui(ui: &mut Ui, app: &TaglineApp, intents: &mut Vec<Intent>) {
+pub fn welcome_ui(
+    ui: &mut Ui,
+    loading: bool,
+    recent: &[std::path::PathBuf],
+    intents: &mut Vec<Intent>,
+) {
     ui.vertical_centered(|ui| {
         ui.add_space(60.0);
         ui.heading("Tagline");
         ui.label("Highlight claims, quotes, stance and sourcing in news articles.");
         ui.add_space(16.0);
-        if app.loading.is_some() {
+        if loading {
             ui.spinner();
             return;
         }
@@ -35,10 +40,10 @@ pub fn welcome_ui(ui: &mut Ui, app: &TaglineApp, intents: &mut Vec<Intent>) {
         }
         ui.add_space(8.0);
         ui.label(RichText::new("…or drop article files or a folder on this window.").weak());
-        if !app.settings.recent.is_empty() {
+        if !recent.is_empty() {
             ui.add_space(16.0);
             ui.label(RichText::new("Recent").strong());
-            for p in app.settings.recent.iter().take(6) {
+            for p in recent.iter().take(6) {
                 if ui.link(p.display().to_string()).clicked() {
                     intents.push(Intent::Open(p.clone()));
                 }

@@ -2,15 +2,23 @@
 
 use egui::Ui;
 
-use crate::settings::Theme;
+use crate::settings::{Settings, Theme};
 
 use crate::gui::app::commands::help_rows;
-use crate::gui::app::{Intent, TaglineApp};
+use crate::gui::app::{Buffers, Intent, PanelWindow, Windows};
 
-/// Floating windows: Open path, Settings, Help.
-pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) {
+/// Floating windows: Open path, Settings, Help. `tag_keys` are the scheme's `(key, label)`
+/// for the help; `b` holds the typed path and the settings being edited.
+pub fn windows_ui(
+    ui: &mut Ui,
+    settings: &Settings,
+    windows: Windows,
+    tag_keys: &[(String, String)],
+    b: &mut Buffers,
+    intents: &mut Vec<Intent>,
+) {
     let ctx = ui.ctx().clone();
-    if let Some(mut path) = app.buffers.open_path.take() {
+    if let Some(mut path) = b.open_path.take() {
         let mut keep = true;
         egui::Window::new("Open path")
             .collapsible(false)
@@ -39,12 +47,13 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                 });
             });
         if keep {
-            app.buffers.open_path = Some(path);
+            b.open_path = Some(path);
         }
     }
-    if app.buffers.settings_open {
+    if windows.settings {
         let mut open = true;
         let mut changed = false;
+        let draft = b.settings_draft.get_or_insert_with(|| settings.clone());
         egui::Window::new("Settings")
             .open(&mut open)
             .collapsible(false)
@@ -54,7 +63,7 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                     .show(ui, |ui| {
                         let label = ui.label("Annotator name");
                         changed |= ui
-                            .add(egui::TextEdit::singleline(&mut app.settings.annotator))
+                            .add(egui::TextEdit::singleline(&mut draft.annotator))
                             .labelled_by(label.id)
                             .lost_focus();
                         ui.end_row();
@@ -65,8 +74,7 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                                 (Theme::Light, "Light"),
                                 (Theme::Dark, "Dark"),
                             ] {
-                                changed |=
-                                    ui.radio_value(&mut app.settings.theme, t, name).changed();
+                                changed |= ui.radio_value(&mut draft.theme, t, name).changed();
                             }
                         })
                         .response
@@ -74,48 +82,37 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                         ui.end_row();
                         let label = ui.label("Text size");
                         changed |= ui
-                            .add(egui::Slider::new(&mut app.settings.font_size, 10.0..=40.0))
+                            .add(egui::Slider::new(&mut draft.font_size, 10.0..=40.0))
                             .labelled_by(label.id)
                             .changed();
                         ui.end_row();
                         let label = ui.label("Autosave after (s)");
                         changed |= ui
-                            .add(egui::Slider::new(
-                                &mut app.settings.autosave_seconds,
-                                0.2..=30.0,
-                            ))
+                            .add(egui::Slider::new(&mut draft.autosave_seconds, 0.2..=30.0))
                             .labelled_by(label.id)
                             .changed();
                         ui.end_row();
                         let label = ui.label("Snap to words");
                         changed |= ui
-                            .checkbox(&mut app.settings.snap_to_words, "")
+                            .checkbox(&mut draft.snap_to_words, "")
                             .labelled_by(label.id)
                             .changed();
                         ui.end_row();
                     });
             });
-        app.buffers.settings_open = open;
         if changed {
-            intents.push(Intent::SettingsChanged);
+            intents.push(Intent::SetSettings(Box::new(draft.clone())));
+        }
+        if !open {
+            intents.push(Intent::ShowWindow(PanelWindow::Settings, false));
         }
     }
-    if app.buffers.help_open {
+    if windows.help {
         let mut open = true;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .show(&ctx, |ui| {
-                let tags: Vec<(String, String)> = app
-                    .doc()
-                    .map(|d| {
-                        d.scheme
-                            .tags
-                            .iter()
-                            .filter_map(|t| Some((t.key.clone()?, t.label.clone())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let rows = help_rows(&tags, |s| ctx.format_shortcut(s));
+                let rows = help_rows(tag_keys, |s| ctx.format_shortcut(s));
                 egui::Grid::new("help_grid")
                     .num_columns(2)
                     .striped(true)
@@ -127,6 +124,8 @@ pub fn windows_ui(ui: &mut Ui, app: &mut TaglineApp, intents: &mut Vec<Intent>) 
                         }
                     });
             });
-        app.buffers.help_open = open;
+        if !open {
+            intents.push(Intent::ShowWindow(PanelWindow::Help, false));
+        }
     }
 }
