@@ -112,7 +112,7 @@ impl Headless {
                 for intent in out.intents {
                     match intent {
                         Intent::SetSelection(s) => focus.selection = s,
-                        Intent::Select(id, _) => focus.selected = id,
+                        Intent::Select { id, .. } => focus.selected = id,
                         Intent::Hover(id) => focus.hovered = id,
                         _ => {}
                     }

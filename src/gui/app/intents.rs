@@ -16,8 +16,10 @@ use crate::gui::focus::Selection;
 use super::*;
 use crate::gui::focus::PendingRelation;
 
-/// What panels ask the app to do.
+/// What keys, panels and the article view ask the app to do; [`TaglineApp::apply_intent`] is
+/// the one place that acts on them.
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub enum Intent {
     /// A command.
     Command(UiCommand),
@@ -28,26 +30,50 @@ pub enum Intent {
     /// A tag's key: retag the selected annotation when no text is selected, else tag the
     /// selection.
     TagKey(String),
-    /// Select an annotation (and scroll to it).
-    Select(Option<String>, bool),
+    /// Select an annotation (or none), scrolling to it when `scroll`.
+    Select {
+        /// The annotation.
+        id: Option<String>,
+        /// Scroll the article to it.
+        scroll: bool,
+    },
     /// Set the text selection (or caret).
     SetSelection(Option<Selection>),
     /// The pointer is over this annotation (or none).
     Hover(Option<String>),
-    /// Resize the selected annotation to the text selection.
-    ResizeToSelection(String),
-    /// Start linking from the selected annotation: the next clicked annotation is the target.
-    StartRelation(String, String),
+    /// Resize an annotation to the text selection.
+    ResizeToSelection {
+        /// The annotation.
+        id: String,
+    },
+    /// Start linking from an annotation: the next chosen annotation is the target.
+    StartRelation {
+        /// The relation type.
+        kind: String,
+        /// The annotation it starts from.
+        from: String,
+    },
     /// Stop linking.
     CancelRelation,
     /// Open a path (article or folder).
     Open(PathBuf),
-    /// A notice button.
-    Notice(usize, NoticeAction),
+    /// A notice's button.
+    Notice {
+        /// Which notice.
+        index: usize,
+        /// Which of its ways forward.
+        action: NoticeAction,
+    },
     /// Close a notice.
-    Dismiss(usize),
+    Dismiss {
+        /// Which notice.
+        index: usize,
+    },
     /// Step through search hits.
-    SearchStep(bool),
+    SearchStep {
+        /// Backwards.
+        back: bool,
+    },
     /// Show one annotator's work only (`None`: everyone).
     FilterAnnotator(Option<String>),
     /// Settings changed (applied and saved).
@@ -59,7 +85,12 @@ pub enum Intent {
     /// Filter the folder list by name.
     FilterLibrary(String),
     /// Open or close a floating window.
-    ShowWindow(PanelWindow, bool),
+    ShowWindow {
+        /// The window.
+        window: PanelWindow,
+        /// Open it (or close it).
+        open: bool,
+    },
 }
 
 impl TaglineApp {
@@ -76,7 +107,7 @@ impl TaglineApp {
                 }
                 _ => self.tag_selection(&tag),
             },
-            Intent::Select(id, scroll) => {
+            Intent::Select { id, scroll } => {
                 if let Some(PendingRelation { kind, from }) = self.focus.pending_relation.clone()
                     && let Some(to) = &id
                     && to != &from
@@ -99,30 +130,30 @@ impl TaglineApp {
                 }
                 self.focus.selected = id;
             }
-            Intent::ResizeToSelection(id) => {
+            Intent::ResizeToSelection { id } => {
                 if let Some(sel) = self.focus.selected_range() {
                     self.perform(Action::Resize { id, range: sel });
                 }
             }
-            Intent::StartRelation(kind, from) => {
+            Intent::StartRelation { kind, from } => {
                 self.focus.pending_relation = Some(PendingRelation { kind, from });
             }
             Intent::SetSelection(selection) => self.focus.selection = selection,
             Intent::Hover(id) => self.focus.hovered = id,
             Intent::CancelRelation => self.focus.pending_relation = None,
             Intent::Open(p) => self.open_path(p),
-            Intent::Notice(i, action) => {
+            Intent::Notice { index: i, action } => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
                 }
                 self.notice_action(ctx, action);
             }
-            Intent::Dismiss(i) => {
+            Intent::Dismiss { index: i } => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
                 }
             }
-            Intent::SearchStep(back) => self.search_step(back),
+            Intent::SearchStep { back } => self.search_step(back),
             Intent::FilterAnnotator(who) => self.annotator_filter = who,
             Intent::SetSettings(settings) => {
                 self.settings = *settings;
@@ -130,13 +161,19 @@ impl TaglineApp {
             }
             Intent::FilterList(filter) => self.list.filter = filter,
             Intent::FilterLibrary(text) => self.library.filter = text,
-            Intent::ShowWindow(PanelWindow::Settings, open) => {
+            Intent::ShowWindow {
+                window: PanelWindow::Settings,
+                open,
+            } => {
                 self.windows.settings = open;
                 if !open {
                     self.buffers.settings_draft = None;
                 }
             }
-            Intent::ShowWindow(PanelWindow::Help, open) => self.windows.help = open,
+            Intent::ShowWindow {
+                window: PanelWindow::Help,
+                open,
+            } => self.windows.help = open,
             Intent::SettingsChanged => {
                 apply_theme(ctx, self.settings.theme);
                 self.save_settings();
@@ -379,7 +416,7 @@ impl TaglineApp {
             }
             UiCommand::SetToSelection => {
                 if let Some(id) = self.focus.selected.clone() {
-                    self.apply_intent(ctx, Intent::ResizeToSelection(id));
+                    self.apply_intent(ctx, Intent::ResizeToSelection { id });
                 }
             }
             UiCommand::StartWordLeft => {

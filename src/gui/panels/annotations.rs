@@ -142,7 +142,10 @@ pub fn annotations_ui(
                             }
                             let resp = ui.selectable_label(selected, text);
                             if resp.clicked() {
-                                intents.push(Intent::Select(Some(a.id.clone()), true));
+                                intents.push(Intent::Select {
+                                    id: Some(a.id.clone()),
+                                    scroll: true,
+                                });
                             }
                             resp.on_hover_text(format!(
                                 "chars {}–{} · {}",

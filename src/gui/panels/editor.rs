@@ -149,7 +149,10 @@ pub(super) fn editor_ui(
         ui.horizontal(|ui| {
             let (text, other) = crate::gui::view::describe_relation(doc, r, &id, 30);
             if ui.link(text).clicked() {
-                intents.push(Intent::Select(Some(other.clone()), true));
+                intents.push(Intent::Select {
+                    id: Some(other.clone()),
+                    scroll: true,
+                });
             }
             if ui
                 .small_button("✕")
@@ -180,7 +183,10 @@ pub(super) fn editor_ui(
                 ))
                 .clicked()
             {
-                intents.push(Intent::StartRelation(def.kind.clone(), id.clone()));
+                intents.push(Intent::StartRelation {
+                    kind: def.kind.clone(),
+                    from: id.clone(),
+                });
             }
         }
     });
@@ -191,13 +197,16 @@ pub(super) fn editor_ui(
             .on_hover_text("Make this annotation cover the selected text (Alt+←/→ moves the end, Alt+Shift+←/→ the start)")
             .clicked()
         {
-            intents.push(Intent::ResizeToSelection(id.clone()));
+            intents.push(Intent::ResizeToSelection { id: id.clone() });
         }
         if ui.button("Delete").on_hover_text("Delete this annotation (Del)").clicked() {
             intents.push(Intent::Perform(Action::Remove { id: id.clone() }));
         }
         if ui.button("Close").on_hover_text("Deselect (Esc in the list)").clicked() {
-            intents.push(Intent::Select(None, false));
+            intents.push(Intent::Select {
+ id: None,
+ scroll: false,
+ });
         }
     });
 }

@@ -32,11 +32,14 @@ pub fn notices_ui(ui: &mut Ui, notices: &[Notice], intents: &mut Vec<Intent>) {
                     ui.label(RichText::new(format!("{icon} {}", n.text)).color(fg));
                     for a in &n.actions {
                         if ui.button(a.label()).clicked() {
-                            intents.push(Intent::Notice(i, a.clone()));
+                            intents.push(Intent::Notice {
+                                index: i,
+                                action: a.clone(),
+                            });
                         }
                     }
                     if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
-                        intents.push(Intent::Dismiss(i));
+                        intents.push(Intent::Dismiss { index: i });
                     }
                 });
             });

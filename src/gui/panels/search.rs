@@ -17,7 +17,7 @@ pub fn search_bar_ui(ui: &mut Ui, search: &mut SearchState, intents: &mut Vec<In
         }
         if resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             let back = ui.input(|i| i.modifiers.shift);
-            intents.push(Intent::SearchStep(back));
+            intents.push(Intent::SearchStep { back });
             resp.request_focus();
         }
         let n = search.hits.len();
@@ -34,14 +34,14 @@ pub fn search_bar_ui(ui: &mut Ui, search: &mut SearchState, intents: &mut Vec<In
             .on_hover_text("Previous match (Shift+Enter)")
             .clicked()
         {
-            intents.push(Intent::SearchStep(true));
+            intents.push(Intent::SearchStep { back: true });
         }
         if ui
             .button("Next")
             .on_hover_text("Next match (Enter)")
             .clicked()
         {
-            intents.push(Intent::SearchStep(false));
+            intents.push(Intent::SearchStep { back: false });
         }
         if ui.button("✕").on_hover_text("Close the find bar").clicked()
             || ui.input(|i| i.key_pressed(egui::Key::Escape)) && resp.has_focus()

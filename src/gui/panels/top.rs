@@ -50,7 +50,10 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                 );
                 ui.separator();
                 if ui.button("Settings…").clicked() {
-                    intents.push(Intent::ShowWindow(PanelWindow::Settings, true));
+                    intents.push(Intent::ShowWindow {
+                        window: PanelWindow::Settings,
+                        open: true,
+                    });
                     ui.close();
                 }
                 command_button(ui, UiCommand::Quit, true, intents);

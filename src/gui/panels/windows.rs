@@ -104,7 +104,10 @@ pub fn windows_ui(
             intents.push(Intent::SetSettings(Box::new(draft.clone())));
         }
         if !open {
-            intents.push(Intent::ShowWindow(PanelWindow::Settings, false));
+            intents.push(Intent::ShowWindow {
+                window: PanelWindow::Settings,
+                open: false,
+            });
         }
     }
     if windows.help {
@@ -125,7 +128,10 @@ pub fn windows_ui(
                     });
             });
         if !open {
-            intents.push(Intent::ShowWindow(PanelWindow::Help, false));
+            intents.push(Intent::ShowWindow {
+                window: PanelWindow::Help,
+                open: false,
+            });
         }
     }
 }

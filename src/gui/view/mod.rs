@@ -402,7 +402,10 @@ impl ArticleView {
     /// The intents that turn the app's focus (`before`) into this frame's.
     fn focus_intents(&self, before: &Focus, intents: &mut Vec<Intent>) {
         if self.focus.selected != before.selected {
-            intents.push(Intent::Select(self.focus.selected.clone(), false));
+            intents.push(Intent::Select {
+                id: self.focus.selected.clone(),
+                scroll: false,
+            });
         }
         if self.focus.selection != before.selection {
             intents.push(Intent::SetSelection(self.focus.selection));
