@@ -319,6 +319,28 @@ impl UiCommand {
     }
 }
 
+/// A shortcut written for people: the platform's modifier names and the key's symbol
+/// (`Ctrl+Shift+Z`, `Shift+[`, `Alt+←`), not egui's key names (`OpenBracket`).
+pub fn shortcut_text(ctx: &egui::Context, s: &KeyboardShortcut) -> String {
+    let is_mac = ctx.os().is_mac();
+    let mut out = egui::ModifierNames::NAMES.format(&s.modifiers, is_mac);
+    if !out.is_empty() {
+        out.push('+');
+    }
+    out.push_str(match s.logical_key {
+        Key::ArrowLeft => "←",
+        Key::ArrowRight => "→",
+        Key::ArrowUp => "↑",
+        Key::ArrowDown => "↓",
+        Key::Escape => "Esc",
+        Key::Delete => "Del",
+        Key::PageUp => "PageUp",
+        Key::PageDown => "PageDown",
+        k => k.symbol_or_name(),
+    });
+    out
+}
+
 /// How many modifiers a shortcut needs: shortcuts are matched most specific first, because
 /// egui matches Ctrl+Z on Ctrl+Shift+Z and Alt+← on Alt+Shift+← too.
 pub fn specificity(s: &KeyboardShortcut) -> u8 {

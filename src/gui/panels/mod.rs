@@ -6,7 +6,7 @@ use egui::{Color32, Ui};
 use crate::core::Document;
 
 use crate::gui::app::Intent;
-use crate::gui::app::commands::UiCommand;
+use crate::gui::app::commands::{UiCommand, shortcut_text};
 use crate::gui::theme;
 
 /// What the panels draw, read-only, built by the app each frame. Panels change nothing in it:
@@ -61,12 +61,12 @@ pub(super) fn command_button(
 ) {
     let mut b = egui::Button::new(cmd.text());
     if let Some(sc) = cmd.shortcut() {
-        b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
+        b = b.shortcut_text(shortcut_text(ui.ctx(), &sc));
     }
     let keys: Vec<String> = cmd
         .shortcuts()
         .iter()
-        .map(|s| ui.ctx().format_shortcut(s))
+        .map(|s| shortcut_text(ui.ctx(), s))
         .collect();
     let tip = if keys.is_empty() {
         cmd.tooltip().to_owned()

@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::gui::app::Intent;
-use crate::gui::app::commands::UiCommand;
+use crate::gui::app::commands::{UiCommand, shortcut_text};
 
 /// Shown when no article is open.
 pub fn welcome_ui(
@@ -28,7 +28,7 @@ pub fn welcome_ui(
         ] {
             let sc = cmd
                 .shortcut()
-                .map(|s| ui.ctx().format_shortcut(&s))
+                .map(|s| shortcut_text(ui.ctx(), &s))
                 .unwrap_or_default();
             if ui
                 .button(format!("{}   {sc}", cmd.text()))

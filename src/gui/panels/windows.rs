@@ -4,7 +4,7 @@ use egui::Ui;
 
 use crate::settings::{Settings, Theme};
 
-use crate::gui::app::commands::help_rows;
+use crate::gui::app::commands::{help_rows, shortcut_text};
 use crate::gui::app::{Buffers, Intent, PanelWindow, Windows};
 
 /// Floating windows: Open path, Settings, Help. `tag_keys` are the scheme's `(key, label)`
@@ -115,7 +115,7 @@ pub fn windows_ui(
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .show(&ctx, |ui| {
-                let rows = help_rows(tag_keys, |s| ctx.format_shortcut(s));
+                let rows = help_rows(tag_keys, |s| shortcut_text(&ctx, s));
                 egui::Grid::new("help_grid")
                     .num_columns(2)
                     .striped(true)
