@@ -715,3 +715,46 @@ fn help_is_generated_from_the_key_table() {
     // Redo has two shortcuts, primary first: "…Shift…Z or …Y".
     let _ = h.get_by_label_contains("Z or ");
 }
+
+/// Typing a quote's `speaker` one key per frame, as a person types, keeps every letter, and
+/// leaving the field saves it (one buffer per attribute: a shared one was reset each frame by
+/// the quote's other attribute).
+#[test]
+fn text_attributes_keep_text_typed_one_key_per_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut h = harness(app_for(&path));
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    let (a, b) = (char_index("the pier is unsafe"), char_index("” on Monday"));
+    tag(&mut h, a, b, Key::Num2);
+    let quote = id_of_tag(&h, "quote");
+    assert_eq!(h.state().focus.selected.as_deref(), Some(quote.as_str()));
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "speaker")
+        .focus();
+    h.run();
+    for c in "Arvind Krishna".chars() {
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "speaker")
+            .type_text(&c.to_string());
+        h.run();
+        h.run();
+    }
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "speaker");
+    assert_eq!(field.value().as_deref(), Some("Arvind Krishna"));
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert_eq!(
+        doc.annotation(&quote).unwrap().attributes.get("speaker"),
+        Some(&AttrValue::Text("Arvind Krishna".into()))
+    );
+    let sc = sidecar(&path);
+    let q = sc["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tag"] == "quote")
+        .unwrap();
+    assert_eq!(q["attributes"]["speaker"], "Arvind Krishna");
+}

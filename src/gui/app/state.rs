@@ -166,8 +166,8 @@ pub type ListKey = (u64, usize, usize, Option<String>, String, Option<String>);
 pub struct Buffers {
     /// Note being edited: annotation id and text.
     pub note: Option<(String, String)>,
-    /// Text attribute being edited: annotation id, attribute, text.
-    pub text_attr: Option<(String, String, String)>,
+    /// Text attributes being edited: annotation id, and the text of each attribute.
+    pub text_attr: Option<(String, std::collections::BTreeMap<String, String>)>,
     /// Text labels being edited.
     pub labels: std::collections::BTreeMap<String, String>,
     /// The typed path of File → Open path…

@@ -62,14 +62,17 @@ pub(super) fn editor_ui(
                 for attr in &def.attributes {
                     let label = ui.label(&attr.name).on_hover_text(&attr.help);
                     let current = a.attributes.get(&attr.name);
-                    let stored = current.map(AttrValue::display).unwrap_or_default();
-                    if b.text_attr
-                        .as_ref()
-                        .is_none_or(|(i, n, _)| (i, n) != (&id, &attr.name))
-                    {
-                        b.text_attr = Some((id.clone(), attr.name.clone(), stored));
+                    // One buffer per attribute of this annotation: a shared one was reset
+                    // by each attribute drawn after the one being typed into.
+                    if b.text_attr.as_ref().is_none_or(|(i, _)| i != &id) {
+                        b.text_attr = Some((id.clone(), Default::default()));
                     }
-                    let buf = &mut b.text_attr.as_mut().expect("just set").2;
+                    let Some((_, bufs)) = b.text_attr.as_mut() else {
+                        continue;
+                    };
+                    let buf = bufs.entry(attr.name.clone()).or_insert_with(|| {
+                        current.map(AttrValue::display).unwrap_or_default()
+                    });
                     let salt = ("attr", attr.name.as_str());
                     if let Some(value) = value_editor_ui(ui, salt, label.id, attr.kind, &attr.values, current, buf) {
                         intents.push(Intent::Perform(Action::SetAttribute {
