@@ -43,6 +43,10 @@ pub struct Settings {
     pub snap_to_words: bool,
     /// Seconds after the last edit before saving automatically.
     pub autosave_seconds: f32,
+    /// The person confirmed their annotator name (the first start asks for it).
+    pub annotator_confirmed: bool,
+    /// The article last worked on in each folder, so reopening the folder returns to it.
+    pub last_article: std::collections::BTreeMap<PathBuf, PathBuf>,
 }
 
 impl Default for Settings {
@@ -55,6 +59,8 @@ impl Default for Settings {
             font_size: 17.0,
             snap_to_words: true,
             autosave_seconds: 1.0,
+            annotator_confirmed: false,
+            last_article: Default::default(),
         }
     }
 }

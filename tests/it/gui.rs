@@ -26,6 +26,7 @@ fn write_article(dir: &Path) -> PathBuf {
 fn app_for(path: &Path) -> TaglineApp {
     let settings = Settings {
         annotator: "tester".into(),
+        annotator_confirmed: true,
         autosave_seconds: 0.0,
         ..Settings::default()
     };
@@ -426,6 +427,7 @@ fn locked_sidecar_edits_saved_elsewhere_then_move_on() {
     dialogs.answers.push_back(Some(copy.clone()));
     let settings = Settings {
         annotator: "tester".into(),
+        annotator_confirmed: true,
         autosave_seconds: 0.0,
         ..Settings::default()
     };
@@ -757,4 +759,135 @@ fn text_attributes_keep_text_typed_one_key_per_frame() {
         .find(|x| x["tag"] == "quote")
         .unwrap();
     assert_eq!(q["attributes"]["speaker"], "Arvind Krishna");
+}
+
+/// Small things of the desk: no sidecar for an article only opened (or tagged and undone to
+/// nothing), an empty file says so, each article opens with its own notices, and reopening the
+/// folder returns to the article last worked on.
+#[test]
+fn only_opened_articles_write_nothing_and_the_folder_remembers_its_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let pier = write_article(dir.path());
+    std::fs::write(dir.path().join("second.md"), "Body text here.\n").unwrap();
+    std::fs::write(dir.path().join("zempty.txt"), "").unwrap();
+    let mut app = app_for(dir.path());
+    app.settings.autosave_seconds = 1000.0; // undone before autosave would have run
+    let mut h = harness(app);
+    assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
+    // Tag, undo: back to nothing; leaving writes no sidecar.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    tag(
+        &mut h,
+        char_index("Critics"),
+        char_index(" — including"),
+        Key::Num1,
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().doc().unwrap().annotations().is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(h.state().doc().unwrap().article.path.ends_with("second.md"));
+    assert!(!tagline::core::sidecar::sidecar_path(&pier).exists());
+    // The empty file says it is empty; its notice goes when we leave it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(
+        h.state()
+            .doc()
+            .unwrap()
+            .article
+            .path
+            .ends_with("zempty.txt")
+    );
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("is empty")),
+        "{:?}",
+        h.state().notices
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageUp);
+    h.run();
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .all(|n| !n.text.contains("is empty"))
+    );
+    for f in ["second.md", "zempty.txt"] {
+        assert!(!tagline::core::sidecar::sidecar_path(&dir.path().join(f)).exists());
+    }
+    // Reopening the folder (a new window with the same settings) returns to second.md.
+    let settings = h.state().settings.clone();
+    assert!(
+        settings
+            .last_article
+            .get(dir.path())
+            .is_some_and(|p| p.ends_with("second.md"))
+    );
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::inline(),
+        Box::new(ScriptedDialogs::default()),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[dir.path().to_owned()]);
+    let h = harness(app);
+    assert!(h.state().doc().unwrap().article.path.ends_with("second.md"));
+}
+
+/// The first start asks for the annotator's name and uses it for new annotations.
+#[test]
+fn first_start_asks_for_the_annotators_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let mut app = app_for(&path);
+    app.settings.annotator_confirmed = false;
+    app.settings.annotator = String::new();
+    let mut h = harness(app);
+    let _ = h.get_by_label_contains("Your name is written into each annotation");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Annotator name")
+        .type_text("Ana Lima");
+    h.run();
+    h.get_by_label("Start annotating").click();
+    h.run();
+    h.run();
+    assert!(h.state().settings.annotator_confirmed);
+    assert_eq!(h.state().settings.annotator, "Ana Lima");
+    assert!(h.query_by_label("Start annotating").is_none());
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    tag(
+        &mut h,
+        char_index("Critics"),
+        char_index(" — including"),
+        Key::Num1,
+    );
+    assert_eq!(sidecar(&path)["annotations"][0]["annotator"], "Ana Lima");
+}
+
+/// Enter in the typed-path window opens the path.
+#[test]
+fn enter_submits_the_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "Another story.\n").unwrap();
+    let mut h = harness(app_for(&path));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Article file or folder")
+        .type_text(&other.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert!(h.state().doc().unwrap().article.path.ends_with("other.txt"));
 }

@@ -70,7 +70,18 @@ impl TaglineApp {
             return;
         }
         self.settings.remember(&path);
+        if let Some(root) = &self.library.root
+            && path.starts_with(root)
+        {
+            self.settings
+                .last_article
+                .insert(root.clone(), path.clone());
+        }
         self.save_settings();
+        // Notices are about the article they were shown for (startup notices stay).
+        if self.open.is_some() {
+            self.notices.clear();
+        }
         self.loading = Some(path.clone());
         self.worker.submit(Job::Open(path, self.load_options));
     }
@@ -81,7 +92,7 @@ impl TaglineApp {
         let Some(open) = &mut self.open else {
             return true;
         };
-        if !open.doc.is_dirty() {
+        if !has_unsaved_work(&open.doc) {
             return true;
         }
         match open.doc.save() {
@@ -165,8 +176,12 @@ impl TaglineApp {
                             vec![],
                         );
                     } else if self.open.is_none() && self.loading.is_none() {
-                        let first = self.library.entries[0].path.clone();
-                        self.open_article(first);
+                        // Back to the article last worked on in this folder, else the first.
+                        let last = self.settings.last_article.get(&root).cloned();
+                        let article = last
+                            .filter(|p| self.library.entries.iter().any(|e| &e.path == p))
+                            .unwrap_or_else(|| self.library.entries[0].path.clone());
+                        self.open_article(article);
                     }
                 }
                 Reply::Summaries(list) => {
@@ -214,6 +229,13 @@ impl TaglineApp {
         self.search.hits = Default::default();
         self.search.current = None;
         let name = doc.article.file_name();
+        if doc.article.len_chars() == 0 {
+            self.notify(
+                Level::Info,
+                format!("{name} is empty: there is no text to annotate."),
+                vec![],
+            );
+        }
         let (_, refused) = crate::gui::app::commands::bindings(&super::keys::tag_keys(&doc));
         for r in refused {
             let scheme = doc
@@ -288,7 +310,7 @@ impl TaglineApp {
         }
         let Some(open) = &self.open else { return };
         if !open.ready
-            || !open.doc.is_dirty()
+            || !has_unsaved_work(&open.doc)
             || matches!(open.doc.disk_state(), DiskState::Locked { .. })
         {
             return;
@@ -317,7 +339,7 @@ impl TaglineApp {
         let Some(open) = &mut self.open else {
             return true;
         };
-        if !open.ready {
+        if !open.ready || !has_unsaved_work(&open.doc) {
             return true;
         }
         let result = open.doc.save();
@@ -343,12 +365,12 @@ impl TaglineApp {
         if !open.ready {
             SaveState::Loading
         } else if let Some(e) = &self.last_save_error
-            && open.doc.is_dirty()
+            && has_unsaved_work(&open.doc)
         {
             SaveState::Failed(e.to_string())
         } else if self.save_in_flight {
             SaveState::Saving
-        } else if open.doc.is_dirty() {
+        } else if has_unsaved_work(&open.doc) {
             SaveState::Unsaved
         } else if matches!(open.doc.disk_state(), DiskState::Absent) {
             SaveState::NothingYet
@@ -401,4 +423,14 @@ pub fn save_failure_actions(error: &SaveError) -> Vec<NoticeAction> {
         // Writing failed (disk full, permissions): it may work again.
         _ => vec![NoticeAction::RetrySave, NoticeAction::SaveCopy],
     }
+}
+
+/// `true` when the document holds edits the disk does not have. An article that was only
+/// opened, or tagged and undone back to nothing, has none: no sidecar is written for it.
+pub fn has_unsaved_work(doc: &Document) -> bool {
+    let nothing = matches!(doc.disk_state(), DiskState::Absent)
+        && doc.annotations().is_empty()
+        && doc.relations().is_empty()
+        && doc.labels().is_empty();
+    doc.is_dirty() && !nothing
 }

@@ -25,7 +25,7 @@ mod intents;
 mod keys;
 mod state;
 
-pub use documents::save_failure_actions;
+pub use documents::{has_unsaved_work, save_failure_actions};
 pub use intents::Intent;
 pub use state::{
     AnnotationList, Buffers, Level, Library, LibraryEntry, ListFilter, Notice, NoticeAction,
@@ -164,7 +164,11 @@ impl TaglineApp {
             Some(d) => format!(
                 "{}{} — Tagline",
                 d.article.file_name(),
-                if d.is_dirty() { " •" } else { "" }
+                if documents::has_unsaved_work(d) {
+                    " •"
+                } else {
+                    ""
+                }
             ),
             None => "Tagline".to_owned(),
         };
@@ -182,7 +186,7 @@ impl TaglineApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.force_quit {
-            let dirty = self.doc().is_some_and(|d| d.is_dirty());
+            let dirty = self.doc().is_some_and(documents::has_unsaved_work);
             if dirty && !self.save_now() && !self.copy_holds_edits() {
                 ctx.send_viewport_cmd(ViewportCommand::CancelClose);
                 self.notify(
@@ -271,17 +275,6 @@ impl TaglineApp {
                 panels::search_bar_ui(ui, &mut self.search, &mut intents);
             }
             self.update_search();
-            if let Some(PendingRelation { kind, .. }) = &self.focus.pending_relation {
-                ui.horizontal(|ui| {
-                    ui.label(format!(
-                        "Click the annotation this one is “{}”…",
-                        kind.replace('_', " ")
-                    ));
-                    if ui.button("Cancel").clicked() {
-                        intents.push(Intent::CancelRelation);
-                    }
-                });
-            }
             match &self.open {
                 Some(open) => {
                     let input = ViewInput {
@@ -314,6 +307,22 @@ impl TaglineApp {
                     .collect()
             })
             .unwrap_or_default();
+        if let Some(PendingRelation { kind, .. }) = &self.focus.pending_relation {
+            // An overlay, not a bar: the text must not move just before the click.
+            let label = self.doc().and_then(|d| d.scheme.relation(kind)).map_or(
+                kind.replace('_', " "),
+                |r| {
+                    if r.label.is_empty() {
+                        r.kind.replace('_', " ")
+                    } else {
+                        r.label.clone()
+                    }
+                },
+            );
+            if panels::link_hint_ui(&ctx, &label) {
+                intents.push(Intent::CancelRelation);
+            }
+        }
         panels::windows_ui(
             ui,
             &self.settings,
@@ -335,7 +344,7 @@ impl TaglineApp {
             || self.close_after.is_some()
         {
             ctx.request_repaint_after(Duration::from_millis(100));
-        } else if self.doc().is_some_and(|d| d.is_dirty()) && !self.save_blocked {
+        } else if self.doc().is_some_and(documents::has_unsaved_work) && !self.save_blocked {
             ctx.request_repaint_after(Duration::from_secs_f32(
                 self.settings.autosave_seconds.max(0.1),
             ));

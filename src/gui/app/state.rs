@@ -172,6 +172,8 @@ pub struct Buffers {
     pub labels: std::collections::BTreeMap<String, String>,
     /// The typed path of File → Open path…
     pub open_path: Option<String>,
+    /// The name typed in the first start's "Who is annotating?" window.
+    pub first_run_name: Option<String>,
     /// The settings being edited in the Settings window (applied as they change).
     pub settings_draft: Option<crate::settings::Settings>,
     /// The folder list is hidden (Ctrl+B).

@@ -19,10 +19,17 @@ pub fn annotations_ui(
 ) {
     let Some(doc) = st.doc else { return };
     let ready = st.ready;
+    // A width the user sets (drag the edge; egui remembers it) that the content never pushes:
+    // text truncates instead, so the article beside it does not reflow. The article keeps
+    // most of a small window.
+    let max = (ui.available_width() * 0.35).max(240.0);
     egui::Panel::right("annotations")
         .resizable(true)
-        .default_size(340.0)
+        .default_size(320.0_f32.min(max))
+        .size_range(200.0..=max)
         .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            ui.set_max_width(ui.available_width());
             if !ready {
                 ui.horizontal(|ui| {
                     ui.spinner();

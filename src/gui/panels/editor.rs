@@ -26,7 +26,40 @@ pub(super) fn editor_ui(
         ui.strong(tag_label(doc, &a.tag));
         ui.label(RichText::new(&a.id).weak().small());
     });
-    ui.label(format!("“{}”", one_line(&a.text, 200)));
+    // The buttons first, so they stay in the same place whatever the length of the text.
+    ui.horizontal(|ui| {
+        let can_resize = selection.is_some_and(|s| !s.is_empty() && s != a.range);
+        if ui
+            .add_enabled(can_resize, egui::Button::new("Set to selection"))
+            .on_hover_text(
+                "Make this annotation cover the selected text (R). Alt+←/→ moves the end, \
+                 Alt+Shift+←/→ the start; [ ] and Shift+[ ] by words",
+            )
+            .clicked()
+        {
+            intents.push(Intent::ResizeToSelection { id: id.clone() });
+        }
+        if ui
+            .button("Delete")
+            .on_hover_text("Delete this annotation (Del)")
+            .clicked()
+        {
+            intents.push(Intent::Perform(Action::Remove { id: id.clone() }));
+        }
+        if ui
+            .button("Close")
+            .on_hover_text("Deselect (Esc in the list)")
+            .clicked()
+        {
+            intents.push(Intent::Select {
+                id: None,
+                scroll: false,
+            });
+        }
+    });
+    // One line, whatever the span's length (the whole text on hover): nothing below moves.
+    ui.add(egui::Label::new(format!("“{}”", one_line(&a.text, 200))).truncate())
+        .on_hover_text(&a.text);
     ui.label(
         RichText::new(format!(
             "chars {}–{} · by {}",
@@ -191,25 +224,6 @@ pub(super) fn editor_ui(
                     from: id.clone(),
                 });
             }
-        }
-    });
-    ui.horizontal(|ui| {
-        let can_resize = selection.is_some_and(|s| !s.is_empty() && s != a.range);
-        if ui
-            .add_enabled(can_resize, egui::Button::new("Set to selection"))
-            .on_hover_text("Make this annotation cover the selected text (Alt+←/→ moves the end, Alt+Shift+←/→ the start)")
-            .clicked()
-        {
-            intents.push(Intent::ResizeToSelection { id: id.clone() });
-        }
-        if ui.button("Delete").on_hover_text("Delete this annotation (Del)").clicked() {
-            intents.push(Intent::Perform(Action::Remove { id: id.clone() }));
-        }
-        if ui.button("Close").on_hover_text("Deselect (Esc in the list)").clicked() {
-            intents.push(Intent::Select {
- id: None,
- scroll: false,
- });
         }
     });
 }

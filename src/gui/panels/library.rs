@@ -16,11 +16,14 @@ pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
         .doc
         .map(|d| d.article.path.clone())
         .or_else(|| st.loading.map(|p| p.to_path_buf()));
-    let dirty = st.doc.is_some_and(|d| d.is_dirty());
+    let dirty = st.doc.is_some_and(crate::gui::app::has_unsaved_work);
+    let max = (ui.available_width() * 0.25).max(160.0);
     egui::Panel::left("library")
         .resizable(true)
-        .default_size(230.0)
+        .default_size(230.0_f32.min(max))
+        .size_range(120.0..=max)
         .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             let title = library
                 .root
                 .as_ref()

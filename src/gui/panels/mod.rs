@@ -46,7 +46,7 @@ mod windows;
 
 pub use annotations::annotations_ui;
 pub use library::library_ui;
-pub use notices::{drop_overlay_ui, notices_ui};
+pub use notices::{drop_overlay_ui, link_hint_ui, notices_ui};
 pub use search::search_bar_ui;
 pub use status::status_bar_ui;
 pub use top::top_ui;

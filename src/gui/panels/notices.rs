@@ -62,3 +62,27 @@ pub fn drop_overlay_ui(ctx: &egui::Context) {
         Color32::WHITE,
     );
 }
+
+/// The hint while a relation is being made, floating over the article's top edge so nothing
+/// moves. Returns `true` when Cancel was clicked.
+pub fn link_hint_ui(ctx: &egui::Context, relation: &str) -> bool {
+    let mut cancel = false;
+    let top = ctx.content_rect().center_top() + egui::vec2(0.0, 64.0);
+    egui::Area::new(egui::Id::unique("tagline-link-hint"))
+        .fixed_pos(top)
+        .pivot(egui::Align2::CENTER_TOP)
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(format!(
+                        "Click the annotation this one is “{relation}” (Esc cancels)"
+                    ));
+                    if ui.button("Cancel").clicked() {
+                        cancel = true;
+                    }
+                });
+            });
+        });
+    cancel
+}

@@ -18,6 +18,9 @@ pub fn windows_ui(
     intents: &mut Vec<Intent>,
 ) {
     let ctx = ui.ctx().clone();
+    if !settings.annotator_confirmed {
+        first_run_ui(&ctx, settings, b, intents);
+    }
     if let Some(mut path) = b.open_path.take() {
         let mut keep = true;
         egui::Window::new("Open path")
@@ -32,8 +35,12 @@ pub fn windows_ui(
                             .hint_text("/path/to/article.txt"),
                     )
                     .labelled_by(label.id);
-                resp.request_focus();
+                // Read Enter before asking for focus again: asking first undid the loss of
+                // focus that Enter causes, so Enter never submitted.
                 let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if !enter {
+                    resp.request_focus();
+                }
                 ui.horizontal(|ui| {
                     if (ui.button("Open").clicked() || enter) && !path.trim().is_empty() {
                         intents.push(Intent::Open(std::path::PathBuf::from(path.trim())));
@@ -134,4 +141,34 @@ pub fn windows_ui(
             });
         }
     }
+}
+
+/// The first start asks who is annotating: the name goes into every annotation.
+fn first_run_ui(
+    ctx: &egui::Context,
+    settings: &Settings,
+    b: &mut Buffers,
+    intents: &mut Vec<Intent>,
+) {
+    let name = b
+        .first_run_name
+        .get_or_insert_with(|| settings.annotator.clone());
+    egui::Window::new("Who is annotating?")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label("Your name is written into each annotation you make, so a class or a team can tell whose work is whose. You can change it later in File → Settings.");
+            let label = ui.label("Annotator name");
+            let resp = ui
+                .add(egui::TextEdit::singleline(name).desired_width(260.0))
+                .labelled_by(label.id);
+            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Start annotating").clicked() || enter) && !name.trim().is_empty() {
+                let mut s = settings.clone();
+                s.annotator = name.trim().to_owned();
+                s.annotator_confirmed = true;
+                intents.push(Intent::SetSettings(Box::new(s)));
+            }
+        });
 }

@@ -371,7 +371,8 @@ impl ArticleView {
         }
         self.sentinel = Some(sentinel);
         let mut area = egui::ScrollArea::vertical()
-            .id_salt("article_view")
+            // Each article keeps its own place: a new one opens at its top.
+            .id_salt(("article_view", &doc.article.path))
             .auto_shrink(false)
             .animated(false);
         if let Some(y) = self.force_offset.take() {
