@@ -183,19 +183,21 @@ pub(super) fn editor_ui(
     }
     for r in rels {
         ui.horizontal(|ui| {
-            let (text, other) = crate::gui::view::describe_relation(doc, r, &id, 30);
-            if ui.link(text).clicked() {
-                intents.push(Intent::Select {
-                    id: Some(other.clone()),
-                    scroll: true,
-                });
-            }
+            // The remove button first: a truncated link takes the rest of the row, and a
+            // button after it would push the panel wider.
             if ui
                 .small_button("✕")
                 .on_hover_text("Remove this relation")
                 .clicked()
             {
                 intents.push(Intent::Perform(Action::Unrelate { id: r.id.clone() }));
+            }
+            let (text, other) = crate::gui::view::describe_relation(doc, r, &id, 30);
+            if ui.link(text).clicked() {
+                intents.push(Intent::Select {
+                    id: Some(other.clone()),
+                    scroll: true,
+                });
             }
         });
     }
