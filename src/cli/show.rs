@@ -71,8 +71,23 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
     }
     if !doc.relations().is_empty() {
         writeln!(out, "\nrelations:")?;
+        // Each relation with the texts it joins, so it reads without looking ids up.
+        let text = |id: &str| {
+            doc.annotation(id).map_or("(missing)".to_owned(), |a| {
+                format!("“{}”", one_line(&a.text, 40))
+            })
+        };
         for r in doc.relations() {
-            writeln!(out, "{:<10}  {} —{}→ {}", r.id, r.from, r.kind, r.to)?;
+            writeln!(
+                out,
+                "{:<10}  {} {} —{}→ {} {}",
+                r.id,
+                r.from,
+                text(&r.from),
+                r.kind,
+                r.to,
+                text(&r.to)
+            )?;
         }
     }
     if !doc.labels().is_empty() {

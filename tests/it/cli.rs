@@ -436,7 +436,7 @@ fn show_prints_a_table() {
     );
     assert!(
         out.contains(&format!(
-            "\nrelations:\n{rel}  {quote} —attributed_to→ {src}\n"
+            "\nrelations:\n{rel}  {quote} “the cheapest insurance this town will ev…” —attributed_to→ {src} “"
         )),
         "{out}"
     );

@@ -891,3 +891,55 @@ fn enter_submits_the_typed_path() {
     h.run();
     assert!(h.state().doc().unwrap().article.path.ends_with("other.txt"));
 }
+
+/// Without a file dialog on the desktop, Ctrl+O says so and offers the typed path; "Save
+/// annotations as…" offers a typed file name and writes the copy there.
+#[test]
+fn without_a_file_dialog_the_window_says_so_and_offers_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let settings = Settings {
+        annotator: "tester".into(),
+        annotator_confirmed: true,
+        autosave_seconds: 0.0,
+        ..Settings::default()
+    };
+    let mut dialogs = ScriptedDialogs::default();
+    dialogs.unavailable = true;
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::inline(),
+        Box::new(dialogs),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[path.clone()]);
+    let mut h = harness(app);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run();
+    h.run();
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("No file dialog is available"))
+    );
+    let _ = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Article file or folder");
+    h.key_press(Key::Escape);
+    h.run();
+    // Save as: a typed file name, and the copy is written there.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run();
+    h.run();
+    let copy = dir.path().join("copy.annotations.json");
+    h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "File to write the annotations to",
+    )
+    .type_text(&copy.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert!(copy.exists(), "{:?}", h.state().notices);
+}

@@ -6,7 +6,8 @@ use std::time::Instant;
 use crate::core::anchor::Anchoring;
 use crate::core::{DiskState, Document, OpenReport, SaveError};
 
-use crate::gui::dialogs::Pick;
+use crate::gui::app::PathPurpose;
+use crate::gui::dialogs::{Answer, Pick};
 use crate::gui::worker::{Job, Reply, Summary};
 
 use super::*;
@@ -380,8 +381,32 @@ impl TaglineApp {
     }
 
     pub(super) fn poll_dialogs(&mut self) {
-        while let Some((pick, path)) = self.dialogs.poll() {
-            let Some(path) = path else { continue };
+        while let Some((pick, answer)) = self.dialogs.poll() {
+            let path = match answer {
+                Answer::Chosen(p) => p,
+                Answer::Cancelled => continue,
+                Answer::Unavailable => {
+                    let purpose = if pick == Pick::SaveCopy {
+                        PathPurpose::SaveCopy
+                    } else {
+                        PathPurpose::Open
+                    };
+                    self.notify(
+                        Level::Warning,
+                        "No file dialog is available on this desktop (it needs a desktop portal or zenity): type the path instead.",
+                        vec![],
+                    );
+                    self.buffers.typed_path = Some((purpose, String::new()));
+                    continue;
+                }
+            };
+            self.use_picked_path(pick, path);
+        }
+    }
+
+    /// Acts on a path chosen in a dialog or typed.
+    pub(super) fn use_picked_path(&mut self, pick: Pick, path: PathBuf) {
+        {
             match pick {
                 Pick::Article => self.open_article(path),
                 Pick::Folder => self.open_folder(path),

@@ -14,6 +14,7 @@ use crate::gui::dialogs::Pick;
 use crate::gui::focus::Selection;
 
 use super::*;
+use crate::gui::app::PathPurpose;
 use crate::gui::focus::PendingRelation;
 
 /// What keys, panels and the article view ask the app to do; [`TaglineApp::apply_intent`] is
@@ -57,6 +58,8 @@ pub enum Intent {
     CancelRelation,
     /// Open a path (article or folder).
     Open(PathBuf),
+    /// Save a copy of the annotations to this file.
+    SaveCopyTo(PathBuf),
     /// A notice's button.
     Notice {
         /// Which notice.
@@ -142,6 +145,7 @@ impl TaglineApp {
             Intent::Hover(id) => self.focus.hovered = id,
             Intent::CancelRelation => self.focus.pending_relation = None,
             Intent::Open(p) => self.open_path(p),
+            Intent::SaveCopyTo(p) => self.use_picked_path(Pick::SaveCopy, p),
             Intent::Notice { index: i, action } => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -198,7 +202,9 @@ impl TaglineApp {
                 self.save_blocked = false;
                 self.save_now();
             }
-            NoticeAction::OpenPath => self.buffers.open_path = Some(String::new()),
+            NoticeAction::OpenPath => {
+                self.buffers.typed_path = Some((PathPurpose::Open, String::new()));
+            }
             NoticeAction::QuitWithoutSaving => {
                 self.force_quit = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);
@@ -355,7 +361,9 @@ impl TaglineApp {
         match cmd {
             UiCommand::OpenArticle => self.dialogs.start(Pick::Article, start_dir, None),
             UiCommand::OpenFolder => self.dialogs.start(Pick::Folder, start_dir, None),
-            UiCommand::OpenPath => self.buffers.open_path = Some(String::new()),
+            UiCommand::OpenPath => {
+                self.buffers.typed_path = Some((PathPurpose::Open, String::new()));
+            }
             UiCommand::Save => {
                 // On the worker like autosave, so a 100,000-annotation save never blocks a
                 // frame; a save already under way is followed by autosave for newer edits.

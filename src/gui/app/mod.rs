@@ -29,7 +29,7 @@ pub use documents::{has_unsaved_work, save_failure_actions};
 pub use intents::Intent;
 pub use state::{
     AnnotationList, Buffers, Level, Library, LibraryEntry, ListFilter, Notice, NoticeAction,
-    PanelWindow, SaveState, SearchState, Windows,
+    PanelWindow, PathPurpose, SaveState, SearchState, Windows,
 };
 
 /// The loaded document and its loading state.

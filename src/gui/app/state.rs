@@ -170,8 +170,8 @@ pub struct Buffers {
     pub text_attr: Option<(String, std::collections::BTreeMap<String, String>)>,
     /// Text labels being edited.
     pub labels: std::collections::BTreeMap<String, String>,
-    /// The typed path of File → Open path…
-    pub open_path: Option<String>,
+    /// The typed-path window: what the path is for, and the text typed so far.
+    pub typed_path: Option<(PathPurpose, String)>,
     /// The name typed in the first start's "Who is annotating?" window.
     pub first_run_name: Option<String>,
     /// The settings being edited in the Settings window (applied as they change).
@@ -225,4 +225,13 @@ impl SaveState {
             _ => Level::Info,
         }
     }
+}
+
+/// What a typed path is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Open an article or folder (File → Open path…, or no file dialog).
+    Open,
+    /// Save a copy of the annotations there (no file dialog for "Save annotations as…").
+    SaveCopy,
 }

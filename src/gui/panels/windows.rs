@@ -4,6 +4,7 @@ use egui::Ui;
 
 use crate::settings::{Settings, Theme};
 
+use crate::gui::app::PathPurpose;
 use crate::gui::app::commands::{help_rows, shortcut_text};
 use crate::gui::app::{Buffers, Intent, PanelWindow, Windows};
 
@@ -21,18 +22,32 @@ pub fn windows_ui(
     if !settings.annotator_confirmed {
         first_run_ui(&ctx, settings, b, intents);
     }
-    if let Some(mut path) = b.open_path.take() {
+    if let Some((purpose, mut path)) = b.typed_path.take() {
         let mut keep = true;
-        egui::Window::new("Open path")
+        let (title, label_text, button, hint) = match purpose {
+            PathPurpose::Open => (
+                "Open path",
+                "Article file or folder",
+                "Open",
+                "/path/to/article.txt",
+            ),
+            PathPurpose::SaveCopy => (
+                "Save annotations as",
+                "File to write the annotations to",
+                "Save",
+                "/path/to/copy.annotations.json",
+            ),
+        };
+        egui::Window::new(title)
             .collapsible(false)
             .resizable(false)
             .show(&ctx, |ui| {
-                let label = ui.label("Article file or folder");
+                let label = ui.label(label_text);
                 let resp = ui
                     .add(
                         egui::TextEdit::singleline(&mut path)
                             .desired_width(380.0)
-                            .hint_text("/path/to/article.txt"),
+                            .hint_text(hint),
                     )
                     .labelled_by(label.id);
                 // Read Enter before asking for focus again: asking first undid the loss of
@@ -42,8 +57,12 @@ pub fn windows_ui(
                     resp.request_focus();
                 }
                 ui.horizontal(|ui| {
-                    if (ui.button("Open").clicked() || enter) && !path.trim().is_empty() {
-                        intents.push(Intent::Open(std::path::PathBuf::from(path.trim())));
+                    if (ui.button(button).clicked() || enter) && !path.trim().is_empty() {
+                        let p = std::path::PathBuf::from(path.trim());
+                        intents.push(match purpose {
+                            PathPurpose::Open => Intent::Open(p),
+                            PathPurpose::SaveCopy => Intent::SaveCopyTo(p),
+                        });
                         keep = false;
                     }
                     if ui.button("Cancel").clicked()
@@ -54,7 +73,7 @@ pub fn windows_ui(
                 });
             });
         if keep {
-            b.open_path = Some(path);
+            b.typed_path = Some((purpose, path));
         }
     }
     if windows.settings {
