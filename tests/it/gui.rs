@@ -913,7 +913,7 @@ fn without_a_file_dialog_the_window_says_so_and_offers_a_typed_path() {
         Box::new(dialogs),
         LoadOptions::default(),
     );
-    app.open_paths(&[path.clone()]);
+    app.open_paths(std::slice::from_ref(&path));
     let mut h = harness(app);
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
     h.run();
