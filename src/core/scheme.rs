@@ -133,6 +133,10 @@ pub struct RelationDef {
     /// Name shown to people.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
+    /// An attribute of the source that a new relation fills from the target when it is
+    /// empty: its `entity` if set, else its text (`attributed_to` fills a quote's `speaker`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fills: Option<String>,
 }
 
 impl RelationDef {

@@ -37,6 +37,8 @@ pub struct PendingRelation {
     pub kind: String,
     /// The annotation it starts from.
     pub from: String,
+    /// The target proposed for the keyboard (Enter links it; ← / → propose others).
+    pub candidate: Option<String>,
 }
 
 /// The window's focus.

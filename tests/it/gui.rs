@@ -943,3 +943,92 @@ fn without_a_file_dialog_the_window_says_so_and_offers_a_typed_path() {
     h.run();
     assert!(copy.exists(), "{:?}", h.state().notices);
 }
+
+/// A quote with its source already tagged as a sourcing span, in the pier article.
+fn article_with_a_source(dir: &Path) -> (PathBuf, String) {
+    let path = write_article(dir);
+    let (mut doc, _) = tagline::core::Document::open(&path, &LoadOptions::default()).unwrap();
+    let source = doc
+        .perform(
+            tagline::core::Action::Add {
+                tag: "sourcing".into(),
+                range: tagline::core::CharRange::new(char_index("Zoë"), char_index(" 🎉")),
+                attributes: Default::default(),
+                note: String::new(),
+                status: None,
+            },
+            "someone",
+        )
+        .unwrap()
+        .unwrap();
+    doc.save().unwrap();
+    (path, source)
+}
+
+/// What a quote, its speaker and its link must end as, whichever way they were made.
+fn assert_quote_linked(h: &Harness<'_, TaglineApp>, source: &str) {
+    let doc = h.state().doc().unwrap();
+    let q = doc
+        .annotations()
+        .iter()
+        .find(|a| a.tag == "quote")
+        .expect("a quote");
+    assert_eq!(q.text, "the pier is unsafe");
+    assert_eq!(
+        q.attributes.get("speaker"),
+        Some(&AttrValue::Text("Zoë 李明 Okafor".into()))
+    );
+    let r = doc.relations_of(&q.id).next().expect("a relation");
+    assert_eq!((r.kind.as_str(), r.to.as_str()), ("attributed_to", source));
+}
+
+/// The goal of the desk: a quote, its speaker and its link to an existing source in at most
+/// four inputs and no typed letters, by keyboard alone: Q selects the quotation, 2 tags it, L
+/// proposes the nearest source, Enter links it, and the speaker fills itself.
+#[test]
+fn quote_speaker_and_source_in_four_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, source) = article_with_a_source(dir.path());
+    let mut h = harness(app_for(&path));
+    let mut inputs = 0;
+    for key in [Key::Q, Key::Num2, Key::L, Key::Enter] {
+        h.key_press(key);
+        h.run();
+        inputs += 1;
+    }
+    assert_eq!(inputs, 4);
+    assert_quote_linked(&h, &source);
+    assert!(h.state().focus.pending_relation.is_none());
+    let sc = sidecar(&path);
+    assert_eq!(sc["relations"][0]["type"], "attributed_to");
+}
+
+/// The same with the mouse: a drag over the quote, 2, "Link: attributed to…", a click on the
+/// source: four inputs, no typed letters.
+#[test]
+fn quote_speaker_and_source_in_four_mouse_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, source) = article_with_a_source(dir.path());
+    let mut h = harness(app_for(&path));
+    // 1: drag over the quote (snapping gives the words without the marks).
+    let from = screen_pos(&h, char_index("the pier is unsafe") + 1);
+    let to = screen_pos(&h, char_index("” on Monday") - 1);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    // 2: the tag key.
+    h.key_press(Key::Num2);
+    h.run();
+    // 3: the editor's link button.
+    h.get_by_label("Link: attributed to…").click();
+    h.run();
+    // 4: a click on the source.
+    let at = screen_pos(&h, char_index("Okafor"));
+    click_at(&mut h, at);
+    assert_quote_linked(&h, &source);
+}

@@ -6,6 +6,7 @@
 //! path. Saving is atomic and refuses to clobber: a sidecar that could not be read, or that
 //! changed on disk since it was loaded, is never overwritten.
 
+mod links;
 mod plan;
 
 pub use plan::check_value;

@@ -200,19 +200,23 @@ impl Document {
                 {
                     return Err(EditError::NoChange);
                 }
+                let fill = self.fill_on_relate(def, a, b);
                 let id = self.fresh_id();
-                Ok((
-                    Edit::AddRelation(Relation {
-                        id: id.clone(),
-                        kind,
-                        from,
-                        to,
-                        annotator: annotator.to_owned(),
-                        note,
-                        extra: Extra::new(),
-                    }),
-                    Some(id),
-                ))
+                let relation = Edit::AddRelation(Relation {
+                    id: id.clone(),
+                    kind,
+                    from,
+                    to,
+                    annotator: annotator.to_owned(),
+                    note,
+                    extra: Extra::new(),
+                });
+                let edit = match fill {
+                    // One undo step: the link and the attribute it filled.
+                    Some(fill) => Edit::Batch(vec![relation, fill]),
+                    None => relation,
+                };
+                Ok((edit, Some(id)))
             }
             Action::Unrelate { id } => {
                 let r = self

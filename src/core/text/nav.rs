@@ -137,6 +137,69 @@ pub fn prev_word_end(text: &IndexedText, at: usize) -> usize {
     }
 }
 
+/// Opening quotation marks and the closing marks that end them.
+const QUOTE_PAIRS: &[(char, &[char])] = &[
+    ('“', &['”', '“']),
+    ('„', &['“', '”']),
+    ('«', &['»']),
+    ('»', &['«']),
+    ('‹', &['›']),
+    ('「', &['」']),
+    ('『', &['』']),
+    ('"', &['"']),
+    ('‘', &['’']),
+];
+
+/// Quotations are searched this far ahead of the caret, and a quotation this long at most.
+const QUOTE_LOOKAHEAD: usize = 20_000;
+const QUOTE_MAX_CHARS: usize = 4_000;
+
+/// The next quotation starting at or after `at`: the text between a quotation mark and its
+/// closing mark, marks excluded and white space trimmed (as mouse snapping leaves a quote).
+/// A `'`-style single quote counts only where it opens a word (not an apostrophe). `None` when
+/// no quotation opens after `at`.
+pub fn next_quotation(text: &IndexedText, at: usize) -> Option<CharRange> {
+    let end = (at + QUOTE_LOOKAHEAD).min(text.len_chars());
+    let s = text.slice(CharRange::new(at.min(end), end))?;
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let Some((_, closers)) = QUOTE_PAIRS.iter().find(|(o, _)| *o == c) else {
+            i += 1;
+            continue;
+        };
+        let prev = if i == 0 {
+            (at > 0)
+                .then(|| text.slice(CharRange::new(at - 1, at)))
+                .flatten()
+                .and_then(|p| p.chars().next())
+        } else {
+            Some(chars[i - 1])
+        };
+        // ‘ after a letter is an apostrophe, not a quotation.
+        if c == '‘' && prev.is_some_and(char::is_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let close = chars[i + 1..]
+            .iter()
+            .take(QUOTE_MAX_CHARS)
+            .position(|x| closers.contains(x));
+        if let Some(k) = close {
+            let inner = CharRange::new(at + i + 1, at + i + 1 + k);
+            let trimmed = trim_whitespace(text, inner);
+            if !trimmed.is_empty() {
+                return Some(trimmed);
+            }
+            i += k + 2;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The start of the line holding `at` (after the previous LF or CR).
 pub fn line_start(text: &IndexedText, at: usize) -> usize {
     let b = text.char_to_byte(at.min(text.len_chars())).unwrap_or(0);
@@ -246,5 +309,17 @@ mod tests {
         assert_eq!(prev_word_end(&t, 12), 7);
         assert_eq!(prev_word_end(&t, 2), 0);
         assert_eq!(next_word_end(&t, 23), 24.min(t.len_chars()));
+    }
+
+    #[test]
+    fn next_quotation_skips_marks_and_apostrophes() {
+        let x = t("He said “now is the time” and « oui » — it’s ‘fine’.");
+        let q = next_quotation(&x, 0).unwrap();
+        assert_eq!(x.slice(q), Some("now is the time"));
+        let q2 = next_quotation(&x, q.end + 1).unwrap();
+        assert_eq!(x.slice(q2), Some("oui"));
+        let q3 = next_quotation(&x, q2.end + 1).unwrap();
+        assert_eq!(x.slice(q3), Some("fine"));
+        assert_eq!(next_quotation(&x, q3.end + 1), None);
     }
 }

@@ -65,6 +65,18 @@ pub enum UiCommand {
     StartCharLeft,
     /// Move the selected annotation's start one character right.
     StartCharRight,
+    /// Select the next quotation after the caret, quote marks excluded.
+    NextQuotation,
+    /// Start a link from the selected annotation, the nearest candidate proposed.
+    StartLink,
+    /// Focus the selected annotation's first attribute.
+    FocusAttribute,
+    /// While linking: propose the previous candidate.
+    LinkPrev,
+    /// While linking: propose the next candidate.
+    LinkNext,
+    /// While linking: link to the proposed candidate.
+    LinkChoose,
     /// Delete the selected annotation.
     DeleteAnnotation,
     /// Keyboard help.
@@ -80,6 +92,8 @@ pub enum Scope {
     Anywhere,
     /// Only when no text field has keyboard focus (the article view may).
     FreeKeyboard,
+    /// Only while a link is being made (and no text field has focus); these come first.
+    Linking,
 }
 
 /// What a key press does: a command, or tagging with the scheme tag of that key.
@@ -112,7 +126,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 32] = [
+    pub const ALL: [UiCommand; 38] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -142,6 +156,12 @@ impl UiCommand {
         UiCommand::EndCharRight,
         UiCommand::StartCharLeft,
         UiCommand::StartCharRight,
+        UiCommand::NextQuotation,
+        UiCommand::StartLink,
+        UiCommand::LinkPrev,
+        UiCommand::LinkNext,
+        UiCommand::LinkChoose,
+        UiCommand::FocusAttribute,
         UiCommand::DeleteAnnotation,
         UiCommand::Help,
         UiCommand::Quit,
@@ -179,6 +199,12 @@ impl UiCommand {
             UiCommand::EndCharRight => "End one character right",
             UiCommand::StartCharLeft => "Start one character left",
             UiCommand::StartCharRight => "Start one character right",
+            UiCommand::NextQuotation => "Select the next quotation",
+            UiCommand::StartLink => "Link the selected annotation…",
+            UiCommand::LinkPrev => "Linking: previous candidate",
+            UiCommand::LinkNext => "Linking: next candidate",
+            UiCommand::LinkChoose => "Linking: link to the candidate",
+            UiCommand::FocusAttribute => "Edit the first attribute",
             UiCommand::DeleteAnnotation => "Delete annotation",
             UiCommand::Help => "Keyboard shortcuts",
             UiCommand::Quit => "Quit",
@@ -224,6 +250,19 @@ impl UiCommand {
             UiCommand::StartCharLeft => "Grow the selected annotation by a character at its start",
             UiCommand::StartCharRight => {
                 "Shrink the selected annotation by a character at its start"
+            }
+            UiCommand::NextQuotation => {
+                "Select the text of the next quotation after the caret, without its quote marks"
+            }
+            UiCommand::StartLink => {
+                "Start a relation (attributed to…) from the selected annotation; the nearest \
+                 possible target is proposed, ← / → propose others, Enter links"
+            }
+            UiCommand::LinkPrev => "Propose the previous possible target",
+            UiCommand::LinkNext => "Propose the next possible target",
+            UiCommand::LinkChoose => "Link to the proposed target",
+            UiCommand::FocusAttribute => {
+                "Move the keyboard to the selected annotation's first attribute"
             }
             UiCommand::DeleteAnnotation => "Delete the selected annotation",
             UiCommand::Help => "Show all keyboard shortcuts",
@@ -274,6 +313,12 @@ impl UiCommand {
             UiCommand::EndCharRight => const { &[sc(ALT, Key::ArrowRight)] },
             UiCommand::StartCharLeft => const { &[sc(or(ALT, SHIFT), Key::ArrowLeft)] },
             UiCommand::StartCharRight => const { &[sc(or(ALT, SHIFT), Key::ArrowRight)] },
+            UiCommand::NextQuotation => const { &[sc(NONE, Key::Q)] },
+            UiCommand::StartLink => const { &[sc(NONE, Key::L)] },
+            UiCommand::LinkPrev => const { &[sc(NONE, Key::ArrowLeft)] },
+            UiCommand::LinkNext => const { &[sc(NONE, Key::ArrowRight)] },
+            UiCommand::LinkChoose => const { &[sc(NONE, Key::Enter)] },
+            UiCommand::FocusAttribute => const { &[sc(NONE, Key::Enter)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
             UiCommand::Help => const { &[sc(NONE, Key::F1)] },
             UiCommand::Quit => const { &[sc(CMD, Key::Q)] },
@@ -288,6 +333,12 @@ impl UiCommand {
     /// Where the command's shortcuts act: the ones a text field also uses (letters, Delete,
     /// Escape, undo) only when no text field has focus.
     pub fn scope(self) -> Scope {
+        if matches!(
+            self,
+            UiCommand::LinkPrev | UiCommand::LinkNext | UiCommand::LinkChoose
+        ) {
+            return Scope::Linking;
+        }
         let typing = self.shortcuts().iter().any(|s| {
             !(s.modifiers.command
                 || s.modifiers.ctrl
@@ -311,11 +362,12 @@ impl UiCommand {
         }
     }
 
-    /// The command a shortcut already belongs to, exactly (same modifiers and key).
+    /// The command a shortcut already belongs to, exactly (same modifiers and key), outside
+    /// link mode.
     pub fn owner_of(shortcut: KeyboardShortcut) -> Option<UiCommand> {
         UiCommand::ALL
             .into_iter()
-            .find(|c| c.shortcuts().contains(&shortcut))
+            .find(|c| c.scope() != Scope::Linking && c.shortcuts().contains(&shortcut))
     }
 }
 
@@ -378,7 +430,9 @@ pub fn bindings(
         }
         out.push((shortcut, Binding::Tag(tag.clone()), Scope::FreeKeyboard));
     }
-    out.sort_by_key(|(s, _, _)| std::cmp::Reverse(specificity(s)));
+    // Link-mode keys first (they share ← → Enter with the caret and attributes), then the
+    // most specific shortcuts.
+    out.sort_by_key(|(s, _, scope)| (*scope != Scope::Linking, std::cmp::Reverse(specificity(s))));
     (out, refused)
 }
 
@@ -450,7 +504,7 @@ mod tests {
         let mut seen = std::collections::HashMap::new();
         for cmd in UiCommand::ALL {
             for s in cmd.shortcuts() {
-                if let Some(other) = seen.insert(*s, cmd) {
+                if let Some(other) = seen.insert((*s, cmd.scope() == Scope::Linking), cmd) {
                     panic!("{s:?} is bound to both {other:?} and {cmd:?}");
                 }
             }
@@ -464,7 +518,11 @@ mod tests {
             ("J".to_owned(), "quote".to_owned()),
         ];
         let (b, refused) = bindings(&tags);
-        let spec: Vec<u8> = b.iter().map(|(s, _, _)| specificity(s)).collect();
+        let spec: Vec<u8> = b
+            .iter()
+            .filter(|(_, _, scope)| *scope != Scope::Linking)
+            .map(|(s, _, _)| specificity(s))
+            .collect();
         assert!(spec.windows(2).all(|w| w[0] >= w[1]), "{spec:?}");
         assert!(b.iter().any(|(_, x, _)| *x == Binding::Tag("claim".into())));
         assert!(!b.iter().any(|(_, x, _)| *x == Binding::Tag("quote".into())));

@@ -111,7 +111,8 @@ impl TaglineApp {
                 _ => self.tag_selection(&tag),
             },
             Intent::Select { id, scroll } => {
-                if let Some(PendingRelation { kind, from }) = self.focus.pending_relation.clone()
+                if let Some(PendingRelation { kind, from, .. }) =
+                    self.focus.pending_relation.clone()
                     && let Some(to) = &id
                     && to != &from
                 {
@@ -139,7 +140,14 @@ impl TaglineApp {
                 }
             }
             Intent::StartRelation { kind, from } => {
-                self.focus.pending_relation = Some(PendingRelation { kind, from });
+                let candidate = self
+                    .doc()
+                    .and_then(|d| d.relation_candidates(&from, &kind).into_iter().next());
+                self.focus.pending_relation = Some(PendingRelation {
+                    kind,
+                    from,
+                    candidate,
+                });
             }
             Intent::SetSelection(selection) => self.focus.selection = selection,
             Intent::Hover(id) => self.focus.hovered = id,
@@ -402,6 +410,49 @@ impl TaglineApp {
                 self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
                 self.apply_intent(ctx, Intent::SettingsChanged);
             }
+            UiCommand::NextQuotation => {
+                let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+                    return;
+                };
+                let at = self.focus.selection.map_or(0, |s| s.range().end);
+                if let Some(q) = text_nav::next_quotation(&doc.article.text, at) {
+                    self.view.scroll_to_char(doc, q.start);
+                    self.focus.selected = None;
+                    self.focus.selection = Some(Selection {
+                        anchor: q.start,
+                        head: q.end,
+                    });
+                }
+            }
+            UiCommand::StartLink => {
+                let Some(from) = self.focus.selected.clone() else {
+                    return;
+                };
+                let Some(kind) = self.doc().and_then(|d| d.first_relation_from(&from)) else {
+                    return;
+                };
+                let kind = kind.to_owned();
+                self.apply_intent(ctx, Intent::StartRelation { kind, from });
+            }
+            UiCommand::LinkPrev => self.cycle_link_candidate(-1),
+            UiCommand::LinkNext => self.cycle_link_candidate(1),
+            UiCommand::LinkChoose => {
+                if let Some(to) = self
+                    .focus
+                    .pending_relation
+                    .as_ref()
+                    .and_then(|p| p.candidate.clone())
+                {
+                    self.apply_intent(
+                        ctx,
+                        Intent::Select {
+                            id: Some(to),
+                            scroll: false,
+                        },
+                    );
+                }
+            }
+            UiCommand::FocusAttribute => self.buffers.focus_first_attribute = true,
             UiCommand::DeleteAnnotation => {
                 if let Some(id) = self.focus.selected.clone() {
                     self.perform(Action::Remove { id });
@@ -446,6 +497,34 @@ impl TaglineApp {
             }
             UiCommand::StartCharRight => self.resize_selected(|_, r| (r.start + 1, r.end)),
             UiCommand::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
+        }
+    }
+
+    /// Proposes the next (`1`) or previous (`-1`) link target, nearest first, and shows it.
+    fn cycle_link_candidate(&mut self, delta: isize) {
+        let Some(p) = self.focus.pending_relation.clone() else {
+            return;
+        };
+        let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+            return;
+        };
+        let all = doc.relation_candidates(&p.from, &p.kind);
+        if all.is_empty() {
+            return;
+        }
+        let at = p
+            .candidate
+            .as_ref()
+            .and_then(|c| all.iter().position(|x| x == c))
+            .unwrap_or(0);
+        let next = (at as isize + delta).rem_euclid(all.len() as isize) as usize;
+        let id = all[next].clone();
+        if let Some(a) = doc.annotation(&id) {
+            let start = a.range.start;
+            self.view.scroll_to_char(doc, start);
+        }
+        if let Some(pending) = &mut self.focus.pending_relation {
+            pending.candidate = Some(id);
         }
     }
 

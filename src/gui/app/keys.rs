@@ -30,10 +30,16 @@ impl TaglineApp {
         let keyboard_free = focused.is_none() || focused == view_id;
         let tags = self.doc().map(tag_keys).unwrap_or_default();
         let (table, _refused) = bindings(&tags);
+        let linking = self.focus.pending_relation.is_some();
         let mut pressed = Vec::new();
         ctx.input_mut(|i| {
             for (shortcut, binding, scope) in &table {
-                if *scope == Scope::FreeKeyboard && !keyboard_free {
+                let active = match scope {
+                    Scope::Anywhere => true,
+                    Scope::FreeKeyboard => keyboard_free,
+                    Scope::Linking => keyboard_free && linking,
+                };
+                if !active {
                     continue;
                 }
                 if i.consume_shortcut(shortcut) {

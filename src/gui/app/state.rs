@@ -172,6 +172,8 @@ pub struct Buffers {
     pub labels: std::collections::BTreeMap<String, String>,
     /// The typed-path window: what the path is for, and the text typed so far.
     pub typed_path: Option<(PathPurpose, String)>,
+    /// Move the keyboard to the selected annotation's first attribute (Enter), next frame.
+    pub focus_first_attribute: bool,
     /// The name typed in the first start's "Who is annotating?" window.
     pub first_run_name: Option<String>,
     /// The settings being edited in the Settings window (applied as they change).

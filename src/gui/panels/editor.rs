@@ -92,7 +92,9 @@ pub(super) fn editor_ui(
                 .labelled_by(label.id);
             ui.end_row();
             if let Some(def) = doc.scheme.tag(&a.tag) {
+                let mut focus_next = std::mem::take(&mut b.focus_first_attribute);
                 for attr in &def.attributes {
+                    let focus = std::mem::take(&mut focus_next);
                     let label = ui.label(&attr.name).on_hover_text(&attr.help);
                     let current = a.attributes.get(&attr.name);
                     // One buffer per attribute of this annotation: a shared one was reset
@@ -107,7 +109,15 @@ pub(super) fn editor_ui(
                         current.map(AttrValue::display).unwrap_or_default()
                     });
                     let salt = ("attr", attr.name.as_str());
-                    if let Some(value) = value_editor_ui(ui, salt, label.id, attr.kind, &attr.values, current, buf) {
+                    if let Some(value) = value_editor_ui(
+                        ui,
+                        salt,
+                        label.id,
+                        (attr.kind, &attr.values),
+                        current,
+                        buf,
+                        focus,
+                    ) {
                         intents.push(Intent::Perform(Action::SetAttribute {
                             id: id.clone(),
                             name: attr.name.clone(),
@@ -258,9 +268,16 @@ pub(super) fn labels_ui(
                     .entry(def.name.clone())
                     .or_insert_with(|| stored.clone());
                 let salt = ("label", def.name.as_str());
-                if let Some(value) =
-                    value_editor_ui(ui, salt, label.id, def.kind, &def.values, current, buf)
-                {
+                if let Some(value) = value_editor_ui(
+                    ui,
+                    salt,
+                    label.id,
+                    def.kind,
+                    &def.values,
+                    current,
+                    buf,
+                    false,
+                ) {
                     intents.push(Intent::Perform(Action::SetLabel {
                         name: def.name.clone(),
                         value,
@@ -278,16 +295,16 @@ pub(super) fn value_editor_ui(
     ui: &mut Ui,
     salt: (&str, &str),
     label: egui::Id,
-    kind: AttrKind,
-    values: &[String],
+    (kind, values): (AttrKind, &[String]),
     current: Option<&AttrValue>,
     buf: &mut String,
+    focus: bool,
 ) -> Option<Option<AttrValue>> {
     let mut changed = None;
     match kind {
         AttrKind::Choice => {
             let shown = current.map_or("—".to_owned(), |v| v.display().replace('_', " "));
-            egui::ComboBox::from_id_salt(salt)
+            let resp = egui::ComboBox::from_id_salt(salt)
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some()
@@ -303,10 +320,17 @@ pub(super) fn value_editor_ui(
                 })
                 .response
                 .labelled_by(label);
+            if focus {
+                resp.request_focus();
+            }
         }
         AttrKind::Bool => {
             let mut on = matches!(current, Some(AttrValue::Bool(true)));
-            if ui.checkbox(&mut on, "").labelled_by(label).changed() {
+            let resp = ui.checkbox(&mut on, "").labelled_by(label);
+            if focus {
+                resp.request_focus();
+            }
+            if resp.changed() {
                 changed = Some(Some(AttrValue::Bool(on)));
             }
         }
@@ -315,6 +339,9 @@ pub(super) fn value_editor_ui(
             let resp = ui
                 .add(egui::TextEdit::singleline(buf).desired_width(160.0))
                 .labelled_by(label);
+            if focus {
+                resp.request_focus();
+            }
             if resp.lost_focus() && *buf != stored {
                 changed = Some((!buf.trim().is_empty()).then(|| AttrValue::Text(buf.clone())));
             } else if !resp.has_focus() && *buf != stored {

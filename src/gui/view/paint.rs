@@ -132,7 +132,13 @@ impl ArticleView {
                     }
                 }
                 let selected = self.focus.selected.as_deref() == Some(a.id.as_str());
-                let hovered = self.focus.hovered.as_deref() == Some(a.id.as_str());
+                let hovered = self.focus.hovered.as_deref() == Some(a.id.as_str())
+                    || self
+                        .focus
+                        .pending_relation
+                        .as_ref()
+                        .and_then(|p| p.candidate.as_deref())
+                        == Some(a.id.as_str());
                 if selected || hovered || related.contains(&a.id) {
                     let stroke = if selected {
                         Stroke::new(2.0, visuals.strong_text_color())
