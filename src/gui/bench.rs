@@ -107,6 +107,7 @@ impl Headless {
                     annotator: None,
                     search_hits: hits,
                     search_current: None,
+                    dim_except: None,
                 };
                 let out = view.ui(ui, doc, &input);
                 for intent in out.intents {

@@ -284,6 +284,7 @@ impl TaglineApp {
                         annotator: self.annotator_filter.as_deref(),
                         search_hits: &self.search.hits,
                         search_current: self.search.current,
+                        dim_except: self.list.filter.tag.as_deref(),
                     };
                     let out = self.view.ui(ui, &open.doc, &input);
                     self.view_id = out.response.as_ref().map(|r| r.id);

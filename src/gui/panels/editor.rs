@@ -47,8 +47,8 @@ pub(super) fn editor_ui(
             intents.push(Intent::Perform(Action::Remove { id: id.clone() }));
         }
         if ui
-            .button("Close")
-            .on_hover_text("Deselect (Esc in the list)")
+            .small_button("✕")
+            .on_hover_text("Close the editor: deselect (Esc)")
             .clicked()
         {
             intents.push(Intent::Select {
@@ -73,6 +73,7 @@ pub(super) fn editor_ui(
     }
     egui::Grid::new("editor_grid")
         .num_columns(2)
+        .min_col_width((ui.available_width() * 0.36).max(60.0))
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
             let label = ui.label("Tag");

@@ -54,6 +54,8 @@ pub struct ViewInput<'a> {
     pub search_hits: &'a Arc<Vec<CharRange>>,
     /// The current Find hit.
     pub search_current: Option<usize>,
+    /// Dim every tag but this one (the list shows only this tag).
+    pub dim_except: Option<&'a str>,
 }
 
 /// What happened in the view this frame: intents for the app to act on.
@@ -113,6 +115,7 @@ pub struct ArticleView {
     annotator_filter: Option<String>,
     search_hits: Arc<Vec<CharRange>>,
     search_current: Option<usize>,
+    dim_except: Option<String>,
     dragging: bool,
     last_viewport: Rect,
     last_inner: Rect,
@@ -154,6 +157,7 @@ impl Default for ArticleView {
             annotator_filter: None,
             search_hits: Arc::default(),
             search_current: None,
+            dim_except: None,
             dragging: false,
             last_viewport: Rect::NOTHING,
             last_inner: Rect::NOTHING,
@@ -225,6 +229,7 @@ impl ArticleView {
             annotator_filter: self.annotator_filter.take(),
             search_hits: std::mem::take(&mut self.search_hits),
             search_current: self.search_current,
+            dim_except: self.dim_except.take(),
             ..ArticleView::default()
         };
         self.doc_key = Some(key);
@@ -398,6 +403,9 @@ impl ArticleView {
             self.search_hits = Arc::clone(input.search_hits);
         }
         self.search_current = input.search_current;
+        if self.dim_except.as_deref() != input.dim_except {
+            self.dim_except = input.dim_except.map(str::to_owned);
+        }
     }
 
     /// The intents that turn the app's focus (`before`) into this frame's.

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use egui::{
-    Align2, Color32, CornerRadius, FontId, Galley, Painter, Pos2, Rect, Response, Stroke, Ui, pos2,
-    vec2,
+    Align2, Color32, CornerRadius, FontId, Galley, Painter, Rect, Response, Stroke, Ui, pos2, vec2,
 };
 
 use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
@@ -73,7 +72,7 @@ impl ArticleView {
         f: &Frame,
         visible: &[(usize, f32, Arc<Galley>)],
         id: egui::Id,
-    ) -> HashMap<String, Pos2> {
+    ) -> HashMap<String, Rect> {
         let Frame {
             origin,
             left,
@@ -90,7 +89,7 @@ impl ArticleView {
             .map(|s| s.range())
             .filter(|r| !r.is_empty());
         let related: Vec<String> = self.related_ids(doc);
-        let mut anchors: HashMap<String, Pos2> = HashMap::new();
+        let mut anchors: HashMap<String, Rect> = HashMap::new();
         for (i, y, galley) in visible {
             let seg = doc.article.segments[*i].range;
             let galley_pos = origin + vec2(left, *y);
@@ -102,33 +101,57 @@ impl ArticleView {
             let anns = self.segment_annotations(doc, *i);
             let depths = layer_depths(&anns);
             self.painted += anns.len();
-            for (a, depth) in anns.iter().zip(&depths) {
+            // Fills from the longest span to the shortest: a span nested in another (a source
+            // inside a claim) is painted over it, never under it.
+            let mut order: Vec<usize> = (0..anns.len()).collect();
+            order.sort_by_key(|&k| std::cmp::Reverse(anns[k].range.len()));
+            for &k in &order {
+                let (a, depth) = (anns[k], depths[k]);
                 let Some(local) = local_range(seg, a.range) else {
                     continue;
                 };
                 let tag = doc.scheme.tag(&a.tag);
                 let rgb = tag.map(|t| t.rgb()).unwrap_or([150, 150, 150]);
-                let rects = range_rects(galley, &row_starts, local);
-                let fill = theme::highlight_fill(&visuals, rgb, a.status);
-                let line = theme::highlight_line(&visuals, rgb);
+                let rects: Vec<Rect> = range_rects(galley, &row_starts, local)
+                    .into_iter()
+                    .map(|r| r.translate(galley_pos.to_vec2()))
+                    .collect();
+                // "Show: Quote" dims the other tags in the text too.
+                let dimmed = self.dim_except.as_deref().is_some_and(|t| t != a.tag);
+                let fade = |c: Color32| if dimmed { c.gamma_multiply(0.3) } else { c };
+                let fill = fade(theme::highlight_fill(&visuals, rgb, a.status));
+                let line = fade(theme::highlight_line(&visuals, rgb));
                 for r in &rects {
-                    let r = r.translate(galley_pos.to_vec2());
                     if a.status != Some(Status::Suggested) {
-                        painter.rect_filled(r, CornerRadius::same(2), fill);
+                        painter.rect_filled(*r, CornerRadius::same(2), fill);
                     }
-                    let uy = r.bottom() - 1.0 - 3.0 * *depth as f32;
-                    if a.status == Some(Status::Suggested) {
-                        painter.add(egui::Shape::dashed_line(
-                            &[pos2(r.left(), uy), pos2(r.right(), uy)],
-                            Stroke::new(2.0, line),
-                            5.0,
-                            3.0,
-                        ));
-                    } else {
-                        painter.line_segment(
-                            [pos2(r.left(), uy), pos2(r.right(), uy)],
-                            Stroke::new(2.0, line),
+                    if depth > 0 && !dimmed {
+                        // Nested: a thin frame in its own colour, so it reads as a span of
+                        // its own inside the outer one.
+                        painter.rect_stroke(
+                            r.shrink2(vec2(0.0, 1.0)),
+                            CornerRadius::same(2),
+                            Stroke::new(1.0, line),
+                            egui::StrokeKind::Inside,
                         );
+                    }
+                    let uy = r.bottom() - 1.0 - 3.0 * depth as f32;
+                    let underline = [pos2(r.left(), uy), pos2(r.right(), uy)];
+                    match a.status {
+                        Some(Status::Suggested) => {
+                            painter.add(egui::Shape::dashed_line(
+                                &underline,
+                                Stroke::new(2.0, line),
+                                5.0,
+                                3.0,
+                            ));
+                        }
+                        Some(Status::Uncertain) => {
+                            painter.add(egui::Shape::dotted_line(&underline, line, 4.0, 1.2));
+                        }
+                        _ => {
+                            painter.line_segment(underline, Stroke::new(2.0, line));
+                        }
                     }
                 }
                 let selected = self.focus.selected.as_deref() == Some(a.id.as_str());
@@ -145,32 +168,26 @@ impl ArticleView {
                     } else {
                         Stroke::new(1.5, line)
                     };
-                    for r in &rects {
-                        painter.rect_stroke(
-                            r.translate(galley_pos.to_vec2()).expand(1.0),
-                            CornerRadius::same(2),
-                            stroke,
-                            egui::StrokeKind::Outside,
-                        );
-                    }
+                    // One outline around all its rows: a span over three lines reads as one.
+                    painter.add(span_outline(&rects, stroke));
                 }
                 if let Some(first) = rects.first()
                     && a.range.start >= seg.start
                 {
-                    anchors.insert(
-                        a.id.clone(),
-                        first.translate(galley_pos.to_vec2()).center_top(),
-                    );
+                    anchors.insert(a.id.clone(), *first);
                 }
                 if a.status == Some(Status::Uncertain)
                     && let Some(last) = rects.last()
                 {
+                    // A small badge after the span: uncertain at a glance.
+                    let c = last.right_center() + vec2(7.0, 0.0);
+                    painter.circle_filled(c, p.font_size * 0.38, line);
                     painter.text(
-                        last.translate(galley_pos.to_vec2()).right_top(),
-                        Align2::LEFT_BOTTOM,
+                        c,
+                        Align2::CENTER_CENTER,
                         "?",
-                        FontId::proportional(p.font_size * 0.7),
-                        line,
+                        FontId::proportional(p.font_size * 0.6),
+                        visuals.extreme_bg_color,
                     );
                 }
             }
@@ -237,38 +254,73 @@ impl ArticleView {
         painter: &Painter,
         doc: &Document,
         f: &Frame,
-        anchors: &HashMap<String, Pos2>,
+        anchors: &HashMap<String, Rect>,
     ) {
         let p = f.params;
         let visuals = ui.visuals().clone();
-        // Relations of the hovered or selected annotation: a line between the two spans.
-        if let Some(focus) = self
+        // Relations of the hovered or selected annotation: a bracket in the left margin from
+        // one span to the other, never across the text, with its label on a pill.
+        let Some(focus) = self
             .focus
             .hovered
             .clone()
             .or_else(|| self.focus.selected.clone())
-        {
-            for r in doc.relations_of(&focus) {
-                if let (Some(a), Some(b)) = (anchors.get(&r.from), anchors.get(&r.to)) {
-                    let stroke = Stroke::new(1.5, visuals.strong_text_color().gamma_multiply(0.7));
-                    let (a, b) = (*a, *b);
-                    let mid = pos2((a.x + b.x) / 2.0, a.y.min(b.y) - 18.0);
-                    painter.add(egui::epaint::QuadraticBezierShape::from_points_stroke(
-                        [a, mid, b],
-                        false,
-                        Color32::TRANSPARENT,
-                        stroke,
-                    ));
-                    painter.circle_filled(b, 3.0, stroke.color);
-                    painter.text(
-                        mid,
-                        Align2::CENTER_BOTTOM,
-                        r.kind.replace('_', " "),
-                        FontId::proportional(p.font_size * 0.65),
-                        stroke.color,
-                    );
-                }
-            }
+        else {
+            return;
+        };
+        let margin_x = f.origin.x + f.left - 8.0;
+        let color = visuals.strong_text_color().gamma_multiply(0.75);
+        let stroke = Stroke::new(1.5, color);
+        for (k, r) in doc.relations_of(&focus).enumerate() {
+            let (Some(a), Some(b)) = (anchors.get(&r.from), anchors.get(&r.to)) else {
+                continue;
+            };
+            // A bracket in the margin joining the two spans' rows; the spans themselves are
+            // outlined. No stroke crosses the text.
+            let x = margin_x - 6.0 * (k % 3) as f32;
+            let (ya, yb) = (a.center().y, b.center().y);
+            let tick = 5.0;
+            painter.add(egui::Shape::line(
+                vec![
+                    pos2(x + tick, ya),
+                    pos2(x, ya),
+                    pos2(x, yb),
+                    pos2(x + tick, yb),
+                ],
+                stroke,
+            ));
+            painter.circle_filled(pos2(x + tick, yb), 2.5, color);
+            let label = doc
+                .scheme
+                .relation(&r.kind)
+                .map(|d| {
+                    if d.label.is_empty() {
+                        d.kind.replace('_', " ")
+                    } else {
+                        d.label.clone()
+                    }
+                })
+                .unwrap_or_else(|| r.kind.replace('_', " "));
+            let font = FontId::proportional(p.font_size * 0.62);
+            let galley = painter.layout_no_wrap(label, font, visuals.strong_text_color());
+            let size = galley.size() + vec2(10.0, 4.0);
+            // The pill sits in the margin, right-aligned to the bracket, halfway between.
+            let center_y = (ya + yb) / 2.0;
+            let pill = Rect::from_min_size(
+                pos2(
+                    (x - size.x - 3.0).max(f.origin.x + 2.0),
+                    center_y - size.y / 2.0,
+                ),
+                size,
+            );
+            painter.rect_filled(pill, CornerRadius::same(8), visuals.extreme_bg_color);
+            painter.rect_stroke(
+                pill,
+                CornerRadius::same(8),
+                Stroke::new(1.0, color),
+                egui::StrokeKind::Inside,
+            );
+            painter.galley(pill.min + vec2(5.0, 2.0), galley, color);
         }
     }
 
@@ -429,6 +481,34 @@ pub fn layer_depths(anns: &[&Annotation]) -> Vec<usize> {
             .min(3)
         })
         .collect()
+}
+
+/// The outline of a span over one or more rows as one closed shape: top and bottom edges,
+/// and the steps where rows start or end at different places.
+pub(super) fn span_outline(rects: &[Rect], stroke: Stroke) -> egui::Shape {
+    let rects: Vec<Rect> = rects.iter().map(|r| r.expand(1.0)).collect();
+    if rects.len() <= 1 {
+        return rects.first().map_or(egui::Shape::Noop, |r| {
+            egui::Shape::rect_stroke(*r, CornerRadius::same(2), stroke, egui::StrokeKind::Outside)
+        });
+    }
+    let mut right = Vec::new();
+    let mut left = Vec::new();
+    for (k, r) in rects.iter().enumerate() {
+        let top = if k == 0 {
+            r.top()
+        } else {
+            rects[k - 1].bottom().min(r.top())
+        };
+        right.push(pos2(r.right(), top));
+        right.push(pos2(r.right(), r.bottom()));
+        left.push(pos2(r.left(), r.bottom()));
+        left.push(pos2(r.left(), top));
+    }
+    left.reverse();
+    let mut points = right;
+    points.extend(left);
+    egui::Shape::closed_line(points, stroke)
 }
 
 #[cfg(test)]
