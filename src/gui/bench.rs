@@ -343,6 +343,57 @@ mod tests {
 
     /// The view lays out only what is near the viewport, keeps the reader's place, and paints
     /// highlights from the same core data, on a 2 MB generated article.
+    /// A long paragraph split into display segments reads as one paragraph: where two
+    /// segments meet, the next one's first char sits on the same row as the previous one's
+    /// last char, to its right (no line break that is not in the text).
+    #[test]
+    fn split_paragraphs_have_no_breaks_where_segments_meet() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = crate::synth::article_text(60_000, 3).replace('\n', " ");
+        let path = dir.path().join("one-line.txt");
+        std::fs::write(&path, &text).unwrap();
+        let (doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
+        assert!(doc.article.segments.iter().filter(|s| s.continues).count() > 5);
+        let mut h = Headless::new();
+        let mut checked = 0;
+        let mut same_row = 0;
+        let mut seen = std::collections::HashSet::new();
+        for step in 0..30 {
+            h.scroll_to(step as f32 * 300.0);
+            for _ in 0..3 {
+                h.frame(&doc, vec![]);
+            }
+            for (k, seg) in doc.article.segments.iter().enumerate().skip(1) {
+                if !seg.continues || seen.contains(&k) {
+                    continue;
+                }
+                let (Some(prev), Some(next)) = (
+                    h.view.char_screen_pos(&doc, seg.range.start - 1),
+                    h.view.char_screen_pos(&doc, seg.range.start),
+                ) else {
+                    continue;
+                };
+                let row_h = 17.0;
+                if (prev.y - next.y).abs() < 1.0 {
+                    assert!(next.x > prev.x, "segment {k}: {prev:?} then {next:?}");
+                    same_row += 1;
+                } else {
+                    // Only when the row was full: the next row, at the left edge.
+                    assert!((next.y - prev.y - row_h * 1.2).abs() < row_h, "segment {k}");
+                    assert!(next.x < prev.x, "segment {k}");
+                }
+                seen.insert(k);
+                checked += 1;
+            }
+        }
+        assert!(checked >= 8, "checked {checked} joins");
+        // A join starts a new row only where the row happened to be full.
+        assert!(
+            same_row * 10 >= checked * 8,
+            "{same_row} of {checked} joins share a row"
+        );
+    }
+
     #[test]
     fn view_is_virtualized() {
         let dir = tempfile::tempdir().unwrap();

@@ -32,8 +32,9 @@ impl ArticleView {
         let hit = |this: &mut Self, pos: Pos2| -> Option<usize> {
             let y = pos.y - origin.y;
             let i = this.segment_at_y(y);
+            this.galley(ui, doc, i);
+            let (i, local) = this.owner_of_point(i, vec2(pos.x - origin.x - left, y));
             let (galley, _) = this.galley(ui, doc, i);
-            let local = vec2(pos.x - origin.x - left, y - this.heights.top(i));
             let seg = doc.article.segments.get(i)?.range;
             Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
         };

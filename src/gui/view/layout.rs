@@ -83,6 +83,7 @@ impl ArticleView {
         let seg = doc.article.segments[i];
         let text = display_text(doc.article.text.slice(seg.range).unwrap_or(""));
         let (font_id, italics) = font_for(seg.kind, p.font_size);
+        let leading = self.leading_for(doc, i);
         let mut job = LayoutJob::single_section(
             text,
             TextFormat {
@@ -92,6 +93,9 @@ impl ArticleView {
                 ..Default::default()
             },
         );
+        if let Some(first) = job.sections.first_mut() {
+            first.leading_space = leading;
+        }
         job.wrap.max_width = p.wrap_width;
         job.keep_trailing_whitespace = true;
         let bytes = job.text.len() * GALLEY_BYTES_PER_TEXT_BYTE + 1024;
@@ -103,7 +107,27 @@ impl ArticleView {
             row_starts.push(c);
             c += row.char_count_including_newline().0;
         }
-        let h = galley.size().y + self.gap_after(doc, i, p.font_size);
+        // A segment whose next one continues its paragraph shares its last row with it.
+        let end_x = galley.rows.last().map_or(0.0, |r| r.rect().max.x);
+        let shared = match doc.article.segments.get(i + 1) {
+            Some(next) if next.continues && self.room_after(end_x) => {
+                galley.rows.last().map_or(0.0, |r| r.rect().height())
+            }
+            _ => 0.0,
+        };
+        let h = galley.size().y - shared + self.gap_after(doc, i, p.font_size);
+        // The next segment was laid out after a different end of this one's last row: lay it
+        // out again (it then checks the one after it the same way).
+        let next_leading = if shared > 0.0 { end_x } else { 0.0 };
+        if doc.article.segments.get(i + 1).is_some_and(|n| n.continues)
+            && self
+                .cache
+                .get(&(i + 1))
+                .is_some_and(|c| (c.leading - next_leading).abs() > 0.5)
+            && let Some(stale) = self.cache.remove(&(i + 1))
+        {
+            self.cache_bytes -= stale.bytes;
+        }
         if !self.measured[i] || (self.heights.get(i) - h).abs() > 0.01 {
             self.heights.set(i, h);
             self.measured[i] = true;
@@ -114,11 +138,34 @@ impl ArticleView {
             CachedGalley {
                 galley: galley.clone(),
                 row_starts: row_starts.into(),
+                leading,
                 last_used: frame,
                 bytes,
             },
         );
         (galley, true)
+    }
+
+    /// Where segment `i`'s first row starts: after the previous segment's last row when `i`
+    /// continues its paragraph and that row is known, else at the left edge (a row full to the
+    /// edge also starts the next one on a new row).
+    fn leading_for(&self, doc: &Document, i: usize) -> f32 {
+        if i == 0 || !doc.article.segments[i].continues {
+            return 0.0;
+        }
+        let end = self
+            .cache
+            .get(&(i - 1))
+            .and_then(|c| c.galley.rows.last())
+            .map_or(0.0, |r| r.rect().max.x);
+        if self.room_after(end) { end } else { 0.0 }
+    }
+
+    /// `true` when a row ending at `end_x` has room for the next segment to go on: with no
+    /// room for even a short word, the next segment starts a new row (as wrapping would).
+    fn room_after(&self, end_x: f32) -> bool {
+        self.params
+            .is_some_and(|p| end_x > 0.0 && end_x <= p.wrap_width - 4.0 * self.avg_char_width)
     }
 
     pub(super) fn evict(&mut self) {

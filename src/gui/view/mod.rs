@@ -79,6 +79,10 @@ struct CachedGalley {
     galley: Arc<Galley>,
     /// Char index (in the segment) where each row starts.
     row_starts: Arc<[usize]>,
+    /// Space before the first row: where the previous segment's last row ends, when this
+    /// segment continues its paragraph (the two share that row, so a long paragraph split for
+    /// layout reads as one paragraph).
+    leading: f32,
     last_used: u64,
     bytes: usize,
 }
@@ -327,14 +331,32 @@ impl ArticleView {
         }
         let content_origin = self.last_inner.min - self.last_viewport.min.to_vec2();
         let y = pos.y - content_origin.y;
+        let x = pos.x - content_origin.x - self.left;
         let i = self.segment_at_y(y);
+        let (i, local) = self.owner_of_point(i, vec2(x, y));
         let galley = &self.cache.get(&i)?.galley;
-        let local = vec2(
-            pos.x - content_origin.x - self.left,
-            y - self.heights.top(i),
-        );
         let seg = doc.article.segments[i].range;
         Some((seg.start + galley.cursor_from_pos(local).index.0).min(seg.end))
+    }
+
+    /// Which segment's glyphs are at content point `p` found in segment `i`, and `p` in that
+    /// segment's galley coordinates. On a row a continued segment shares with the one before,
+    /// the part left of its leading space belongs to the one before.
+    fn owner_of_point(&self, i: usize, p: egui::Vec2) -> (usize, egui::Vec2) {
+        let local = vec2(p.x, p.y - self.heights.top(i));
+        if i > 0
+            && let Some(c) = self.cache.get(&i)
+            && c.leading > 0.0
+            && p.x < c.leading
+            && c.galley
+                .rows
+                .first()
+                .is_some_and(|r| local.y < r.rect().max.y)
+            && self.cache.contains_key(&(i - 1))
+        {
+            return (i - 1, vec2(p.x, p.y - self.heights.top(i - 1)));
+        }
+        (i, local)
     }
 
     /// Shows the view in `ui`, taking all remaining space.
