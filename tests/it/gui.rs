@@ -1032,3 +1032,41 @@ fn quote_speaker_and_source_in_four_mouse_inputs() {
     click_at(&mut h, at);
     assert_quote_linked(&h, &source);
 }
+
+/// Retagging takes the new tag's attributes in one undo step: its defaults are applied and
+/// what it does not define goes (a quote's speaker does not stay on a stance).
+#[test]
+fn retag_applies_the_new_tags_defaults_and_drops_the_rest_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, source) = article_with_a_source(dir.path());
+    let mut h = harness(app_for(&path));
+    for key in [Key::Q, Key::Num2, Key::L, Key::Enter] {
+        h.key_press(key);
+        h.run();
+    }
+    assert_quote_linked(&h, &source);
+    let quote = id_of_tag(&h, "quote");
+    let before = h.state().doc().unwrap().annotation(&quote).unwrap().clone();
+    h.state_mut().focus.selected = Some(quote.clone());
+    h.state_mut().focus.selection = None;
+    h.key_press(Key::Num3);
+    h.run();
+    let doc = h.state().doc().unwrap();
+    let a = doc.annotation(&quote).unwrap();
+    assert_eq!(a.tag, "stance");
+    assert!(a.attributes.get("speaker").is_none(), "{:?}", a.attributes);
+    assert!(a.attributes.get("kind").is_none(), "{:?}", a.attributes);
+    let stance = doc.scheme.tag("stance").unwrap();
+    for attr in &stance.attributes {
+        assert_eq!(
+            a.attributes.get(&attr.name),
+            attr.default.as_ref(),
+            "{}",
+            attr.name
+        );
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert_eq!(doc.annotation(&quote).unwrap(), &before);
+}

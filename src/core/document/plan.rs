@@ -101,10 +101,21 @@ impl Document {
                 ))
             }
             Action::Retag { id, tag } => {
-                if self.scheme.tag(&tag).is_none() {
+                let Some(def) = self.scheme.tag(&tag) else {
                     return Err(self.unknown_tag(&tag));
-                }
+                };
+                // The new tag's attributes, in one step: what it defines is kept, its defaults
+                // fill what is missing, and the old tag's other attributes go.
                 update(&id, &|a| {
+                    let old = std::mem::take(&mut a.attributes);
+                    for attr in &def.attributes {
+                        let kept = old
+                            .get(&attr.name)
+                            .filter(|v| check_value(attr.kind, &attr.values, v).is_ok());
+                        if let Some(v) = kept.or(attr.default.as_ref()) {
+                            a.attributes.insert(attr.name.clone(), v.clone());
+                        }
+                    }
                     a.tag = tag.clone();
                     Ok(())
                 })
