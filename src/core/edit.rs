@@ -205,13 +205,119 @@ pub enum EditError {
         /// The scheme's tags.
         known: String,
     },
-    /// The value is not allowed for this attribute or label.
-    #[error("{0}")]
-    BadValue(String),
-    /// The scheme does not allow this relation.
-    #[error("{0}")]
-    BadRelation(String),
+    /// The tag has no attribute of this name.
+    #[error("tag `{tag}` has no attribute `{name}`")]
+    NoSuchAttribute {
+        /// The annotation's tag.
+        tag: String,
+        /// The attribute asked for.
+        name: String,
+    },
+    /// The value is not allowed for this attribute.
+    #[error("attribute `{name}`: {reason}")]
+    BadAttribute {
+        /// The attribute.
+        name: String,
+        /// What is wrong with the value.
+        reason: ValueError,
+    },
+    /// The value is not allowed for this document label.
+    #[error("label `{name}`: {reason}")]
+    BadLabel {
+        /// The label.
+        name: String,
+        /// What is wrong with the value.
+        reason: ValueError,
+    },
+    /// The `orphaned` status was set or cleared by hand.
+    #[error(
+        "the `orphaned` status is set and cleared by re-anchoring only; resize the annotation \
+         onto its text instead"
+    )]
+    OrphanedByAnchoringOnly,
+    /// An annotation with this id already exists.
+    #[error("annotation id `{0}` already exists")]
+    DuplicateId(String),
+    /// A relation with this id already exists.
+    #[error("relation id `{0}` already exists")]
+    DuplicateRelationId(String),
+    /// The annotation still has relations (remove them first; [`Action::Remove`] does).
+    #[error("annotation `{0}` still has relations; remove them first")]
+    HasRelations(String),
+    /// An edit would change an annotation's id.
+    #[error("an edit cannot change an annotation's id (`{before}` → `{after}`)")]
+    IdChange {
+        /// The id it has.
+        before: String,
+        /// The id the edit gives it.
+        after: String,
+    },
+    /// The annotation is no longer as the edit expects: it changed since the edit was made.
+    #[error("annotation `{0}` changed since this edit was made")]
+    StaleAnnotation(String),
+    /// The relation is no longer as the edit expects.
+    #[error("relation `{0}` changed since this edit was made")]
+    StaleRelation(String),
+    /// The document label is no longer as the edit expects.
+    #[error("label `{0}` changed since this edit was made")]
+    StaleLabel(String),
+    /// An annotation's recorded text is not what the article holds at its span.
+    #[error("annotation `{id}` says its text is “{claimed}”, but the article has “{actual}” at {range}")]
+    TextMismatch {
+        /// The annotation.
+        id: String,
+        /// Its span.
+        range: CharRange,
+        /// The text it records.
+        claimed: String,
+        /// The article's text there.
+        actual: String,
+    },
+    /// A relation from an annotation to itself.
+    #[error("an annotation cannot be related to itself")]
+    SelfRelation,
+    /// The scheme has no such relation type.
+    #[error("the scheme has no relation `{kind}` (it has: {known})")]
+    UnknownRelation {
+        /// The type asked for.
+        kind: String,
+        /// The scheme's relation types.
+        known: String,
+    },
+    /// The scheme does not allow this relation between these tags.
+    #[error("`{kind}` goes from {allowed_from} to {allowed_to}, not from {from_tag} to {to_tag}")]
+    RelationNotAllowed {
+        /// The relation type.
+        kind: String,
+        /// Tags allowed at the source, as words ("quote/claim", "any tag").
+        allowed_from: String,
+        /// Tags allowed at the target, as words.
+        allowed_to: String,
+        /// The source annotation's tag.
+        from_tag: String,
+        /// The target annotation's tag.
+        to_tag: String,
+    },
     /// Nothing would change.
     #[error("nothing to change")]
     NoChange,
+}
+
+/// Why a value does not fit an attribute or label definition.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValueError {
+    /// Not one of a choice's values.
+    #[error("`{value}` is not one of: {}", allowed.join(", "))]
+    NotOneOf {
+        /// The value, as shown.
+        value: String,
+        /// The allowed values.
+        allowed: Vec<String>,
+    },
+    /// A checkbox given something else.
+    #[error("`{0}` is not true or false")]
+    NotBool(String),
+    /// Free text given something else.
+    #[error("`{0}` is not text")]
+    NotText(String),
 }

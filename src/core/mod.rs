@@ -6,6 +6,8 @@
 //! - [`edit`], [`document`], [`history`]: actions become invertible edits, applied by
 //!   [`Document::apply`] and recorded for undo; the only way a document changes.
 //! - [`sidecar`]: the on-disk v1 contract; [`store`]: atomic writes and fingerprints.
+//! - [`stamps`]: the clock and id source of new annotations (real, or fixed for byte-stable
+//!   output).
 //! - [`anchor`]: finding an annotation's text again after the article changed.
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
 //!
@@ -22,6 +24,7 @@ pub mod history;
 pub mod model;
 pub mod scheme;
 pub mod sidecar;
+pub mod stamps;
 pub mod store;
 pub mod text;
 pub mod validate;
@@ -29,8 +32,10 @@ pub mod validate;
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
-pub use edit::{Action, Edit, EditError};
+pub use edit::{Action, Edit, EditError, ValueError};
 pub use model::{Annotation, AttrValue, Attributes, Relation, Status};
 pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};
 pub use sidecar::SidecarData;
+pub use stamps::{FixedStamps, Stamps, SystemStamps};
+pub use store::ContentHash;
 pub use text::{CharRange, IndexedText, TextIndex};

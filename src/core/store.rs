@@ -8,10 +8,28 @@ use std::path::Path;
 
 use crate::core::sidecar::SidecarError;
 
-/// A fingerprint of a sidecar's bytes, to notice when someone else changed the file: its
-/// length and a 64-bit SipHash. Not cryptographic: it only tells two versions of a file
-/// apart, several times faster than SHA-256 on a 50 MB sidecar.
-pub fn content_hash(bytes: &[u8]) -> String {
+/// A fingerprint of a file's bytes, to notice when someone else changed the file: its length
+/// and a 64-bit SipHash, shown as `LEN-HEX`. Not cryptographic: it only tells two versions of
+/// a file apart, several times faster than SHA-256 on a 50 MB sidecar. Not the article's
+/// SHA-256 (a `String` in the sidecar), and never written into files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContentHash(String);
+
+impl ContentHash {
+    /// The fingerprint as text, e.g. `1234-00ff00ff00ff00ff`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The [`ContentHash`] of `bytes`.
+pub fn content_hash(bytes: &[u8]) -> ContentHash {
     let mut h = ContentHasher::default();
     h.write(bytes);
     h.finish()
@@ -31,9 +49,9 @@ impl ContentHasher {
         self.len += bytes.len() as u64;
     }
 
-    pub(crate) fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> ContentHash {
         use std::hash::Hasher;
-        format!("{}-{:016x}", self.len, self.sip.finish())
+        ContentHash(format!("{}-{:016x}", self.len, self.sip.finish()))
     }
 }
 
@@ -56,7 +74,7 @@ impl<W: Write> Write for HashingWriter<'_, W> {
 }
 
 /// The [`content_hash`] of the file at `path`, read in pieces; `None` when there is no file.
-pub fn content_hash_file(path: &Path) -> std::io::Result<Option<String>> {
+pub fn content_hash_file(path: &Path) -> std::io::Result<Option<ContentHash>> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -47,7 +47,7 @@ pub enum Reply {
     /// Summaries of some articles.
     Summaries(Vec<(PathBuf, Summary)>),
     /// A save finished: the job and the written hash or the error.
-    Saved(Box<SaveJob>, Result<String, SaveError>),
+    Saved(Box<SaveJob>, Result<crate::core::sidecar::ContentHash, SaveError>),
 }
 
 /// Summarises an article's sidecar for the folder list.

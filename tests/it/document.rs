@@ -203,7 +203,7 @@ fn only_reanchoring_sets_or_clears_orphaned() {
         "t",
     );
     assert!(
-        matches!(refused, Err(EditError::BadValue(_))),
+        matches!(refused, Err(EditError::OrphanedByAnchoringOnly)),
         "{refused:?}"
     );
     let refused = doc.perform(
@@ -217,7 +217,7 @@ fn only_reanchoring_sets_or_clears_orphaned() {
         "t",
     );
     assert!(
-        matches!(refused, Err(EditError::BadValue(_))),
+        matches!(refused, Err(EditError::OrphanedByAnchoringOnly)),
         "{refused:?}"
     );
     doc.save().unwrap();
@@ -238,7 +238,7 @@ fn only_reanchoring_sets_or_clears_orphaned() {
             "t",
         );
         assert!(
-            matches!(refused, Err(EditError::BadValue(_))),
+            matches!(refused, Err(EditError::OrphanedByAnchoringOnly)),
             "{refused:?}"
         );
     }

@@ -6,6 +6,7 @@
 //! path. Saving is atomic and refuses to clobber: a sidecar that could not be read, or that
 //! changed on disk since it was loaded, is never overwritten.
 
+mod check;
 mod links;
 mod plan;
 
@@ -20,11 +21,12 @@ use crate::core::article::{Article, ArticleError, LoadOptions};
 use crate::core::edit::{Action, Edit, EditError};
 use crate::core::history::History;
 use crate::core::model::{
-    Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, new_id, now_rfc3339,
+    Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status,
 };
 use crate::core::scheme::{AttrKind, Scheme, SchemeError};
 use crate::core::sidecar::{
-    ArticleRef, SidecarData, SidecarError, SidecarSnapshot, content_hash_file, sidecar_path,
+    ArticleRef, ContentHash, SidecarData, SidecarError, SidecarSnapshot, content_hash_file,
+    sidecar_path,
 };
 use crate::core::text::offsets::CharRange;
 
@@ -36,7 +38,7 @@ pub enum DiskState {
     /// The sidecar was read or written; `hash` fingerprints its bytes then.
     Synced {
         /// [`crate::core::sidecar::content_hash`] of the file as last read or written.
-        hash: String,
+        hash: ContentHash,
     },
     /// The sidecar exists but could not be read (or is from a newer Tagline): it must never be
     /// overwritten. Edits can still be saved elsewhere with [`Document::save_as`].
@@ -111,7 +113,7 @@ pub struct SaveJob {
     /// What to write.
     pub data: SidecarSnapshot,
     /// What must be on disk now (`None`: nothing) for the write to go ahead.
-    pub expected: Option<String>,
+    pub expected: Option<ContentHash>,
     /// The document revision this job saves.
     pub revision: u64,
 }
@@ -119,7 +121,7 @@ pub struct SaveJob {
 impl SaveJob {
     /// Checks the file on disk is the expected one, then writes atomically. Returns the hash of
     /// what was written.
-    pub fn run(&self) -> Result<String, SaveError> {
+    pub fn run(&self) -> Result<ContentHash, SaveError> {
         let on_disk = content_hash_file(&self.path).map_err(|source| {
             SaveError::Io(SidecarError::Io {
                 path: self.path.clone(),
@@ -167,7 +169,7 @@ pub struct Document {
 }
 
 /// Reads a sidecar if there is one: `Ok(None)` when the file does not exist.
-fn read_sidecar(path: &Path) -> Result<Option<(SidecarData, String)>, SidecarError> {
+fn read_sidecar(path: &Path) -> Result<Option<(SidecarData, ContentHash)>, SidecarError> {
     match SidecarData::read_streaming(path) {
         Err(SidecarError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             Ok(None)
@@ -238,7 +240,7 @@ impl Document {
         article: Arc<Article>,
         scheme: Scheme,
         scheme_path: Option<PathBuf>,
-        loaded: Result<Option<(SidecarData, String)>, SidecarError>,
+        loaded: Result<Option<(SidecarData, ContentHash)>, SidecarError>,
     ) -> (Document, OpenReport) {
         let mut doc = Document::new(article, scheme, scheme_path);
         let mut report = OpenReport {
@@ -499,14 +501,27 @@ impl Document {
         action: Action,
         annotator: &str,
     ) -> Result<Option<String>, EditError> {
-        let (edit, new_id) = self.plan(action, annotator)?;
+        self.perform_with(action, annotator, &mut crate::core::stamps::SystemStamps)
+    }
+
+    /// [`Document::perform`] with times and new ids from `stamps` (imports, merges and tests
+    /// pass fixed ones so the same input writes the same bytes).
+    pub fn perform_with(
+        &mut self,
+        action: Action,
+        annotator: &str,
+        stamps: &mut dyn crate::core::stamps::Stamps,
+    ) -> Result<Option<String>, EditError> {
+        let (edit, new_id) = self.plan_with(action, annotator, stamps)?;
         self.apply(edit)?;
         Ok(new_id)
     }
 
     /// Applies an edit and records it as one undo step (clearing redo).
+    /// The edit is checked first as [`Document::plan`] checks an action (see `check.rs`):
+    /// an edit that does not fit the document is refused and changes nothing.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
-        self.apply_inner(&edit)?;
+        self.apply_checked(&edit)?;
         self.history.record(edit);
         Ok(())
     }
@@ -542,10 +557,7 @@ impl Document {
         match edit {
             Edit::AddAnnotation(a) => {
                 if self.position(&a.id).is_some() {
-                    return Err(EditError::BadValue(format!(
-                        "annotation id `{}` already exists",
-                        a.id
-                    )));
+                    return Err(EditError::DuplicateId(a.id.clone()));
                 }
                 let at = self
                     .annotations
@@ -663,7 +675,7 @@ impl Document {
     }
 
     /// Records the outcome of a [`SaveJob`] run.
-    pub fn finish_save(&mut self, job: &SaveJob, written_hash: String) {
+    pub fn finish_save(&mut self, job: &SaveJob, written_hash: ContentHash) {
         if job.path == self.sidecar_path {
             self.disk = DiskState::Synced { hash: written_hash };
             self.history.mark_saved(job.revision);

@@ -3,19 +3,32 @@
 //! the edit; a plan that fails changes nothing.
 
 use super::*;
+use crate::core::edit::ValueError;
+use crate::core::stamps::{Stamps, SystemStamps};
 
 impl Document {
-    /// Checks an action and builds its edit without applying it.
-    #[expect(
-        clippy::expect_used,
-        reason = "the vector has the one edit pushed above"
-    )]
+    /// Checks an action and builds its edit without applying it, stamped with the real clock
+    /// and a random id ([`Document::plan_with`] takes them from the caller).
     pub fn plan(
         &self,
         action: Action,
         annotator: &str,
     ) -> Result<(Edit, Option<String>), EditError> {
-        let now = now_rfc3339();
+        self.plan_with(action, annotator, &mut SystemStamps)
+    }
+
+    /// [`Document::plan`] with times and new ids from `stamps`.
+    #[expect(
+        clippy::expect_used,
+        reason = "the vector has the one edit pushed above"
+    )]
+    pub fn plan_with(
+        &self,
+        action: Action,
+        annotator: &str,
+        stamps: &mut dyn Stamps,
+    ) -> Result<(Edit, Option<String>), EditError> {
+        let now = stamps.now();
         let update = |id: &str, change: &dyn Fn(&mut Annotation) -> Result<(), EditError>| {
             let before = self
                 .annotation(id)
@@ -47,7 +60,7 @@ impl Document {
                     .tag(&tag)
                     .ok_or_else(|| self.unknown_tag(&tag))?;
                 if status == Some(Status::Orphaned) {
-                    return Err(orphaned_by_anchoring_only());
+                    return Err(EditError::OrphanedByAnchoringOnly);
                 }
                 let text = self.checked_text(range)?.to_owned();
                 let mut attrs: BTreeMap<String, AttrValue> = def
@@ -59,7 +72,7 @@ impl Document {
                     self.check_attribute(&tag, &name, &value)?;
                     attrs.insert(name, value);
                 }
-                let id = self.fresh_id();
+                let id = self.fresh_id(stamps)?;
                 let ann = Annotation {
                     id: id.clone(),
                     tag,
@@ -144,7 +157,7 @@ impl Document {
                 // Only re-anchoring orphans an annotation or brings it back: a status set by
                 // hand would leave offsets that do not hold the text, or claim they do not.
                 if status == Some(Status::Orphaned) || a.status == Some(Status::Orphaned) {
-                    return Err(orphaned_by_anchoring_only());
+                    return Err(EditError::OrphanedByAnchoringOnly);
                 }
                 a.status = status;
                 Ok(())
@@ -172,38 +185,7 @@ impl Document {
                 to,
                 note,
             } => {
-                let a = self
-                    .annotation(&from)
-                    .ok_or_else(|| EditError::NoSuchAnnotation(from.clone()))?;
-                let b = self
-                    .annotation(&to)
-                    .ok_or_else(|| EditError::NoSuchAnnotation(to.clone()))?;
-                if from == to {
-                    return Err(EditError::BadRelation(
-                        "an annotation cannot be related to itself".into(),
-                    ));
-                }
-                let def = self.scheme.relation(&kind).ok_or_else(|| {
-                    let known: Vec<_> = self
-                        .scheme
-                        .relations
-                        .iter()
-                        .map(|r| r.kind.as_str())
-                        .collect();
-                    EditError::BadRelation(format!(
-                        "the scheme has no relation `{kind}` (it has: {})",
-                        known.join(", ")
-                    ))
-                })?;
-                if !def.allows(&a.tag, &b.tag) {
-                    return Err(EditError::BadRelation(format!(
-                        "`{kind}` goes from {} to {}, not from {} to {}",
-                        or_any(&def.from),
-                        or_any(&def.to),
-                        a.tag,
-                        b.tag
-                    )));
-                }
+                let (def, a, b) = self.check_relation(&kind, &from, &to)?;
                 if self
                     .relations
                     .iter()
@@ -212,7 +194,7 @@ impl Document {
                     return Err(EditError::NoChange);
                 }
                 let fill = self.fill_on_relate(def, a, b);
-                let id = self.fresh_id();
+                let id = self.fresh_id(stamps)?;
                 let relation = Edit::AddRelation(Relation {
                     id: id.clone(),
                     kind,
@@ -239,8 +221,10 @@ impl Document {
             }
             Action::SetLabel { name, value } => {
                 if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
-                    check_value(def.kind, &def.values, v)
-                        .map_err(|m| EditError::BadValue(format!("label `{name}`: {m}")))?;
+                    check_value(def.kind, &def.values, v).map_err(|reason| EditError::BadLabel {
+                        name: name.clone(),
+                        reason,
+                    })?;
                 }
                 let before = self.labels.get(&name).cloned();
                 if before == value {
@@ -258,7 +242,7 @@ impl Document {
         }
     }
 
-    fn unknown_tag(&self, tag: &str) -> EditError {
+    pub(super) fn unknown_tag(&self, tag: &str) -> EditError {
         EditError::UnknownTag {
             tag: tag.to_owned(),
             known: self
@@ -271,7 +255,7 @@ impl Document {
         }
     }
 
-    fn checked_text(&self, range: CharRange) -> Result<&str, EditError> {
+    pub(super) fn checked_text(&self, range: CharRange) -> Result<&str, EditError> {
         let bad = EditError::BadRange {
             range,
             len: self.article.len_chars(),
@@ -282,54 +266,44 @@ impl Document {
         self.article.text.slice(range).ok_or(bad)
     }
 
-    fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
+    pub(super) fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
         let Some(def) = self.scheme.tag(tag).and_then(|t| t.attribute(name)) else {
-            return Err(EditError::BadValue(format!(
-                "tag `{tag}` has no attribute `{name}`"
-            )));
+            return Err(EditError::NoSuchAttribute {
+                tag: tag.to_owned(),
+                name: name.to_owned(),
+            });
         };
-        check_value(def.kind, &def.values, value)
-            .map_err(|m| EditError::BadValue(format!("attribute `{name}`: {m}")))
+        check_value(def.kind, &def.values, value).map_err(|reason| EditError::BadAttribute {
+            name: name.to_owned(),
+            reason,
+        })
     }
 
-    fn fresh_id(&self) -> String {
-        loop {
-            let id = new_id();
+    /// A new id from `stamps` that no annotation or relation uses yet.
+    fn fresh_id(&self, stamps: &mut dyn Stamps) -> Result<String, EditError> {
+        let mut id = stamps.new_id();
+        // A source that keeps repeating itself is refused rather than asked forever.
+        for _ in 0..1000 {
             if self.position(&id).is_none() && !self.relations.iter().any(|r| r.id == id) {
-                return id;
+                return Ok(id);
             }
+            id = stamps.new_id();
         }
-    }
-}
-
-fn orphaned_by_anchoring_only() -> EditError {
-    EditError::BadValue(
-        "the `orphaned` status is set and cleared by re-anchoring only; resize the annotation \
-         onto its text instead"
-            .to_owned(),
-    )
-}
-
-fn or_any(tags: &[String]) -> String {
-    if tags.is_empty() {
-        "any tag".to_owned()
-    } else {
-        tags.join("/")
+        Err(EditError::DuplicateId(id))
     }
 }
 
 /// Checks a value against an attribute or label definition.
-pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Result<(), String> {
+pub fn check_value(kind: AttrKind, values: &[String], value: &AttrValue) -> Result<(), ValueError> {
     match (kind, value) {
         (AttrKind::Choice, AttrValue::Text(s)) if values.is_empty() || values.contains(s) => Ok(()),
-        (AttrKind::Choice, other) => Err(format!(
-            "`{}` is not one of: {}",
-            other.display(),
-            values.join(", ")
-        )),
+        (AttrKind::Choice, other) => Err(ValueError::NotOneOf {
+            value: other.display(),
+            allowed: values.to_vec(),
+        }),
         (AttrKind::Bool, AttrValue::Bool(_)) => Ok(()),
-        (AttrKind::Bool, other) => Err(format!("`{}` is not true or false", other.display())),
+        (AttrKind::Bool, other) => Err(ValueError::NotBool(other.display())),
         (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
-        (AttrKind::Text, other) => Err(format!("`{}` is not text", other.display())),
+        (AttrKind::Text, other) => Err(ValueError::NotText(other.display())),
     }
 }

@@ -42,7 +42,9 @@ use serde::{Deserialize, Serialize};
 use wire::{FileIn, FileOut, Header};
 
 use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
-pub use crate::core::store::{content_hash, content_hash_file, write_atomic, write_atomic_with};
+pub use crate::core::store::{
+    ContentHash, content_hash, content_hash_file, write_atomic, write_atomic_with,
+};
 
 use crate::core::model::{Annotation, AttrValue, Extra, Relation};
 
@@ -189,7 +191,7 @@ impl SidecarData {
 
     /// Reads a sidecar file without holding all its bytes at once (a 100,000-annotation
     /// sidecar is about 50 MB). Returns the content and its [`content_hash`].
-    pub fn read_streaming(path: &Path) -> Result<(SidecarData, String), SidecarError> {
+    pub fn read_streaming(path: &Path) -> Result<(SidecarData, ContentHash), SidecarError> {
         let io = |source| SidecarError::Io {
             path: path.to_owned(),
             action: "cannot read the sidecar",
@@ -277,7 +279,7 @@ pub struct SidecarSnapshot {
 impl SidecarSnapshot {
     /// Writes this sidecar to `path` atomically, streaming (no copy of the whole text in
     /// memory), and returns the [`content_hash`] of what was written.
-    pub fn save_to(&self, path: &Path) -> Result<String, SidecarError> {
+    pub fn save_to(&self, path: &Path) -> Result<ContentHash, SidecarError> {
         let mut hash = ContentHasher::default();
         write_atomic_with(path, |file| {
             // The buffer sits outside the hasher, so the hasher sees large chunks.
