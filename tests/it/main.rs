@@ -2,6 +2,7 @@
 //!
 //! - [`cli`]: the real `tagline` binary run in temporary folders;
 //! - [`document`]: re-anchoring and the never-clobber rules through the library;
+//! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
@@ -17,6 +18,7 @@
 
 mod cli;
 mod document;
+mod edits;
 mod fuzz;
 mod gui;
 mod props;

@@ -43,7 +43,7 @@ impl Document {
                 }
                 self.check_holds_text(a)?;
                 for (name, value) in a.attributes.iter() {
-                    self.check_attribute(&a.tag, name, value)?;
+                    self.check_known_attribute(&a.tag, name, value)?;
                 }
                 Ok(())
             }
@@ -71,11 +71,11 @@ impl Document {
                 {
                     self.check_holds_text(after)?;
                 }
-                // Only changed values are checked: a retag keeps attributes the new tag does
-                // not know, and a note edit must not fail on an old sidecar's odd attribute.
+                // Only changed values are checked: a note edit must not fail on an old
+                // sidecar's odd value.
                 for (name, value) in after.attributes.iter() {
                     if before.attributes.get(name) != Some(value) {
-                        self.check_attribute(&after.tag, name, value)?;
+                        self.check_known_attribute(&after.tag, name, value)?;
                     }
                 }
                 Ok(())
@@ -110,6 +110,21 @@ impl Document {
                 Ok(())
             }
             Edit::Batch(_) => Ok(()),
+        }
+    }
+
+    /// A value of an attribute the tag defines fits its definition. Names the tag does not
+    /// define pass: a retag keeps them (and undoing a removal brings them back), and
+    /// validation only warns about them.
+    fn check_known_attribute(
+        &self,
+        tag: &str,
+        name: &str,
+        value: &AttrValue,
+    ) -> Result<(), EditError> {
+        match self.scheme.tag(tag).and_then(|t| t.attribute(name)) {
+            Some(_) => self.check_attribute(tag, name, value),
+            None => Ok(()),
         }
     }
 
