@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::core::article::has_article_extension;
-use crate::core::scheme::FOLDER_SCHEME_FILE;
-use crate::core::sidecar::{article_path_of_sidecar, is_sidecar_path, sidecar_path};
+use crate::core::document::Document;
+use crate::core::scheme::{FOLDER_SCHEME_FILE, Scheme};
+use crate::core::sidecar::{SidecarData, article_path_of_sidecar, is_sidecar_path, sidecar_path};
 
 /// `true` for names a folder scan passes over: hidden files and folders.
 fn hidden(name: &str) -> bool {
@@ -78,6 +79,62 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, progress: &mut dyn FnMut(usize)) {
     }
     for d in subdirs {
         walk(&d, out, progress);
+    }
+}
+
+/// What a folder list (and `stats`) shows for one article, read from its sidecar alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleSummary {
+    /// Number of annotations, orphans included (0 when there is no sidecar).
+    pub annotations: usize,
+    /// The `status` document label as written (e.g. `in_progress`), if set.
+    pub status: Option<String>,
+    /// A sidecar exists.
+    pub has_sidecar: bool,
+    /// The sidecar could not be read.
+    pub unreadable: bool,
+}
+
+/// The document label a summary reports.
+const STATUS_LABEL: &str = "status";
+
+impl ArticleSummary {
+    /// The summary of an open document (its sidecar as it will be saved).
+    pub fn of_document(doc: &Document) -> ArticleSummary {
+        ArticleSummary {
+            annotations: doc.annotations().len(),
+            status: doc.labels().get(STATUS_LABEL).map(|v| v.display()),
+            has_sidecar: true,
+            unreadable: false,
+        }
+    }
+
+    /// The status as shown to people, named by `scheme` (`in_progress` → "in progress").
+    pub fn status_label<'a>(&'a self, scheme: &'a Scheme) -> Option<&'a str> {
+        self.status
+            .as_deref()
+            .map(|s| scheme.label_value_label(STATUS_LABEL, s))
+    }
+}
+
+/// Summarises `article`'s sidecar: how many annotations, which status, whether it reads.
+pub fn summary(article: &Path) -> ArticleSummary {
+    let sc = sidecar_path(article);
+    match std::fs::read(&sc) {
+        Err(_) => ArticleSummary::default(),
+        Ok(bytes) => match SidecarData::parse(&bytes, &sc) {
+            Ok(d) => ArticleSummary {
+                annotations: d.annotations.len(),
+                status: d.labels.get(STATUS_LABEL).map(|v| v.display()),
+                has_sidecar: true,
+                unreadable: false,
+            },
+            Err(_) => ArticleSummary {
+                has_sidecar: true,
+                unreadable: true,
+                ..ArticleSummary::default()
+            },
+        },
     }
 }
 

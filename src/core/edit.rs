@@ -262,7 +262,9 @@ pub enum EditError {
     #[error("label `{0}` changed since this edit was made")]
     StaleLabel(String),
     /// An annotation's recorded text is not what the article holds at its span.
-    #[error("annotation `{id}` says its text is “{claimed}”, but the article has “{actual}” at {range}")]
+    #[error(
+        "annotation `{id}` says its text is “{claimed}”, but the article has “{actual}” at {range}"
+    )]
     TextMismatch {
         /// The annotation.
         id: String,

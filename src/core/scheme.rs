@@ -4,6 +4,7 @@
 //! Tagline). A folder can use its own by placing `tagline.scheme.json` in the article's folder
 //! or any ancestor; the nearest one wins.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,34 @@ pub struct AttributeDef {
     /// A short help text.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub help: String,
+    /// Name shown to people (empty: `name`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Names shown to people for some `values` (the others show as written).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub value_labels: BTreeMap<String, String>,
+}
+
+impl AttributeDef {
+    /// The name shown to people: `label`, else `name`.
+    pub fn display_name(&self) -> &str {
+        or_raw(&self.label, &self.name)
+    }
+
+    /// The name shown to people for `value`: its entry in `value_labels`, else `value`.
+    pub fn value_label<'a>(&'a self, value: &'a str) -> &'a str {
+        value_label(&self.value_labels, value)
+    }
+}
+
+/// The name shown for `value`: its entry in `labels`, else `value` itself.
+pub fn value_label<'a>(labels: &'a BTreeMap<String, String>, value: &'a str) -> &'a str {
+    labels.get(value).map_or(value, String::as_str)
+}
+
+/// `label` unless it is empty, else the raw name.
+fn or_raw<'a>(label: &'a str, raw: &'a str) -> &'a str {
+    if label.trim().is_empty() { raw } else { label }
 }
 
 /// One tag of a scheme.
@@ -142,8 +171,17 @@ pub struct RelationDef {
 impl RelationDef {
     /// `true` when this relation may go from a `from_tag` annotation to a `to_tag` one.
     pub fn allows(&self, from_tag: &str, to_tag: &str) -> bool {
-        (self.from.is_empty() || self.from.iter().any(|t| t == from_tag))
-            && (self.to.is_empty() || self.to.iter().any(|t| t == to_tag))
+        self.allows_from(from_tag) && (self.to.is_empty() || self.to.iter().any(|t| t == to_tag))
+    }
+
+    /// `true` when this relation may start at a `tag` annotation (to some tag).
+    pub fn allows_from(&self, tag: &str) -> bool {
+        self.from.is_empty() || self.from.iter().any(|t| t == tag)
+    }
+
+    /// The name shown to people: `label`, else the type as written.
+    pub fn display_name(&self) -> &str {
+        or_raw(&self.label, &self.kind)
     }
 }
 
@@ -160,6 +198,21 @@ pub struct LabelDef {
     /// Name shown to people.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label: String,
+    /// Names shown to people for some `values` (the others show as written).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub value_labels: BTreeMap<String, String>,
+}
+
+impl LabelDef {
+    /// The name shown to people: `label`, else `name`.
+    pub fn display_name(&self) -> &str {
+        or_raw(&self.label, &self.name)
+    }
+
+    /// The name shown to people for `value`: its entry in `value_labels`, else `value`.
+    pub fn value_label<'a>(&'a self, value: &'a str) -> &'a str {
+        value_label(&self.value_labels, value)
+    }
 }
 
 /// A whole tag scheme.
@@ -291,6 +344,42 @@ impl Scheme {
     pub fn label(&self, name: &str) -> Option<&LabelDef> {
         self.labels.iter().find(|l| l.name == name)
     }
+
+    /// The relation types that may start at an annotation tagged `tag`, in scheme order.
+    pub fn relations_from<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a RelationDef> {
+        self.relations.iter().filter(move |r| r.allows_from(tag))
+    }
+
+    // ----- names shown to people: the scheme's `label`s, else the raw names --------------
+
+    /// The name shown for tag `id`.
+    pub fn tag_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.tag(id).map_or(id, |t| or_raw(&t.label, id))
+    }
+
+    /// The name shown for relation type `kind`.
+    pub fn relation_label<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.relation(kind).map_or(kind, RelationDef::display_name)
+    }
+
+    /// The name shown for attribute `name` of tag `tag`.
+    pub fn attribute_label<'a>(&'a self, tag: &str, name: &'a str) -> &'a str {
+        self.tag(tag)
+            .and_then(|t| t.attribute(name))
+            .map_or(name, AttributeDef::display_name)
+    }
+
+    /// The name shown for `value` of attribute `name` of tag `tag`.
+    pub fn value_label<'a>(&'a self, tag: &str, name: &str, value: &'a str) -> &'a str {
+        self.tag(tag)
+            .and_then(|t| t.attribute(name))
+            .map_or(value, |a| a.value_label(value))
+    }
+
+    /// The name shown for `value` of document label `name`.
+    pub fn label_value_label<'a>(&'a self, name: &str, value: &'a str) -> &'a str {
+        self.label(name).map_or(value, |l| l.value_label(value))
+    }
 }
 
 fn parse_typed(kind: Option<AttrKind>, raw: &str) -> AttrValue {
@@ -343,6 +432,28 @@ mod tests {
         );
         assert!(s.label("overall_stance").is_some());
         assert_eq!(s.reference(), "news@1");
+    }
+
+    #[test]
+    fn names_shown_come_from_labels_else_raw_names() {
+        let s = Scheme::default_news();
+        assert_eq!(s.tag_label("quote"), "Quote");
+        assert_eq!(s.tag_label("nope"), "nope");
+        assert_eq!(s.relation_label("attributed_to"), "attributed to");
+        assert_eq!(s.relation_label("married_to"), "married_to");
+        assert_eq!(s.attribute_label("sourcing", "source_type"), "source type");
+        assert_eq!(s.attribute_label("quote", "kind"), "kind");
+        assert_eq!(s.attribute_label("quote", "volume"), "volume");
+        assert_eq!(s.label_value_label("status", "in_progress"), "in progress");
+        assert_eq!(s.label_value_label("status", "done"), "done");
+        assert_eq!(s.value_label("quote", "kind", "direct"), "direct");
+        assert_eq!(s.value_label("quote", "nope", "x_y"), "x_y");
+        let from_quote: Vec<_> = s.relations_from("quote").map(|r| r.kind.as_str()).collect();
+        assert_eq!(from_quote, ["attributed_to"]);
+        assert_eq!(s.relations_from("sourcing").count(), 0);
+        // Labels are optional: a scheme without them still loads and round-trips.
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(Scheme::from_json(&json, Path::new("x")).unwrap(), s);
     }
 
     #[test]

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::core::document::SaveJob;
-use crate::core::sidecar::{SidecarData, sidecar_path};
 use crate::core::{Article, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus};
 
 /// A piece of work for the background thread.
@@ -21,18 +20,8 @@ pub enum Job {
     Save(Box<SaveJob>),
 }
 
-/// What a folder list shows for one article.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Summary {
-    /// Number of annotations (0 when there is no sidecar).
-    pub annotations: usize,
-    /// The `status` document label, if set.
-    pub status: Option<String>,
-    /// A sidecar exists.
-    pub has_sidecar: bool,
-    /// The sidecar could not be read.
-    pub unreadable: bool,
-}
+/// What a folder list shows for one article (the core's summary).
+pub use crate::core::corpus::ArticleSummary as Summary;
 
 /// Results coming back.
 pub enum Reply {
@@ -47,28 +36,10 @@ pub enum Reply {
     /// Summaries of some articles.
     Summaries(Vec<(PathBuf, Summary)>),
     /// A save finished: the job and the written hash or the error.
-    Saved(Box<SaveJob>, Result<crate::core::sidecar::ContentHash, SaveError>),
-}
-
-/// Summarises an article's sidecar for the folder list.
-pub fn summarize(article: &std::path::Path) -> Summary {
-    let sc = sidecar_path(article);
-    match std::fs::read(&sc) {
-        Err(_) => Summary::default(),
-        Ok(bytes) => match SidecarData::parse(&bytes, &sc) {
-            Ok(d) => Summary {
-                annotations: d.annotations.len(),
-                status: d.labels.get("status").map(|v| v.display()),
-                has_sidecar: true,
-                unreadable: false,
-            },
-            Err(_) => Summary {
-                has_sidecar: true,
-                unreadable: true,
-                ..Summary::default()
-            },
-        },
-    }
+    Saved(
+        Box<SaveJob>,
+        Result<crate::core::sidecar::ContentHash, SaveError>,
+    ),
 }
 
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
@@ -87,7 +58,10 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
             send(Reply::Scanned(root, files.clone()));
             for chunk in files.chunks(256) {
                 send(Reply::Summaries(
-                    chunk.iter().map(|p| (p.clone(), summarize(p))).collect(),
+                    chunk
+                        .iter()
+                        .map(|p| (p.clone(), corpus::summary(p)))
+                        .collect(),
                 ));
             }
         }

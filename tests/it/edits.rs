@@ -183,7 +183,10 @@ fn apply_refuses_edits_plan_would_never_make() {
     let unknown = doc
         .apply(Edit::AddRelation(relation("r", "married_to", "m", "c")))
         .unwrap_err();
-    assert!(matches!(unknown, EditError::UnknownRelation { .. }), "{unknown:?}");
+    assert!(
+        matches!(unknown, EditError::UnknownRelation { .. }),
+        "{unknown:?}"
+    );
     let wrong_way = doc
         .apply(Edit::AddRelation(relation("r", "attributed_to", "m", "c")))
         .unwrap_err();

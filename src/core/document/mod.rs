@@ -20,9 +20,7 @@ use crate::core::anchor::{Anchoring, reanchor};
 use crate::core::article::{Article, ArticleError, LoadOptions};
 use crate::core::edit::{Action, Edit, EditError};
 use crate::core::history::History;
-use crate::core::model::{
-    Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status,
-};
+use crate::core::model::{Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status};
 use crate::core::scheme::{AttrKind, Scheme, SchemeError};
 use crate::core::sidecar::{
     ArticleRef, ContentHash, SidecarData, SidecarError, SidecarSnapshot, content_hash_file,

@@ -221,9 +221,11 @@ impl Document {
             }
             Action::SetLabel { name, value } => {
                 if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
-                    check_value(def.kind, &def.values, v).map_err(|reason| EditError::BadLabel {
-                        name: name.clone(),
-                        reason,
+                    check_value(def.kind, &def.values, v).map_err(|reason| {
+                        EditError::BadLabel {
+                            name: name.clone(),
+                            reason,
+                        }
                     })?;
                 }
                 let before = self.labels.get(&name).cloned();
@@ -266,7 +268,12 @@ impl Document {
         self.article.text.slice(range).ok_or(bad)
     }
 
-    pub(super) fn check_attribute(&self, tag: &str, name: &str, value: &AttrValue) -> Result<(), EditError> {
+    pub(super) fn check_attribute(
+        &self,
+        tag: &str,
+        name: &str,
+        value: &AttrValue,
+    ) -> Result<(), EditError> {
         let Some(def) = self.scheme.tag(tag).and_then(|t| t.attribute(name)) else {
             return Err(EditError::NoSuchAttribute {
                 tag: tag.to_owned(),

@@ -41,10 +41,10 @@ use serde::{Deserialize, Serialize};
 
 use wire::{FileIn, FileOut, Header};
 
-use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
 pub use crate::core::store::{
     ContentHash, content_hash, content_hash_file, write_atomic, write_atomic_with,
 };
+use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
 
 use crate::core::model::{Annotation, AttrValue, Extra, Relation};
 

@@ -31,7 +31,7 @@ impl TaglineApp {
                                 .iter()
                                 .map(|p| LibraryEntry {
                                     path: p.clone(),
-                                    summary: Some(crate::gui::worker::summarize(p)),
+                                    summary: Some(crate::core::corpus::summary(p)),
                                 })
                                 .collect(),
                             ..Library::default()
@@ -293,12 +293,7 @@ impl TaglineApp {
     pub(super) fn refresh_summary(&mut self) {
         let Some(doc) = self.doc() else { return };
         let path = doc.article.path.clone();
-        let summary = Summary {
-            annotations: doc.annotations().len(),
-            status: doc.labels().get("status").map(|v| v.display()),
-            has_sidecar: true,
-            unreadable: false,
-        };
+        let summary = Summary::of_document(doc);
         if let Some(e) = self.library.entries.iter_mut().find(|e| e.path == path) {
             e.summary = Some(summary);
         }

@@ -310,16 +310,10 @@ impl TaglineApp {
             .unwrap_or_default();
         if let Some(PendingRelation { kind, .. }) = &self.focus.pending_relation {
             // An overlay, not a bar: the text must not move just before the click.
-            let label = self.doc().and_then(|d| d.scheme.relation(kind)).map_or(
-                kind.replace('_', " "),
-                |r| {
-                    if r.label.is_empty() {
-                        r.kind.replace('_', " ")
-                    } else {
-                        r.label.clone()
-                    }
-                },
-            );
+            let label = self
+                .doc()
+                .map_or(kind.as_str(), |d| d.scheme.relation_label(kind))
+                .to_owned();
             if panels::link_hint_ui(&ctx, &label) {
                 intents.push(Intent::CancelRelation);
             }

@@ -3,7 +3,9 @@
 use egui::{RichText, Ui};
 
 use crate::core::model::AttrValue;
-use crate::core::scheme::AttrKind;
+use std::collections::BTreeMap;
+
+use crate::core::scheme::{AttrKind, value_label};
 use crate::core::{Action, Annotation, Document, Status};
 
 use crate::gui::app::Intent;
@@ -96,7 +98,7 @@ pub(super) fn editor_ui(
                 let mut focus_next = std::mem::take(&mut b.focus_first_attribute);
                 for attr in &def.attributes {
                     let focus = std::mem::take(&mut focus_next);
-                    let label = ui.label(&attr.name).on_hover_text(&attr.help);
+                    let label = ui.label(attr.display_name()).on_hover_text(&attr.help);
                     let current = a.attributes.get(&attr.name);
                     // One buffer per attribute of this annotation: a shared one was reset
                     // by each attribute drawn after the one being typed into.
@@ -114,7 +116,7 @@ pub(super) fn editor_ui(
                         ui,
                         salt,
                         label.id,
-                        (attr.kind, &attr.values),
+                        (attr.kind, &attr.values, &attr.value_labels),
                         current,
                         buf,
                         focus,
@@ -213,17 +215,8 @@ pub(super) fn editor_ui(
         });
     }
     ui.horizontal_wrapped(|ui| {
-        for def in doc
-            .scheme
-            .relations
-            .iter()
-            .filter(|d| d.from.is_empty() || d.from.contains(&a.tag))
-        {
-            let text = if def.label.is_empty() {
-                def.kind.replace('_', " ")
-            } else {
-                def.label.clone()
-            };
+        for def in doc.scheme.relations_from(&a.tag) {
+            let text = def.display_name();
             if ui
                 .button(format!("Link: {text}…"))
                 .on_hover_text(format!(
@@ -256,12 +249,7 @@ pub(super) fn labels_ui(
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
             for def in &doc.scheme.labels {
-                let name = if def.label.is_empty() {
-                    def.name.clone()
-                } else {
-                    def.label.clone()
-                };
-                let label = ui.label(&name);
+                let label = ui.label(def.display_name());
                 let current = doc.labels().get(&def.name);
                 let stored = current.map(AttrValue::display).unwrap_or_default();
                 let buf = b
@@ -273,7 +261,7 @@ pub(super) fn labels_ui(
                     ui,
                     salt,
                     label.id,
-                    (def.kind, &def.values),
+                    (def.kind, &def.values, &def.value_labels),
                     current,
                     buf,
                     false,
@@ -295,7 +283,7 @@ pub(super) fn value_editor_ui(
     ui: &mut Ui,
     salt: (&str, &str),
     label: egui::Id,
-    (kind, values): (AttrKind, &[String]),
+    (kind, values, value_labels): (AttrKind, &[String], &BTreeMap<String, String>),
     current: Option<&AttrValue>,
     buf: &mut String,
     focus: bool,
@@ -303,7 +291,9 @@ pub(super) fn value_editor_ui(
     let mut changed = None;
     match kind {
         AttrKind::Choice => {
-            let shown = current.map_or("—".to_owned(), |v| v.display().replace('_', " "));
+            let shown = current.map_or("—".to_owned(), |v| {
+                value_label(value_labels, &v.display()).to_owned()
+            });
             let resp = egui::ComboBox::from_id_salt(salt)
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
@@ -313,7 +303,11 @@ pub(super) fn value_editor_ui(
                     }
                     for v in values {
                         let on = current.and_then(|c| c.as_text()) == Some(v.as_str());
-                        if ui.selectable_label(on, v.replace('_', " ")).clicked() && !on {
+                        if ui
+                            .selectable_label(on, value_label(value_labels, v))
+                            .clicked()
+                            && !on
+                        {
                             changed = Some(Some(AttrValue::Text(v.clone())));
                         }
                     }

@@ -2,6 +2,7 @@
 
 use egui::{RichText, Ui};
 
+use crate::core::Scheme;
 use crate::gui::app::Intent;
 
 use super::PanelState;
@@ -18,6 +19,9 @@ pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
         .or_else(|| st.loading.map(|p| p.to_path_buf()));
     let dirty = st.doc.is_some_and(crate::gui::app::has_unsaved_work);
     let max = (ui.available_width() * 0.25).max(160.0);
+    let scheme = st
+        .doc
+        .map_or_else(Scheme::default_news, |d| d.scheme.clone());
     egui::Panel::left("library")
         .resizable(true)
         .default_size(230.0_f32.min(max))
@@ -77,9 +81,8 @@ pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                             }
                             Some(s) => {
                                 let status = s
-                                    .status
-                                    .as_deref()
-                                    .map(|st| format!(" · {}", st.replace('_', " ")))
+                                    .status_label(&scheme)
+                                    .map(|st| format!(" · {st}"))
                                     .unwrap_or_default();
                                 format!("● {}{status}", s.annotations)
                             }

@@ -290,17 +290,7 @@ impl ArticleView {
                 stroke,
             ));
             painter.circle_filled(pos2(x + tick, yb), 2.5, color);
-            let label = doc
-                .scheme
-                .relation(&r.kind)
-                .map(|d| {
-                    if d.label.is_empty() {
-                        d.kind.replace('_', " ")
-                    } else {
-                        d.label.clone()
-                    }
-                })
-                .unwrap_or_else(|| r.kind.replace('_', " "));
+            let label = doc.scheme.relation_label(&r.kind).to_owned();
             let font = FontId::proportional(p.font_size * 0.62);
             let galley = painter.layout_no_wrap(label, font, visuals.strong_text_color());
             let size = galley.size() + vec2(10.0, 4.0);
@@ -361,7 +351,7 @@ pub fn describe_relation(
     (
         format!(
             "{} {dir} “{}”",
-            r.kind.replace('_', " "),
+            doc.scheme.relation_label(&r.kind),
             text.replace(['\n', '\r'], " ")
         ),
         other.clone(),
