@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::core::text::nav::find_nth;
 use crate::core::{Action, CharRange, Document, LoadOptions, OpenReport, Status};
 use crate::settings::Settings;
 
@@ -48,7 +49,7 @@ pub(super) fn add(args: AddArgs, options: &LoadOptions) -> Result<u8, Fail> {
     let id = edit_and_save(&args.article, options, annotator, |doc| {
         let range = match (&args.span, &args.quote) {
             (Some(span), _) => parse_span(span)?,
-            (None, Some(quote)) => find_nth(doc, quote, args.nth).ok_or_else(|| {
+            (None, Some(quote)) => find_nth(&doc.article.text, quote, args.nth).ok_or_else(|| {
                 Fail(format!(
                     "{}: {} of \"{quote}\" not found in the article",
                     args.article.display(),
@@ -93,24 +94,4 @@ pub(super) fn parse_span(s: &str) -> Result<CharRange, Fail> {
     let start = a.trim().parse().map_err(|_| bad())?;
     let end = b.trim().parse().map_err(|_| bad())?;
     Ok(CharRange::new(start, end))
-}
-
-/// The `nth` (1-based) occurrence of `needle` in the article, overlapping occurrences counted.
-pub fn find_nth(doc: &Document, needle: &str, nth: usize) -> Option<CharRange> {
-    if needle.is_empty() || nth == 0 {
-        return None;
-    }
-    let text = doc.article.text.as_str();
-    let mut from = 0;
-    let mut count = 0;
-    while let Some(i) = text[from..].find(needle) {
-        let byte = from + i;
-        count += 1;
-        if count == nth {
-            let start = doc.article.text.byte_to_char(byte)?;
-            return Some(CharRange::new(start, start + needle.chars().count()));
-        }
-        from = byte + text[byte..].chars().next().map_or(1, char::len_utf8);
-    }
-    None
 }

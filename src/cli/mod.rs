@@ -161,7 +161,6 @@ mod edit;
 mod show;
 
 use check::{reanchor, validate};
-pub use edit::find_nth;
 use edit::{add, edit_and_save};
 use show::show;
 

@@ -6,6 +6,7 @@
 //! annotation is never shown or exported at offsets that do not hold its text.
 
 use crate::core::model::{Annotation, CONTEXT_CHARS, Status};
+use crate::core::text::nav::{Case, find};
 use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// What happened to one annotation.
@@ -61,14 +62,9 @@ fn best_candidate(
     len: usize,
     window: CharRange,
 ) -> Option<(usize, usize)> {
-    let s = text.as_str();
-    let wb = text.char_range_to_bytes_clamped(window);
-    let hay = &s[wb.clone()];
     let mut best: Option<(usize, usize, usize)> = None; // (score, distance, start)
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(ann.text.as_str()) {
-        let byte = wb.start + from + i;
-        let start = text.byte_to_char(byte).unwrap_or(0);
+    for hit in find(text, &ann.text, window, Case::Exact) {
+        let start = hit.start;
         let score = common_suffix_chars(text.before(start, CONTEXT_CHARS), &ann.prefix)
             + common_prefix_chars(text.after(start + len, CONTEXT_CHARS), &ann.suffix);
         let distance = start.abs_diff(ann.range.start);
@@ -78,11 +74,6 @@ fn best_candidate(
         };
         if better {
             best = Some((score, distance, start));
-        }
-        // Step one char forward so overlapping repeats are found too.
-        from += i + hay[from + i..].chars().next().map_or(1, char::len_utf8);
-        if from >= hay.len() {
-            break;
         }
     }
     best.map(|(score, _, start)| (score, start))

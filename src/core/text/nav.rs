@@ -221,31 +221,102 @@ pub fn line_end(text: &IndexedText, at: usize) -> usize {
     }
 }
 
+/// How [`find`] compares letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// Char for char (`--quote`, anchoring).
+    Exact,
+    /// ASCII letters match either case (the window's Find).
+    IgnoreAscii,
+}
+
+/// The one text search: every occurrence of `query` inside `within` (clamped to the text), in
+/// order, overlapping ones included (`aa` is found twice in `aaa`). Empty queries find
+/// nothing. Offsets are chars; the walk is linear in the bytes searched.
+pub fn find<'a>(
+    text: &'a IndexedText,
+    query: &'a str,
+    within: CharRange,
+    case: Case,
+) -> Matches<'a> {
+    let bytes = text.char_range_to_bytes_clamped(within);
+    Matches {
+        text,
+        query,
+        query_chars: query.chars().count(),
+        byte: bytes.start,
+        char: within.start.min(text.len_chars()),
+        end: bytes.end,
+        case,
+    }
+}
+
+/// The `nth` occurrence (1-based) of `query` in the whole text, matched exactly: what
+/// `tagline add --quote TEXT --nth N` tags.
+pub fn find_nth(text: &IndexedText, query: &str, nth: usize) -> Option<CharRange> {
+    let whole = CharRange::new(0, text.len_chars());
+    find(text, query, whole, Case::Exact).nth(nth.checked_sub(1)?)
+}
+
 /// Every occurrence of `query` (case-insensitive for ASCII letters), at most `limit`.
 pub fn find_all(text: &IndexedText, query: &str, limit: usize) -> Vec<CharRange> {
-    let q: Vec<char> = query.chars().collect();
-    if q.is_empty() {
-        return Vec::new();
-    }
-    let s = text.as_str();
-    let mut out = Vec::new();
-    let qlen = q.len();
-    // Walk by chars with a running char count; compare lazily.
-    let first = q[0].to_ascii_lowercase();
-    for (c, (b, ch)) in s.char_indices().enumerate() {
-        if ch.to_ascii_lowercase() == first {
-            let mut it = s[b..].chars();
-            if q.iter()
-                .all(|qc| it.next().is_some_and(|tc| tc.eq_ignore_ascii_case(qc)))
-            {
-                out.push(CharRange::new(c, c + qlen));
-                if out.len() >= limit {
-                    break;
+    let whole = CharRange::new(0, text.len_chars());
+    find(text, query, whole, Case::IgnoreAscii)
+        .take(limit)
+        .collect()
+}
+
+/// The occurrences [`find`] walks through.
+#[derive(Clone, Debug)]
+pub struct Matches<'a> {
+    text: &'a IndexedText,
+    query: &'a str,
+    query_chars: usize,
+    /// Where the search goes on, in bytes and in chars.
+    byte: usize,
+    char: usize,
+    /// Byte end of the searched window.
+    end: usize,
+    case: Case,
+}
+
+impl Iterator for Matches<'_> {
+    type Item = CharRange;
+
+    fn next(&mut self) -> Option<CharRange> {
+        let first = self.query.chars().next()?;
+        let s = self.text.as_str();
+        match self.case {
+            Case::Exact => {
+                let at = self.byte + s.get(self.byte..self.end)?.find(self.query)?;
+                let start = self.text.byte_to_char(at)?;
+                // One char on, so overlapping repeats are found too.
+                self.byte = at + s[at..].chars().next().map_or(1, char::len_utf8);
+                Some(CharRange::new(start, start + self.query_chars))
+            }
+            Case::IgnoreAscii => {
+                // Walk by chars with a running char count; compare lazily.
+                let first = first.to_ascii_lowercase();
+                while self.byte < self.end {
+                    let (b, c) = (self.byte, self.char);
+                    let ch = s[b..].chars().next()?;
+                    self.byte += ch.len_utf8();
+                    self.char += 1;
+                    if ch.to_ascii_lowercase() == first {
+                        let mut it = s[b..self.end].chars();
+                        if self
+                            .query
+                            .chars()
+                            .all(|qc| it.next().is_some_and(|tc| tc.eq_ignore_ascii_case(&qc)))
+                        {
+                            return Some(CharRange::new(c, c + self.query_chars));
+                        }
+                    }
                 }
+                None
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -321,5 +392,27 @@ mod tests {
         let q3 = next_quotation(&x, q2.end + 1).unwrap();
         assert_eq!(x.slice(q3), Some("fine"));
         assert_eq!(next_quotation(&x, q3.end + 1), None);
+    }
+
+    #[test]
+    fn find_is_exact_or_ascii_blind_overlapping_and_windowed() {
+        let x = t("aaa 😀 Aa aa");
+        let exact: Vec<_> = find(&x, "aa", CharRange::new(0, 11), Case::Exact)
+            .map(|r| r.start)
+            .collect();
+        assert_eq!(exact, [0, 1, 9]);
+        let blind: Vec<_> = find(&x, "aa", CharRange::new(0, 11), Case::IgnoreAscii)
+            .map(|r| r.start)
+            .collect();
+        assert_eq!(blind, [0, 1, 6, 9]);
+        // A window holds whole matches only.
+        let inside: Vec<_> = find(&x, "aa", CharRange::new(1, 10), Case::Exact)
+            .map(|r| r.start)
+            .collect();
+        assert_eq!(inside, [1]);
+        assert_eq!(find_nth(&x, "aa", 3), Some(CharRange::new(9, 11)));
+        assert_eq!(find_nth(&x, "aa", 4), None);
+        assert_eq!(find_nth(&x, "aa", 0), None);
+        assert_eq!(find_nth(&x, "", 1), None);
     }
 }
