@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::core::{Document, LoadOptions};
+use crate::core::{AnnotationFilter, Document, LoadOptions};
 
 use super::*;
 
@@ -25,11 +25,12 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
     if let Some(t) = &a.metadata.title {
         writeln!(out, "title: {t}")?;
     }
-    let anns: Vec<_> = doc
-        .annotations()
-        .iter()
-        .filter(|x| only.is_none_or(|o| x.annotator == o))
-        .collect();
+    let filter = AnnotationFilter {
+        annotator: only.map(str::to_owned),
+        ..AnnotationFilter::default()
+    };
+    let keep = filter.matcher();
+    let anns: Vec<_> = doc.annotations().iter().filter(|x| keep(x)).collect();
     writeln!(
         out,
         "{} annotations, {} relations",

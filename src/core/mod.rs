@@ -5,6 +5,7 @@
 //! - [`model`], [`scheme`]: annotations, relations, labels; the tag scheme they follow.
 //! - [`edit`], [`document`], [`history`]: actions become invertible edits, applied by
 //!   [`Document::apply`] and recorded for undo; the only way a document changes.
+//! - [`filter`]: which annotations a list shows (tag, annotator, words).
 //! - [`sidecar`]: the on-disk v1 contract; [`store`]: atomic writes and fingerprints.
 //! - [`stamps`]: the clock and id source of new annotations (real, or fixed for byte-stable
 //!   output).
@@ -20,6 +21,7 @@ pub mod article;
 pub mod corpus;
 pub mod document;
 pub mod edit;
+pub mod filter;
 pub mod history;
 pub mod model;
 pub mod scheme;
@@ -33,6 +35,7 @@ pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{Action, Edit, EditError, ValueError};
+pub use filter::AnnotationFilter;
 pub use model::{Annotation, AttrValue, Attributes, Relation, Status};
 pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};
 pub use sidecar::SidecarData;

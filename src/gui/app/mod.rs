@@ -382,18 +382,12 @@ impl TaglineApp {
         if self.list.key.as_ref() == Some(&key) {
             return;
         }
-        let q = f.text.to_lowercase();
-        let matches = |a: &crate::core::Annotation| {
-            f.tag.as_ref().is_none_or(|t| &a.tag == t)
-                && who.as_ref().is_none_or(|w| &a.annotator == w)
-                && (q.is_empty()
-                    || a.text.to_lowercase().contains(&q)
-                    || a.note.to_lowercase().contains(&q)
-                    || a.attributes
-                        .values()
-                        .any(|v| v.display().to_lowercase().contains(&q)))
+        let filter = crate::core::AnnotationFilter {
+            tag: f.tag.clone(),
+            annotator: who,
+            text: f.text.clone(),
         };
-        self.list.rows = (0..anns.len()).filter(|&i| matches(&anns[i])).collect();
+        self.list.rows = filter.positions(anns);
         self.list.key = Some(key);
     }
 }
