@@ -155,6 +155,7 @@ fn validate_corpus(bencher: Bencher) {
         validate_paths(
             std::slice::from_ref(&corpus),
             &LoadOptions::default(),
+            &mut |_| {},
             |r| {
                 assert!(r.ok, "{r:?}");
                 files += 1;
@@ -166,7 +167,9 @@ fn validate_corpus(bencher: Bencher) {
     let paths = std::slice::from_ref(corpus);
     bencher.counter(ItemsCount::new(articles)).bench(|| {
         let mut ok = 0usize;
-        validate_paths(paths, &LoadOptions::default(), |r| ok += usize::from(r.ok));
+        validate_paths(paths, &LoadOptions::default(), &mut |_| {}, |r| {
+            ok += usize::from(r.ok)
+        });
         ok
     });
 }

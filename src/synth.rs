@@ -907,9 +907,12 @@ mod tests {
         let paths = write_corpus(dir.path(), 25, 3).unwrap();
         assert_eq!(paths.len(), 25);
         let mut reports = Vec::new();
-        validate_paths(&[dir.path().to_owned()], &LoadOptions::default(), |r| {
-            reports.push(r)
-        });
+        validate_paths(
+            &[dir.path().to_owned()],
+            &LoadOptions::default(),
+            &mut |_| {},
+            |r| reports.push(r),
+        );
         assert_eq!(reports.len(), 25);
         for r in &reports {
             assert!(r.ok && r.problems.is_empty(), "{r:?}");

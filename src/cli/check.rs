@@ -3,43 +3,61 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use indicatif::ProgressBar;
+
 use crate::core::anchor::Anchoring;
+use crate::core::corpus::collect;
 use crate::core::validate::{Severity, validate_paths};
 use crate::core::{Document, LoadOptions, Status};
 
 use super::*;
+
+/// A spinner on stderr while a corpus command runs: indicatif draws it only when stderr is a
+/// terminal, so pipes and tests see nothing.
+fn spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
 
 pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> Result<u8, Fail> {
     let mut all_ok = true;
     let mut files = Vec::new();
     let mut out = std::io::stdout().lock();
     let mut io_error = None;
-    validate_paths(paths, options, |report| {
+    let bar = spinner();
+    let found = |n| bar.set_message(format!("{n} articles found"));
+    validate_paths(paths, options, &mut { found }, |report| {
+        bar.inc(1);
+        bar.set_message(format!("{} checked", bar.position()));
         all_ok &= report.ok;
         if json {
             files.push(report);
             return;
         }
         let status = if report.ok { "ok" } else { "INVALID" };
-        let r = writeln!(out, "{}: {status}", report.path.display()).and_then(|_| {
-            for p in &report.problems {
-                let sev = match p.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let who = p
-                    .annotation
-                    .as_deref()
-                    .map(|a| format!(" [{a}]"))
-                    .unwrap_or_default();
-                writeln!(out, "  {sev}{who}: {}", p.message)?;
-            }
-            Ok(())
-        });
+        let r = bar
+            .suspend(|| writeln!(out, "{}: {status}", report.path.display()))
+            .and_then(|_| {
+                for p in &report.problems {
+                    let sev = match p.severity {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                    };
+                    let who = p
+                        .annotation
+                        .as_deref()
+                        .map(|a| format!(" [{a}]"))
+                        .unwrap_or_default();
+                    bar.suspend(|| writeln!(out, "  {sev}{who}: {}", p.message))?;
+                }
+                Ok(())
+            });
         if let Err(e) = r {
             io_error.get_or_insert(e);
         }
     });
+    bar.finish_and_clear();
     if let Some(e) = io_error {
         return Err(e.into());
     }
@@ -51,32 +69,37 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
 }
 
 pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {
-    let mut articles = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            articles.extend(crate::core::corpus::articles(p));
-        } else if let Some(a) = crate::core::sidecar::article_path_of_sidecar(p) {
-            articles.push(a);
-        } else {
-            articles.push(p.clone());
-        }
-    }
+    let bar = spinner();
+    let items = collect(paths, &mut |n| {
+        bar.set_message(format!("{n} articles found"))
+    });
     let mut orphans = 0;
     let mut failed = false;
-    for article in articles {
-        if !crate::core::sidecar::sidecar_path(&article).exists() {
-            continue;
-        }
+    // Lines go to stdout between two draws of the spinner.
+    macro_rules! println {
+        ($($t:tt)*) => { bar.suspend(|| std::println!($($t)*)) };
+    }
+    for found in items {
+        bar.inc(1);
+        let article = match found {
+            Ok(item) if item.has_sidecar => item.article,
+            Ok(_) => continue,
+            Err(e) => {
+                bar.suspend(|| eprintln!("tagline: {e}"));
+                failed = true;
+                continue;
+            }
+        };
         let (mut doc, report) = match Document::open(&article, options) {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("tagline: {e}");
+                bar.suspend(|| eprintln!("tagline: {e}"));
                 failed = true;
                 continue;
             }
         };
         if let Some(p) = &report.sidecar_problem {
-            eprintln!("tagline: {p}; left untouched");
+            bar.suspend(|| eprintln!("tagline: {p}; left untouched"));
             failed = true;
             continue;
         }
@@ -110,7 +133,7 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         orphans += still_orphaned.max(newly);
         if doc.is_dirty() {
             if let Err(e) = doc.save() {
-                eprintln!("tagline: {e}");
+                bar.suspend(|| eprintln!("tagline: {e}"));
                 failed = true;
                 continue;
             }
@@ -123,6 +146,7 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
             println!("{name}: unchanged");
         }
     }
+    bar.finish_and_clear();
     Ok(if failed {
         2
     } else if orphans > 0 {

@@ -49,13 +49,15 @@ pub(super) fn add(args: AddArgs, options: &LoadOptions) -> Result<u8, Fail> {
     let id = edit_and_save(&args.article, options, annotator, |doc| {
         let range = match (&args.span, &args.quote) {
             (Some(span), _) => parse_span(span)?,
-            (None, Some(quote)) => find_nth(&doc.article.text, quote, args.nth).ok_or_else(|| {
-                Fail(format!(
-                    "{}: {} of \"{quote}\" not found in the article",
-                    args.article.display(),
-                    ordinal(args.nth)
-                ))
-            })?,
+            (None, Some(quote)) => {
+                find_nth(&doc.article.text, quote, args.nth).ok_or_else(|| {
+                    Fail(format!(
+                        "{}: {} of \"{quote}\" not found in the article",
+                        args.article.display(),
+                        ordinal(args.nth)
+                    ))
+                })?
+            }
             (None, None) => return Err(Fail("give --span START:END or --quote TEXT".into())),
         };
         let mut attributes = std::collections::BTreeMap::new();

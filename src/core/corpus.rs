@@ -166,7 +166,8 @@ pub enum CorpusError {
 
 /// The articles `paths` mean, in argument order (each folder's articles sorted by path),
 /// without duplicates: a folder means the articles below it, a sidecar its article, any other
-/// file itself. `progress` is called with the number of files found so far while folders are
+/// file itself. A sidecar whose article is missing, given or found in a folder, is an error
+/// in its place. `progress` is called with the number of files found so far while folders are
 /// scanned. A path that means nothing is an error naming it; the caller decides whether to
 /// stop or go on, so every problem is reported with its file.
 pub fn collect(
@@ -180,12 +181,18 @@ pub fn collect(
         if root.is_dir() {
             let mut here = Vec::new();
             walk(root, &mut here, &mut |n| progress(found + n));
-            here.retain(|p| is_listed_article(p));
             here.sort();
-            found += here.len();
-            for article in here {
-                if seen.insert(article.clone()) {
-                    out.push(Ok(item(root, article)));
+            for path in here {
+                if is_listed_article(&path) {
+                    found += 1;
+                    if seen.insert(path.clone()) {
+                        out.push(Ok(item(root, path)));
+                    }
+                } else if let Some(article) = article_path_of_sidecar(&path)
+                    && !article.exists()
+                {
+                    // Annotations whose article is gone are a problem to report, in place.
+                    out.push(Err(CorpusError::SidecarWithoutArticle(path, article)));
                 }
             }
         } else if !root.exists() {
@@ -271,6 +278,7 @@ mod tests {
         for f in ["f/a.txt", "f/sub/b.md", "c.txt", "c.txt.annotations.json"] {
             std::fs::write(d.join(f), "x").unwrap();
         }
+        std::fs::write(d.join("f/sub/gone.txt.annotations.json"), "{}").unwrap();
         let paths = [
             d.join("f"),
             d.join("c.txt.annotations.json"),
@@ -285,5 +293,9 @@ mod tests {
         assert_eq!(rel, ["a.txt", "sub/b.md", "c.txt"]);
         assert!(ok[2].has_sidecar && !ok[0].has_sidecar);
         assert!(matches!(got.last(), Some(Err(CorpusError::Missing(_)))));
+        assert!(
+            matches!(&got[2], Err(CorpusError::SidecarWithoutArticle(s, _)) if s.ends_with("gone.txt.annotations.json")),
+            "{got:?}"
+        );
     }
 }

@@ -90,7 +90,10 @@ mod tests {
         ];
         let all = AnnotationFilter::default();
         assert_eq!(all.positions(&anns), [0, 1, 2]);
-        assert_eq!(AnnotationFilter::by_annotator("ana").positions(&anns), [0, 2]);
+        assert_eq!(
+            AnnotationFilter::by_annotator("ana").positions(&anns),
+            [0, 2]
+        );
         let f = AnnotationFilter {
             tag: Some("claim".into()),
             ..AnnotationFilter::default()

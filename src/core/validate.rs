@@ -322,23 +322,26 @@ pub fn validate_file(path: &Path, options: &LoadOptions) -> FileReport {
     report(problems)
 }
 
-/// Validates files and folders (recursively): each article with a sidecar, and each sidecar.
+/// Validates files and folders (recursively), as [`corpus::collect`] finds them: each article
+/// with a sidecar, each sidecar whose article is gone, and each file named (a missing one is
+/// reported). `progress` gets the number of articles found so far while folders are walked.
 /// Calls `each` as every file is done, so callers can stream results with flat memory.
-pub fn validate_paths(paths: &[PathBuf], options: &LoadOptions, mut each: impl FnMut(FileReport)) {
-    for path in paths {
-        if path.is_dir() {
-            for f in corpus::scan(path) {
-                if is_sidecar_path(&f) {
-                    // Sidecars are checked through their article, unless the article is gone.
-                    if article_path_of_sidecar(&f).is_some_and(|a| !a.exists()) {
-                        each(validate_file(&f, options));
-                    }
-                } else if sidecar_path(&f).exists() {
-                    each(validate_file(&f, options));
-                }
+pub fn validate_paths(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    progress: &mut dyn FnMut(usize),
+    mut each: impl FnMut(FileReport),
+) {
+    for found in corpus::collect(paths, progress) {
+        match found {
+            // A file named is reported even without a sidecar (it is fine then).
+            Ok(item) if !item.root.is_dir() => each(validate_file(&item.root, options)),
+            Ok(item) if item.has_sidecar => each(validate_file(&item.article, options)),
+            Ok(_) => {}
+            Err(corpus::CorpusError::Missing(path)) => each(validate_file(&path, options)),
+            Err(corpus::CorpusError::SidecarWithoutArticle(sidecar, _)) => {
+                each(validate_file(&sidecar, options))
             }
-        } else {
-            each(validate_file(path, options));
         }
     }
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::core::document::SaveJob;
-use crate::core::{Article, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus};
+use crate::core::{
+    Article, ContentHash, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus,
+};
 
 /// A piece of work for the background thread.
 pub enum Job {
@@ -36,10 +38,7 @@ pub enum Reply {
     /// Summaries of some articles.
     Summaries(Vec<(PathBuf, Summary)>),
     /// A save finished: the job and the written hash or the error.
-    Saved(
-        Box<SaveJob>,
-        Result<crate::core::sidecar::ContentHash, SaveError>,
-    ),
+    Saved(Box<SaveJob>, Result<ContentHash, SaveError>),
 }
 
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
