@@ -186,7 +186,7 @@ pub fn collect(
                 if is_listed_article(&path) {
                     found += 1;
                     if seen.insert(path.clone()) {
-                        out.push(Ok(item(root, path)));
+                        out.push(Ok(item(root, true, path)));
                     }
                 } else if let Some(article) = article_path_of_sidecar(&path)
                     && !article.exists()
@@ -206,7 +206,7 @@ pub fn collect(
                 )));
             } else if seen.insert(article.clone()) {
                 found += 1;
-                out.push(Ok(item(root, article)));
+                out.push(Ok(item(root, false, article)));
             }
         }
     }
@@ -214,8 +214,8 @@ pub fn collect(
     out
 }
 
-fn item(root: &Path, article: PathBuf) -> CorpusItem {
-    let relative = if root.is_dir() {
+fn item(root: &Path, root_is_dir: bool, article: PathBuf) -> CorpusItem {
+    let relative = if root_is_dir {
         article
             .strip_prefix(root)
             .unwrap_or(&article)

@@ -5,6 +5,7 @@
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
+//! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
@@ -24,3 +25,4 @@ mod gui;
 mod props;
 mod sidecar;
 mod util;
+mod walker;
