@@ -26,8 +26,8 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
     let mut out = std::io::stdout().lock();
     let mut io_error = None;
     let bar = spinner();
-    let found = |n| bar.set_message(format!("{n} articles found"));
-    validate_paths(paths, options, &mut { found }, |report| {
+    let mut found = |n| bar.set_message(format!("{n} articles found"));
+    validate_paths(paths, options, &mut found, |report| {
         bar.inc(1);
         bar.set_message(format!("{} checked", bar.position()));
         all_ok &= report.ok;

@@ -516,6 +516,7 @@ impl Document {
     }
 
     /// Applies an edit and records it as one undo step (clearing redo).
+    ///
     /// The edit is checked first as [`Document::plan`] checks an action (see `check.rs`):
     /// an edit that does not fit the document is refused and changes nothing.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
