@@ -48,9 +48,8 @@ impl Document {
     pub fn first_relation_from(&self, from: &str) -> Option<&str> {
         let a = self.annotation(from)?;
         self.scheme
-            .relations
-            .iter()
-            .find(|d| d.from.is_empty() || d.from.iter().any(|t| t == &a.tag))
+            .relations_from(&a.tag)
+            .next()
             .map(|d| d.kind.as_str())
     }
 
