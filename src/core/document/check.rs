@@ -114,8 +114,8 @@ impl Document {
     }
 
     /// A value of an attribute the tag defines fits its definition. Names the tag does not
-    /// define pass: a retag keeps them (and undoing a removal brings them back), and
-    /// validation only warns about them.
+    /// define pass: an older sidecar may carry them (undoing its removal brings them back),
+    /// and validation only warns about them.
     fn check_known_attribute(
         &self,
         tag: &str,
