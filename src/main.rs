@@ -7,13 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tagline::cli::{self, BenchCommand, Cli, Command};
-use tagline::core::LoadOptions;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    let options = LoadOptions {
-        max_bytes: args.max_size_mib.saturating_mul(1024 * 1024),
-    };
+    let options = args.load_options();
+    args.configure();
     match args.command {
         Some(Command::Bench(BenchCommand::View { file, frames, json })) => {
             tagline::gui::bench::run_view(&file, frames, json, &options)

@@ -672,6 +672,7 @@ pub fn sidecar_for_indexed(
                 .unwrap_or_default(),
             sha256: sha256_hex(s.as_bytes()),
             chars: text.len_chars(),
+            encoding: None,
             extra: Extra::new(),
         },
         scheme: Scheme::default_news().reference(),

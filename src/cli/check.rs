@@ -21,9 +21,34 @@ fn spinner() -> ProgressBar {
 }
 
 pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> Result<u8, Fail> {
+    // A path that is missing or not a file or folder is an input error (exit 2), reported
+    // after the others are checked.
+    let mut input_error = false;
+    for p in paths {
+        match std::fs::metadata(p) {
+            Err(e) => {
+                let why = if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or folder".to_owned()
+                } else {
+                    e.to_string()
+                };
+                eprintln!("tagline: {}: {why}", p.display());
+                input_error = true;
+            }
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                eprintln!(
+                    "tagline: {}: is {}, not a regular file or folder",
+                    p.display(),
+                    crate::core::store::describe_kind(m.file_type())
+                );
+                input_error = true;
+            }
+            Ok(_) => {}
+        }
+    }
     let mut all_ok = true;
     let mut files = Vec::new();
-    let mut out = std::io::stdout().lock();
+    let mut out = Out::stdout();
     let mut io_error = None;
     let bar = spinner();
     let mut found = |n| bar.set_message(format!("{n} articles found"));
@@ -65,7 +90,13 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
         let v = serde_json::json!({ "files": files });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     }
-    Ok(if all_ok { 0 } else { 1 })
+    Ok(if input_error {
+        2
+    } else if all_ok {
+        0
+    } else {
+        1
+    })
 }
 
 pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, Fail> {
@@ -75,15 +106,32 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
     });
     let mut orphans = 0;
     let mut failed = false;
+    // One locked stdout: a closed pipe silences the lines, not the work.
+    let mut out = Out::stdout();
     // Lines go to stdout between two draws of the spinner.
     macro_rules! println {
-        ($($t:tt)*) => { bar.suspend(|| std::println!($($t)*)) };
+        ($($t:tt)*) => { bar.suspend(|| writeln!(out, $($t)*))? };
     }
     for found in items {
         bar.inc(1);
         let article = match found {
             Ok(item) if item.has_sidecar => item.article,
             Ok(_) => continue,
+            Err(e) => {
+                bar.suspend(|| eprintln!("tagline: {e}"));
+                failed = true;
+                continue;
+            }
+        };
+        // Held from before the read through the save. A lock file that cannot even be made
+        // (a read-only folder) only matters if there is something to save; another writer
+        // holding the lock does.
+        let lock = match crate::core::store::lock_for_write(
+            &crate::core::sidecar::sidecar_path(&article),
+            io::lock_wait(),
+        ) {
+            Ok(l) => Ok(l),
+            Err(e @ crate::core::sidecar::SidecarError::Io { .. }) => Err(e),
             Err(e) => {
                 bar.suspend(|| eprintln!("tagline: {e}"));
                 failed = true;
@@ -103,6 +151,20 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
             failed = true;
             continue;
         }
+        // Save first, then tell: a reader that goes away early costs no work.
+        let dirty = doc.is_dirty();
+        if dirty {
+            let saved = match &lock {
+                Ok(lock) => doc.save_locked(lock).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = saved {
+                bar.suspend(|| eprintln!("tagline: {e}"));
+                failed = true;
+                continue;
+            }
+        }
+        drop(lock);
         let name = article.display();
         for (id, a) in &report.anchoring {
             match a {
@@ -131,19 +193,12 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
             );
         }
         orphans += still_orphaned.max(newly);
-        if doc.is_dirty() {
-            if let Err(e) = doc.save() {
-                bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
-                continue;
-            }
-            if report.anchoring.is_empty() {
-                println!(
-                    "{name}: article changed; every annotation still holds its text (hash updated)"
-                );
-            }
-        } else {
+        if !dirty {
             println!("{name}: unchanged");
+        } else if report.anchoring.is_empty() {
+            println!(
+                "{name}: article changed; every annotation still holds its text (hash updated)"
+            );
         }
     }
     bar.finish_and_clear();

@@ -1,6 +1,7 @@
 //! Editing commands: `add`, `remove`, `relate`, `label` — each opens the document, performs one
 //! action through the core's edit path and saves.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::core::text::nav::find_nth;
@@ -29,18 +30,25 @@ pub(super) fn annotator_name(given: Option<String>) -> String {
     given.unwrap_or_else(|| Settings::load().0.annotator)
 }
 
+/// Opens, edits and saves, holding the sidecar's write lock from before the read through the
+/// rename, so a concurrent edit waits for this one and then sees it.
 pub(super) fn edit_and_save(
     article: &Path,
     options: &LoadOptions,
     annotator: Option<String>,
     action: impl FnOnce(&Document) -> Result<Action, Fail>,
 ) -> Result<Option<String>, Fail> {
+    io::not_a_sidecar(article)?;
+    let lock = crate::core::store::lock_for_write(
+        &crate::core::sidecar::sidecar_path(article),
+        io::lock_wait(),
+    )?;
     let (mut doc, _) = open_for_edit(article, options)?;
     let action = action(&doc)?;
     let id = doc
         .perform(action, &annotator_name(annotator))
         .map_err(|e| Fail(format!("{}: {e}", article.display())))?;
-    doc.save()?;
+    doc.save_locked(&lock)?;
     Ok(id)
 }
 
@@ -79,7 +87,8 @@ pub(super) fn add(args: AddArgs, options: &LoadOptions) -> Result<u8, Fail> {
             },
         })
     })?;
-    println!("{}", id.unwrap_or_default());
+    // Saved: now say so.
+    writeln!(Out::stdout(), "{}", id.unwrap_or_default())?;
     Ok(0)
 }
 

@@ -2,7 +2,13 @@
 //!
 //! Exit codes: 0 success; 1 problems found (invalid sidecar, orphaned annotations); 2 usage,
 //! input or I/O error. Errors go to stderr with the file name and a reason.
+//!
+//! Output goes through one locked stdout ([`Out`]); a closed pipe (`| head -n 1`) silences the
+//! rest of the output but not the work. Edits save before they print, and hold the sidecar's
+//! write lock from before they read it, so concurrent `tagline add`s on one article queue
+//! (up to `--lock-wait` seconds, then a clear message) instead of losing each other's work.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,6 +28,13 @@ pub struct Cli {
     /// Refuse article files larger than this many MiB.
     #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
     pub max_size_mib: u64,
+    /// Read articles in this encoding (a WHATWG label: windows-1252, latin1, utf-16le,
+    /// shift_jis, …) instead of detecting it.
+    #[arg(long, global = true, value_name = "LABEL", value_parser = io::parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// How long an edit waits for another Tagline saving the same sidecar, in seconds.
+    #[arg(long, global = true, default_value_t = 10.0, value_name = "SECONDS")]
+    pub lock_wait: f64,
     /// Close the window by itself after this many seconds (for smoke tests).
     #[arg(long, hide = true, value_name = "SECONDS")]
     pub close_after: Option<f64>,
@@ -158,7 +171,10 @@ pub struct AddArgs {
 
 mod check;
 mod edit;
+mod io;
 mod show;
+
+pub use io::Out;
 
 use check::{reanchor, validate};
 use edit::{add, edit_and_save};
@@ -176,14 +192,15 @@ impl<E: std::fmt::Display> From<E> for Fail {
 
 /// Runs a headless command. Returns the process exit code.
 pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
+    let mut out = Out::stdout();
     let result = match command {
         Command::Add(args) => add(args, options),
         Command::Remove { article, id } => edit_and_save(&article, options, None, |_| {
             Ok(Action::Remove { id: id.clone() })
         })
-        .map(|_| {
-            println!("removed {id}");
-            0
+        .and_then(|_| {
+            writeln!(out, "removed {id}")?;
+            Ok(0)
         }),
         Command::Relate {
             article,
@@ -200,15 +217,31 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
                 note: note.clone(),
             })
         })
-        .map(|id| {
-            println!("{}", id.unwrap_or_default());
-            0
+        .and_then(|id| {
+            writeln!(out, "{}", id.unwrap_or_default())?;
+            Ok(0)
         }),
         Command::Label {
             article,
             name,
             value,
         } => edit_and_save(&article, options, None, |doc| {
+            // A label the scheme lacks is refused (clearing one the sidecar has is fine).
+            if doc.scheme.label(&name).is_none()
+                && (value.is_some() || !doc.labels().contains_key(&name))
+            {
+                let known: Vec<&str> = doc.scheme.labels.iter().map(|l| l.name.as_str()).collect();
+                return Err(Fail(format!(
+                    "{}: scheme {} has no document label `{name}` (its labels: {})",
+                    article.display(),
+                    doc.scheme.reference(),
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            }
             Ok(Action::SetLabel {
                 name: name.clone(),
                 value: value
@@ -226,6 +259,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
                 .into(),
         )),
     };
+    drop(out);
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Fail(message)) => {

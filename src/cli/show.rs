@@ -8,12 +8,25 @@ use crate::core::{AnnotationFilter, Document, LoadOptions};
 use super::*;
 
 pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) -> Result<u8, Fail> {
-    let (doc, report) = Document::open(article, options)?;
+    io::not_a_sidecar(article)?;
+    let (doc, report) = match Document::open(article, options) {
+        Ok(x) => x,
+        // Reading needs no scheme rules: a broken folder scheme does not hide the annotations.
+        Err(crate::core::OpenError::Scheme(e)) => {
+            eprintln!("tagline: warning: {e}; showing with the built-in scheme");
+            let a = crate::core::Article::load(article, options)?;
+            Document::attach_sidecar(a, crate::core::Scheme::default_news(), None)
+        }
+        Err(e) => return Err(e.into()),
+    };
     if let Some(p) = &report.sidecar_problem {
         return Err(Fail(p.clone()));
     }
+    for w in &report.warnings {
+        eprintln!("tagline: warning: {}: {w}", article.display());
+    }
     print_anchoring(article, &report);
-    let mut out = std::io::stdout().lock();
+    let mut out = Out::stdout();
     let a = &doc.article;
     writeln!(
         out,

@@ -20,6 +20,9 @@ pub enum AttrValue {
     List(Vec<String>),
 }
 
+/// The key under which serde_json (with `arbitrary_precision`) hands over a number's text.
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 // By hand rather than `#[serde(untagged)]`, which buffers each value and builds an error for
 // every variant it tries: a third of the time of loading a large sidecar.
 impl<'de> serde::Deserialize<'de> for AttrValue {
@@ -49,6 +52,26 @@ impl<'de> serde::Deserialize<'de> for AttrValue {
             }
             fn visit_string<E>(self, v: String) -> Result<AttrValue, E> {
                 Ok(AttrValue::Text(v))
+            }
+            // With serde_json's `arbitrary_precision`, numbers arrive as a one-entry map
+            // holding their exact text: kept exactly as written.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttrValue, A::Error> {
+                use serde::de::Error;
+                match map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    Some(k) if k == NUMBER_TOKEN => {
+                        let text = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                        text.parse::<serde_json::Number>()
+                            .map(AttrValue::Number)
+                            .map_err(A::Error::custom)
+                    }
+                    _ => Err(A::Error::invalid_type(
+                        serde::de::Unexpected::Map,
+                        &"a string, number, boolean or list of strings",
+                    )),
+                }
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,

@@ -39,13 +39,48 @@ pub enum SchemeError {
 }
 
 /// A scheme's version: a number or a string, as written.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Version {
     /// `1`
     Number(u64),
     /// `"2024.1"`
     Text(String),
+}
+
+// By hand: serde's untagged enums cannot read serde_json's exact (`arbitrary_precision`)
+// numbers, which arrive as a one-entry map.
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Version;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number or a string")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Version, E> {
+                Ok(Version::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Version, E> {
+                Ok(Version::Text(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Version, A::Error> {
+                use serde::de::Error;
+                let bad = || A::Error::custom("a scheme version is a whole number or a string");
+                match map.next_key::<String>()? {
+                    Some(k) if k == crate::core::model::NUMBER_TOKEN => {
+                        let text = map.next_value::<String>()?;
+                        text.parse::<u64>().map(Version::Number).map_err(|_| bad())
+                    }
+                    _ => Err(bad()),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl std::fmt::Display for Version {
@@ -278,11 +313,23 @@ impl Scheme {
 
     /// Reads a scheme file.
     pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
-        let json = std::fs::read_to_string(path).map_err(|source| SchemeError::Io {
-            path: path.to_owned(),
-            source,
+        use crate::core::store::{MAX_SCHEME_BYTES, ReadError, read_regular};
+        let bytes = read_regular(path, MAX_SCHEME_BYTES).map_err(|e| match e {
+            ReadError::Io(source) => SchemeError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            other => SchemeError::Invalid {
+                path: path.to_owned(),
+                message: other.to_string(),
+            },
         })?;
-        Scheme::from_json(&json, path)
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let json = std::str::from_utf8(bytes).map_err(|e| SchemeError::Invalid {
+            path: path.to_owned(),
+            message: format!("not UTF-8 text ({e})"),
+        })?;
+        Scheme::from_json(json, path)
     }
 
     /// The scheme for an article: the nearest `tagline.scheme.json` in its folder or an
@@ -297,7 +344,9 @@ impl Scheme {
         let start = start.canonicalize().unwrap_or_else(|_| start.to_owned());
         for dir in start.ancestors() {
             let candidate = dir.join(FOLDER_SCHEME_FILE);
-            if candidate.is_file() {
+            // Anything of that name counts, so a folder scheme that is not a regular file is
+            // refused with a reason rather than silently replaced by the built-in one.
+            if candidate.exists() {
                 return Ok((Scheme::load(&candidate)?, Some(candidate)));
             }
         }

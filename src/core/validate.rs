@@ -287,8 +287,12 @@ pub fn validate_file(path: &Path, options: &LoadOptions) -> FileReport {
                 None,
                 format!("{}: no such file", path.display()),
             ));
+        } else if let Err(e) = Article::load(&article_path, options) {
+            // No annotations to be wrong, but an article Tagline cannot open (not a regular
+            // file, undecodable, too large) is not "ok".
+            problems.push(Problem::error(None, e.to_string()));
         }
-        // An article without a sidecar has nothing to be wrong.
+        // An article without a sidecar has nothing else to be wrong.
         return FileReport {
             path: path.to_owned(),
             ..report(problems)

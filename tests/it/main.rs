@@ -23,6 +23,7 @@ mod edits;
 mod fuzz;
 mod gui;
 mod props;
+mod reliability;
 mod sidecar;
 mod util;
 mod walker;

@@ -426,6 +426,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
                         file,
                         sha256,
                         chars,
+                        encoding: None,
                         extra: article_extra,
                     },
                     scheme,

@@ -147,7 +147,11 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         ),
         (
             "unknown article field",
-            variant(&base, "/article/encoding", Some(json!("utf-16"))),
+            variant(&base, "/article/x-source", Some(json!("wire"))),
+        ),
+        (
+            "article encoding",
+            variant(&base, "/article/encoding", Some(json!("windows-1252"))),
         ),
         (
             "unknown annotation field",
@@ -183,6 +187,10 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         (
             "article without sha256",
             variant(&base, "/article/sha256", None),
+        ),
+        (
+            "encoding as number",
+            variant(&base, "/article/encoding", Some(json!(1252))),
         ),
         (
             "negative chars",

@@ -168,11 +168,13 @@ impl Dir {
         self.join(name).exists()
     }
 
-    /// The names of the files directly in the folder, sorted.
+    /// The names of the files directly in the folder, sorted, without the hidden lock files
+    /// (`.NAME.lock`) that Tagline keeps next to what it writes by design.
     pub fn listing(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !(n.starts_with('.') && n.ends_with(".lock")))
             .collect();
         names.sort();
         names

@@ -1,7 +1,10 @@
 //! Articles: reading a file into text, its front matter and its display segments.
 //!
-//! An [`Article`] is the decoded text of one file (UTF-8 with or without BOM, or UTF-16 with a
-//! BOM), exactly as written: line endings are kept, front matter stays part of the annotatable
+//! An [`Article`] is the decoded text of one file, exactly as written: UTF-8 with or without
+//! BOM, UTF-16 with a BOM, and — when the bytes are not UTF-8 — a legacy encoding
+//! (Windows-1252, Latin-1, …) detected with `chardetng` or forced with
+//! [`LoadOptions::encoding`], or UTF-16 without a BOM recognised by its zero bytes. Line
+//! endings are kept, line endings are kept, front matter stays part of the annotatable
 //! text. On top of that text it offers metadata for display ([`Metadata`]) and a list of
 //! [`Segment`]s — the front matter's title and excerpt, then the body's paragraphs — each a raw
 //! char range of the file, so a reading view can show clean text while every annotation still
@@ -30,14 +33,23 @@ pub const ARTICLE_EXTENSIONS: [&str; 3] = ["txt", "md", "markdown"];
 pub struct LoadOptions {
     /// Files larger than this many bytes are refused.
     pub max_bytes: u64,
+    /// Decode every article with this encoding instead of detecting one (`--encoding`). A BOM
+    /// of the same encoding is still skipped.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             max_bytes: DEFAULT_MAX_BYTES,
+            encoding: None,
         }
     }
+}
+
+/// The encoding a WHATWG label names (`latin1`, `windows-1252`, `utf-16le`, `shift_jis`, …).
+pub fn encoding_for_label(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    encoding_rs::Encoding::for_label_no_replacement(label.trim().as_bytes())
 }
 
 /// Why an article could not be opened. Every message names the file.
@@ -50,6 +62,24 @@ pub enum ArticleError {
         path: PathBuf,
         /// What the system said.
         source: std::io::Error,
+    },
+    /// The path (after following links) is a FIFO, device or socket.
+    #[error("{}: is {kind}, not a regular file; Tagline reads only regular files", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is, in words.
+        kind: &'static str,
+    },
+    /// The bytes are not valid in the encoding that was forced or detected.
+    #[error("{}: not valid {encoding} text{hint}", path.display())]
+    BadEncoding {
+        /// The file.
+        path: PathBuf,
+        /// The encoding's name.
+        encoding: &'static str,
+        /// More to say (e.g. what was tried first).
+        hint: String,
     },
     /// The path is a folder.
     #[error("{}: is a folder, not an article file", path.display())]
@@ -83,6 +113,16 @@ pub enum ArticleError {
         /// Byte offset of the bad unit, counted in the file.
         offset: usize,
     },
+    /// The zero bytes look like UTF-16 without a byte order mark, but it does not decode.
+    #[error("{}: looks like {encoding} text without a byte order mark, but is not valid {encoding}; if it is, add a BOM or open it with --encoding {label}", path.display())]
+    LikelyUtf16 {
+        /// The file.
+        path: PathBuf,
+        /// `UTF-16LE` or `UTF-16BE`.
+        encoding: &'static str,
+        /// Its label.
+        label: &'static str,
+    },
     /// The file holds NUL bytes: it is binary, not text.
     #[error("{}: looks like a binary file (NUL byte at byte offset {offset}), not a text article", path.display())]
     Binary {
@@ -104,6 +144,40 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big-endian with a BOM.
     Utf16Be,
+    /// Any other encoding, without a BOM: a legacy one (Windows-1252, …) or UTF-16 recognised
+    /// without its BOM, detected or forced.
+    Other(&'static encoding_rs::Encoding),
+}
+
+impl Encoding {
+    /// The WHATWG label, lower case: `utf-8`, `utf-16le`, `windows-1252`, …
+    pub fn label(&self) -> String {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => "utf-8".into(),
+            Encoding::Utf16Le => "utf-16le".into(),
+            Encoding::Utf16Be => "utf-16be".into(),
+            Encoding::Other(e) => e.name().to_ascii_lowercase(),
+        }
+    }
+
+    /// What a sidecar records in `article.encoding`: `None` for UTF-8 (with or without BOM).
+    pub fn sidecar_label(&self) -> Option<String> {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => None,
+            other => Some(other.label()),
+        }
+    }
+
+    /// A short name for people (a status bar): `UTF-8`, `UTF-8 with BOM`, `windows-1252`, …
+    pub fn display_name(&self) -> String {
+        match self {
+            Encoding::Utf8 => "UTF-8".into(),
+            Encoding::Utf8Bom => "UTF-8 with BOM".into(),
+            Encoding::Utf16Le => "UTF-16LE with BOM".into(),
+            Encoding::Utf16Be => "UTF-16BE with BOM".into(),
+            Encoding::Other(e) => e.name().into(),
+        }
+    }
 }
 
 /// Metadata for display, taken from front matter when there is any.
@@ -159,6 +233,8 @@ pub struct Article {
     pub sha256: String,
     /// How it was encoded.
     pub encoding: Encoding,
+    /// `true` when the encoding was guessed (no BOM, not UTF-8, not forced): worth showing.
+    pub encoding_guessed: bool,
     /// Parsed front matter, if the file starts with some.
     pub front_matter: Option<FrontMatter>,
     /// Display metadata.
@@ -200,20 +276,22 @@ impl Article {
             path: path.to_owned(),
             source,
         };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.is_dir() {
-            return Err(ArticleError::IsDirectory {
+        use crate::core::store::{ReadError, read_regular};
+        let bytes = read_regular(path, options.max_bytes).map_err(|e| match e {
+            ReadError::Io(source) => io(source),
+            ReadError::NotRegular("a folder") => ArticleError::IsDirectory {
                 path: path.to_owned(),
-            });
-        }
-        if meta.len() > options.max_bytes {
-            return Err(ArticleError::TooLarge {
+            },
+            ReadError::NotRegular(kind) => ArticleError::NotRegular {
                 path: path.to_owned(),
-                size: meta.len(),
-                limit: options.max_bytes,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+                kind,
+            },
+            ReadError::TooLarge { size, limit } => ArticleError::TooLarge {
+                path: path.to_owned(),
+                size,
+                limit,
+            },
+        })?;
         Self::from_bytes(path, &bytes, options)
     }
 
@@ -230,10 +308,17 @@ impl Article {
                 limit: options.max_bytes,
             });
         }
-        let (text, encoding) = decode(path, bytes)?;
+        let (text, encoding, encoding_guessed) = decode(path, bytes, options.encoding)?;
         let sha256 = sha256_hex(bytes);
         let text = IndexedText::new(text);
         let mut warnings = Vec::new();
+        if encoding_guessed {
+            warnings.push(format!(
+                "not UTF-8: read as {} (detected); if letters look wrong, give the right \
+                 encoding with --encoding LABEL",
+                encoding.display_name()
+            ));
+        }
         let front_matter = frontmatter::parse(text.as_str(), &mut warnings);
         let metadata = front_matter
             .as_ref()
@@ -252,6 +337,7 @@ impl Article {
             text,
             sha256,
             encoding,
+            encoding_guessed,
             front_matter,
             metadata,
             segments,
@@ -267,6 +353,17 @@ impl Article {
             .unwrap_or_default()
     }
 
+    /// The encoding's name for people (`UTF-8`, `windows-1252`, …), with "(detected)" when it
+    /// was guessed: what a status bar shows.
+    pub fn encoding_label(&self) -> String {
+        let name = self.encoding.display_name();
+        if self.encoding_guessed {
+            format!("{name} (detected)")
+        } else {
+            name
+        }
+    }
+
     /// Length of the text in chars.
     pub fn len_chars(&self) -> usize {
         self.text.len_chars()
@@ -279,7 +376,108 @@ impl Article {
     }
 }
 
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), ArticleError> {
+/// Decodes `bytes`; returns the text, its encoding and whether the encoding was guessed.
+fn decode(
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<(String, Encoding, bool), ArticleError> {
+    let bom = encoding_rs::Encoding::for_bom(bytes).map(|(e, _)| e);
+    match forced {
+        Some(enc) if bom != Some(enc) && enc != encoding_rs::UTF_8 => {
+            return decode_with(path, bytes, enc, "").map(|t| (t, Encoding::Other(enc), false));
+        }
+        _ => {}
+    }
+    decode_unicode(path, bytes)
+        .map(|(t, e)| (t, e, false))
+        .or_else(|err| {
+            let ArticleError::InvalidUtf8 { offset, .. } = err else {
+                if matches!(err, ArticleError::Binary { .. }) {
+                    return match utf16_without_bom(bytes) {
+                        Some(enc) => decode_with(path, bytes, enc, "")
+                            .map_err(|_| ArticleError::LikelyUtf16 {
+                                path: path.to_owned(),
+                                encoding: enc.name(),
+                                label: if enc == encoding_rs::UTF_16LE {
+                                    "utf-16le"
+                                } else {
+                                    "utf-16be"
+                                },
+                            })
+                            .map(|t| (t, Encoding::Other(enc), true)),
+                        None => Err(err),
+                    };
+                }
+                return Err(err);
+            };
+            if forced.is_some() {
+                return Err(err);
+            }
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+            let hint = format!(" (it is not UTF-8 either: invalid byte at byte offset {offset})");
+            decode_with(path, bytes, guess, &hint).map(|t| (t, Encoding::Other(guess), true))
+        })
+}
+
+/// `Some(UTF-16LE or BE)` when `bytes` look like UTF-16 without a BOM: an even length and,
+/// among the first 64 KiB, zero bytes in at least a quarter of one byte position of the pairs
+/// and in at most a twentieth of the other (the high bytes of Latin-script text).
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let pairs = head.len() / 2;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    if odd * 4 >= pairs && even * 20 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 4 >= pairs && odd * 20 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes `bytes` with `enc` (no BOM handling, no replacement characters); a NUL makes it
+/// binary.
+fn decode_with(
+    path: &Path,
+    bytes: &[u8],
+    enc: &'static encoding_rs::Encoding,
+    hint: &str,
+) -> Result<String, ArticleError> {
+    let text = enc
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .ok_or_else(|| ArticleError::BadEncoding {
+            path: path.to_owned(),
+            encoding: enc.name(),
+            hint: hint.to_owned(),
+        })?;
+    if let Some(nul) = text.find('\0') {
+        let prefix = &text[..nul];
+        let (encoded, _, _) = enc.encode(prefix);
+        return Err(ArticleError::Binary {
+            path: path.to_owned(),
+            offset: if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                prefix.encode_utf16().count() * 2
+            } else {
+                encoded.len()
+            },
+        });
+    }
+    Ok(text.into_owned())
+}
+
+/// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM.
+fn decode_unicode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), ArticleError> {
     let utf16 = |le: bool| -> Result<(String, Encoding), ArticleError> {
         let body = &bytes[2..];
         let units: Vec<u16> = body
@@ -580,7 +778,14 @@ mod tests {
 
     #[test]
     fn refuses_bad_input_with_reasons() {
-        let e = art("bad.txt", b"ok \xC3\x28 no").unwrap_err().to_string();
+        // Forced UTF-8 still refuses what is not UTF-8, with the offset.
+        let utf8 = LoadOptions {
+            encoding: encoding_for_label("utf-8"),
+            ..LoadOptions::default()
+        };
+        let e = Article::from_bytes(Path::new("bad.txt"), b"ok \xC3\x28 no", &utf8)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("bad.txt") && e.contains("UTF-8") && e.contains("offset 3"),
             "{e}"
@@ -589,7 +794,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("binary") && e.contains("offset 4"), "{e}");
-        let small = LoadOptions { max_bytes: 4 };
+        let small = LoadOptions {
+            max_bytes: 4,
+            ..LoadOptions::default()
+        };
         let e = Article::from_bytes(Path::new("big.txt"), b"12345", &small).unwrap_err();
         assert!(matches!(
             e,
@@ -601,6 +809,54 @@ mod tests {
         ));
         let e = art("odd.txt", &[0xFF, 0xFE, 0x41]).unwrap_err();
         assert!(matches!(e, ArticleError::InvalidUtf16 { .. }), "{e}");
+    }
+
+    #[test]
+    fn legacy_encodings_are_detected_or_forced() {
+        // "Café — naïve" in Windows-1252: é E9, — 97, ï EF.
+        let bytes = b"Le caf\xE9 \x97 na\xEFve, d\xE9j\xE0 vu. R\xE9sum\xE9 \xE0 la fran\xE7aise.";
+        let a = art("w.txt", bytes).unwrap();
+        assert_eq!(a.encoding, Encoding::Other(encoding_rs::WINDOWS_1252));
+        assert!(a.encoding_guessed);
+        assert_eq!(
+            a.text.as_str(),
+            "Le café — naïve, déjà vu. Résumé à la française."
+        );
+        assert_eq!(a.encoding.sidecar_label().as_deref(), Some("windows-1252"));
+        assert_eq!(a.encoding_label(), "windows-1252 (detected)");
+        assert!(a.warnings.iter().any(|w| w.contains("windows-1252")));
+        // Forced: ISO-8859-2 reads E8 as č.
+        let forced = LoadOptions {
+            encoding: encoding_for_label("latin2"),
+            ..LoadOptions::default()
+        };
+        let a = Article::from_bytes(Path::new("p.txt"), b"\xE8esky", &forced).unwrap();
+        assert_eq!((a.text.as_str(), a.encoding_guessed), ("česky", false));
+        assert_eq!(a.encoding.sidecar_label().as_deref(), Some("iso-8859-2"));
+        // UTF-8 stays UTF-8 and records nothing.
+        let a = art("u.txt", "café".as_bytes()).unwrap();
+        assert_eq!(a.encoding.sidecar_label(), None);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let text = "Zoë said: \u{201C}hello\u{201D}.\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let a = art("le.txt", &le).unwrap();
+        assert_eq!(a.text.as_str(), text);
+        assert_eq!(a.encoding.label(), "utf-16le");
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let a = art("be.txt", &be).unwrap();
+        assert_eq!(a.text.as_str(), text);
+        assert_eq!(a.encoding.label(), "utf-16be");
+        // Zero bytes in the UTF-16 pattern but a lone surrogate: said what it likely is.
+        let mut bad = le.repeat(3);
+        bad.extend([0x00, 0xD8, 0x41, 0x00]);
+        let e = art("bad16.txt", &bad).unwrap_err().to_string();
+        assert!(
+            e.contains("UTF-16LE") && e.contains("byte order mark"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::core::sidecar::{
     ArticleRef, ContentHash, SidecarData, SidecarError, SidecarSnapshot, content_hash_file,
     sidecar_path,
 };
+use crate::core::store::{DEFAULT_LOCK_WAIT, WriteLock, lock_for_write};
 use crate::core::text::offsets::CharRange;
 
 /// What Tagline knows about the sidecar file on disk.
@@ -74,9 +75,88 @@ pub enum SaveError {
         /// The sidecar.
         path: PathBuf,
     },
-    /// Writing failed.
+    /// The sidecar is read-only (no write permission bits): Tagline respects that.
+    #[error("{}: not saved, because the sidecar is read-only; your edits are kept in memory. Make it writable (chmod u+w) or save elsewhere", path.display())]
+    ReadOnly {
+        /// The sidecar.
+        path: PathBuf,
+    },
+    /// The sidecar is a symbolic link to a file outside the article's folder (or a dangling
+    /// one): Tagline writes only inside the article's folder.
+    #[error("{}: not saved, because the sidecar is a symbolic link to {}, outside the article's folder; Tagline writes through links only to files inside that folder", path.display(), target.display())]
+    Link {
+        /// The sidecar.
+        path: PathBuf,
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// Something that is not a regular file has the sidecar's name.
+    #[error("{}: not saved, because it is {kind}, not a regular file", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is, in words.
+        kind: &'static str,
+    },
+    /// Writing failed (or another writer held the lock too long: [`SidecarError::Busy`]).
     #[error(transparent)]
     Io(#[from] SidecarError),
+}
+
+/// Where a save to `path` really writes: `path` itself, or — when `path` is a symbolic link to
+/// a regular file inside the same folder (or below it) — the link's target, so the link stays a
+/// link. Links leading elsewhere, dangling links and non-regular files are refused, and so is a
+/// read-only file.
+fn write_target(path: &Path) -> Result<PathBuf, SaveError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_owned()),
+        Err(source) => {
+            return Err(SaveError::Io(SidecarError::Io {
+                path: path.to_owned(),
+                action: "cannot check the sidecar before saving",
+                source,
+            }));
+        }
+        Ok(m) => m,
+    };
+    let target = if meta.file_type().is_symlink() {
+        let link = std::fs::read_link(path).unwrap_or_default();
+        let outside = || SaveError::Link {
+            path: path.to_owned(),
+            target: link.clone(),
+        };
+        let real = std::fs::canonicalize(path).map_err(|_| outside())?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let dir = std::fs::canonicalize(dir).map_err(|_| outside())?;
+        if !real.starts_with(&dir) {
+            return Err(outside());
+        }
+        real
+    } else {
+        path.to_owned()
+    };
+    let meta = std::fs::metadata(&target).map_err(|source| {
+        SaveError::Io(SidecarError::Io {
+            path: path.to_owned(),
+            action: "cannot check the sidecar before saving",
+            source,
+        })
+    })?;
+    if !meta.is_file() {
+        return Err(SaveError::NotRegular {
+            path: path.to_owned(),
+            kind: crate::core::store::describe_kind(meta.file_type()),
+        });
+    }
+    if meta.permissions().readonly() {
+        return Err(SaveError::ReadOnly {
+            path: path.to_owned(),
+        });
+    }
+    Ok(target)
 }
 
 /// What happened while opening a document.
@@ -117,10 +197,27 @@ pub struct SaveJob {
 }
 
 impl SaveJob {
-    /// Checks the file on disk is the expected one, then writes atomically. Returns the hash of
-    /// what was written.
+    /// Takes the sidecar's write lock (waiting up to [`DEFAULT_LOCK_WAIT`] for another writer),
+    /// then [`SaveJob::run_locked`]. Returns the hash of what was written.
     pub fn run(&self) -> Result<ContentHash, SaveError> {
-        let on_disk = content_hash_file(&self.path).map_err(|source| {
+        let lock = lock_for_write(&self.path, DEFAULT_LOCK_WAIT)?;
+        self.run_locked(&lock)
+    }
+
+    /// Under the sidecar's write lock (taken by the caller, e.g. before it read the sidecar):
+    /// checks the file on disk is the expected one, then writes atomically — replacing it, or
+    /// creating it without clobbering when none was expected. Returns the hash of what was
+    /// written.
+    pub fn run_locked(&self, lock: &WriteLock) -> Result<ContentHash, SaveError> {
+        if lock.target() != self.path {
+            return Err(SaveError::Io(SidecarError::Io {
+                path: self.path.clone(),
+                action: "cannot save under the lock of another file",
+                source: std::io::Error::other(lock.target().display().to_string()),
+            }));
+        }
+        let target = write_target(&self.path)?;
+        let on_disk = content_hash_file(&target).map_err(|source| {
             SaveError::Io(SidecarError::Io {
                 path: self.path.clone(),
                 action: "cannot check the sidecar before saving",
@@ -132,7 +229,22 @@ impl SaveJob {
                 path: self.path.clone(),
             });
         }
-        Ok(self.data.save_to(&self.path)?)
+        let written = if self.expected.is_none() {
+            self.data.create_at(&target)
+        } else {
+            self.data.save_to(&target)
+        };
+        match written {
+            // Someone outside Tagline created the file between the check and the link.
+            Err(SidecarError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                Err(SaveError::Conflict {
+                    path: self.path.clone(),
+                })
+            }
+            other => Ok(other?),
+        }
     }
 }
 
@@ -177,6 +289,38 @@ fn read_sidecar(path: &Path) -> Result<Option<(SidecarData, ContentHash)>, Sidec
     }
 }
 
+/// When the article's encoding was only guessed and its sidecar recorded one
+/// (`article.encoding`), the recorded one wins: the sidecar's offsets count chars of the text
+/// decoded that way.
+fn with_recorded_encoding(
+    article: Arc<Article>,
+    recorded: &ArticleRef,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Arc<Article>, ArticleError> {
+    let Some(enc) = recorded
+        .encoding
+        .as_deref()
+        .and_then(crate::core::article::encoding_for_label)
+    else {
+        return Ok(article);
+    };
+    if !article.encoding_guessed {
+        return Ok(article);
+    }
+    if article.encoding == crate::core::article::Encoding::Other(enc) {
+        let mut a = Arc::unwrap_or_clone(article);
+        a.encoding_guessed = false;
+        a.warnings.retain(|w| !w.starts_with("not UTF-8: read as"));
+        return Ok(Arc::new(a));
+    }
+    let forced = LoadOptions {
+        encoding: Some(enc),
+        ..*options
+    };
+    Article::load(path, &forced).map(Arc::new)
+}
+
 /// Spans longer than this many chars are indexed apart for overlap queries.
 const LONG_SPAN_CHARS: usize = 2000;
 
@@ -213,6 +357,12 @@ impl Document {
             let loaded = match reading {
                 Some(handle) => handle.join().unwrap_or_else(|_| read_sidecar(&sidecar)),
                 None => read_sidecar(&sidecar),
+            };
+            let article = match &loaded {
+                Ok(Some((data, _))) => {
+                    with_recorded_encoding(article, &data.article, path, options)?
+                }
+                _ => article,
             };
             Ok(Document::attach_loaded(
                 article,
@@ -649,6 +799,7 @@ impl Document {
             file: self.article.file_name(),
             sha256: self.article.sha256.clone(),
             chars: self.article.len_chars(),
+            encoding: self.article.encoding.sidecar_label(),
             extra: self.article_extra.clone(),
         }
     }
@@ -681,10 +832,19 @@ impl Document {
         }
     }
 
-    /// Saves to the sidecar now: checked, atomic, never clobbering.
+    /// Saves to the sidecar now: locked, checked, atomic, never clobbering.
     pub fn save(&mut self) -> Result<(), SaveError> {
         let job = self.prepare_save()?;
         let sha = job.run()?;
+        self.finish_save(&job, sha);
+        Ok(())
+    }
+
+    /// [`Document::save`] under a write lock the caller took before it opened the document
+    /// (so that concurrent edits queue instead of conflicting).
+    pub fn save_locked(&mut self, lock: &WriteLock) -> Result<(), SaveError> {
+        let job = self.prepare_save()?;
+        let sha = job.run_locked(lock)?;
         self.finish_save(&job, sha);
         Ok(())
     }

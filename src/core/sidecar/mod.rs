@@ -37,14 +37,13 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use wire::{FileIn, FileOut, Header};
 
 pub use crate::core::store::{
-    ContentHash, content_hash, content_hash_file, write_atomic, write_atomic_with,
+    ContentHash, content_hash, content_hash_file, write_atomic, write_atomic_with, write_new_with,
 };
 use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
+use crate::core::store::{MAX_SIDECAR_BYTES, ReadError, open_regular, read_regular};
 
 use crate::core::model::{Annotation, AttrValue, Extra, Relation};
 
@@ -98,6 +97,14 @@ pub enum SidecarError {
         /// Why, including the line and column for JSON errors.
         message: String,
     },
+    /// Another writer holds the sidecar's lock and did not finish in time.
+    #[error("{}: another Tagline is saving this sidecar (waited {:.1} s); nothing was changed, try again", path.display(), waited.as_secs_f64())]
+    Busy {
+        /// The sidecar.
+        path: PathBuf,
+        /// How long this one waited.
+        waited: std::time::Duration,
+    },
     /// The file is from a newer Tagline.
     #[error("{}: written by a newer Tagline (format version {found}; this build knows up to {VERSION}); it will not be overwritten", path.display())]
     NewerVersion {
@@ -108,8 +115,8 @@ pub enum SidecarError {
     },
 }
 
-/// `article` block of a sidecar.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `article` block of a sidecar. (De)serialized by hand in `wire.rs`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ArticleRef {
     /// The article's file name.
     pub file: String,
@@ -117,8 +124,10 @@ pub struct ArticleRef {
     pub sha256: String,
     /// The article's length in chars.
     pub chars: usize,
+    /// The WHATWG label of the article's encoding (e.g. `windows-1252`) when it is not UTF-8:
+    /// the offsets count chars of the text decoded with it.
+    pub encoding: Option<String>,
     /// Unknown fields.
-    #[serde(flatten)]
     pub extra: Extra,
 }
 
@@ -146,6 +155,8 @@ impl SidecarData {
             path: path.to_owned(),
             message,
         };
+        // A sidecar re-saved by an editor that adds a UTF-8 BOM (Notepad) is still ours.
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         wire::CAPACITY_HINT.with(|c| c.set(bytes.len() / 400));
         let parsed = serde_json::from_slice::<FileIn>(bytes);
         wire::CAPACITY_HINT.with(|c| c.set(0));
@@ -197,8 +208,16 @@ impl SidecarData {
             action: "cannot read the sidecar",
             source,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
+        let (file, size) = open_regular(path).map_err(|e| read_error(e, path))?;
+        if size > MAX_SIDECAR_BYTES {
+            return Err(read_error(
+                ReadError::TooLarge {
+                    size,
+                    limit: MAX_SIDECAR_BYTES,
+                },
+                path,
+            ));
+        }
         if size < STREAM_ABOVE_BYTES {
             // Small enough to hold: parsing from memory is about twice as fast.
             let (data, bytes) = SidecarData::read(path)?;
@@ -207,13 +226,20 @@ impl SidecarData {
         // The buffer sits outside the hasher, so the hasher sees large chunks, and goes to
         // serde_json by value, so std's fast byte path for BufReader applies.
         let hash = std::rc::Rc::new(std::cell::RefCell::new(ContentHasher::default()));
-        let reader = std::io::BufReader::with_capacity(
+        let mut reader = std::io::BufReader::with_capacity(
             256 * 1024,
             HashingReader {
-                inner: file,
+                inner: std::io::Read::take(file, MAX_SIDECAR_BYTES),
                 hash: std::rc::Rc::clone(&hash),
             },
         );
+        // Skip a UTF-8 BOM (it is still hashed: the fingerprint is of the file's bytes).
+        if std::io::BufRead::fill_buf(&mut reader)
+            .map_err(io)?
+            .starts_with(b"\xEF\xBB\xBF")
+        {
+            std::io::BufRead::consume(&mut reader, 3);
+        }
         // About 500 bytes an annotation; a generous guess costs little.
         wire::CAPACITY_HINT.with(|c| c.set((size / 400) as usize));
         let parsed = serde_json::from_reader::<_, FileIn>(reader);
@@ -237,11 +263,7 @@ impl SidecarData {
 
     /// Reads a sidecar file.
     pub fn read(path: &Path) -> Result<(SidecarData, Vec<u8>), SidecarError> {
-        let bytes = std::fs::read(path).map_err(|source| SidecarError::Io {
-            path: path.to_owned(),
-            action: "cannot read the sidecar",
-            source,
-        })?;
+        let bytes = read_regular(path, MAX_SIDECAR_BYTES).map_err(|e| read_error(e, path))?;
         Ok((SidecarData::parse(&bytes, path)?, bytes))
     }
 
@@ -280,8 +302,18 @@ impl SidecarSnapshot {
     /// Writes this sidecar to `path` atomically, streaming (no copy of the whole text in
     /// memory), and returns the [`content_hash`] of what was written.
     pub fn save_to(&self, path: &Path) -> Result<ContentHash, SidecarError> {
+        self.write(path, false)
+    }
+
+    /// Like [`SidecarSnapshot::save_to`], but only creates `path`: an existing file is never
+    /// replaced (an `AlreadyExists` I/O error).
+    pub fn create_at(&self, path: &Path) -> Result<ContentHash, SidecarError> {
+        self.write(path, true)
+    }
+
+    fn write(&self, path: &Path, no_clobber: bool) -> Result<ContentHash, SidecarError> {
         let mut hash = ContentHasher::default();
-        write_atomic_with(path, |file| {
+        let body = |file: &mut std::fs::File| {
             // The buffer sits outside the hasher, so the hasher sees large chunks.
             let mut w = std::io::BufWriter::with_capacity(
                 256 * 1024,
@@ -300,7 +332,12 @@ impl SidecarSnapshot {
                 &self.extra,
             )?;
             w.flush()
-        })?;
+        };
+        if no_clobber {
+            write_new_with(path, body)?;
+        } else {
+            write_atomic_with(path, body)?;
+        }
         Ok(hash.finish())
     }
 
@@ -314,6 +351,22 @@ impl SidecarSnapshot {
             &self.relations,
             &self.extra,
         )
+    }
+}
+
+/// A read failure as a sidecar error: I/O stays I/O (so "not found" can be told apart), a
+/// file that is not regular or too large is unreadable.
+fn read_error(e: ReadError, path: &Path) -> SidecarError {
+    match e {
+        ReadError::Io(source) => SidecarError::Io {
+            path: path.to_owned(),
+            action: "cannot read the sidecar",
+            source,
+        },
+        other => SidecarError::Unreadable {
+            path: path.to_owned(),
+            message: other.to_string(),
+        },
     }
 }
 

@@ -85,6 +85,13 @@ field_enum!(FileField {
     Relations => "relations",
 });
 
+field_enum!(ArtField {
+    File => "file",
+    Sha256 => "sha256",
+    Chars => "chars",
+    Encoding => "encoding",
+});
+
 field_enum!(AnnField {
     Id => "id",
     Tag => "tag",
@@ -148,6 +155,55 @@ impl<'de> Deserialize<'de> for FileIn {
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for ArticleRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ArticleRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an article object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ArticleRef, A::Error> {
+                let (mut file, mut sha256, mut chars) = (None, None, None);
+                let mut out = ArticleRef::default();
+                while let Some(key) = map.next_key::<ArtField<'de>>()? {
+                    match key {
+                        ArtField::File => file = Some(map.next_value::<String>()?),
+                        ArtField::Sha256 => sha256 = Some(map.next_value::<String>()?),
+                        ArtField::Chars => chars = Some(map.next_value::<usize>()?),
+                        ArtField::Encoding => out.encoding = map.next_value()?,
+                        ArtField::Other(k) => {
+                            let v: serde_json::Value = map.next_value()?;
+                            out.extra.insert(k.into_owned(), v);
+                        }
+                    }
+                }
+                out.file = file.ok_or_else(|| de::Error::missing_field("file"))?;
+                out.sha256 = sha256.ok_or_else(|| de::Error::missing_field("sha256"))?;
+                out.chars = chars.ok_or_else(|| de::Error::missing_field("chars"))?;
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ArticleRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("file", &self.file)?;
+        m.serialize_entry("sha256", &self.sha256)?;
+        m.serialize_entry("chars", &self.chars)?;
+        if let Some(e) = &self.encoding {
+            m.serialize_entry("encoding", e)?;
+        }
+        for (k, v) in &self.extra {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 
