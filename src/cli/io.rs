@@ -28,7 +28,8 @@ impl Cli {
         }
     }
 
-    /// Sets process-wide options of the headless commands (the lock wait). Call before [`run`].
+    /// Sets process-wide options of the headless commands (the lock wait). Call before
+    /// [`crate::cli::run`].
     pub fn configure(&self) {
         let wait = Duration::try_from_secs_f64(self.lock_wait.max(0.0)).unwrap_or(Duration::MAX);
         let _ = LOCK_WAIT.set(wait);

@@ -305,7 +305,9 @@ pub fn validate_file(path: &Path, options: &LoadOptions) -> FileReport {
             return report(problems);
         }
     };
-    let article = match Article::load(&article_path, options) {
+    let article = match Article::load(&article_path, options)
+        .and_then(|a| a.with_recorded_encoding(data.article.encoding.as_deref(), options))
+    {
         Ok(a) => a,
         Err(e) => {
             problems.push(Problem::error(

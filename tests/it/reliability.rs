@@ -485,6 +485,29 @@ fn windows_1252_and_latin1_articles_are_read_and_recorded() {
         sidecar["article"]["encoding"], "windows-1252",
         "WHATWG: latin1 is windows-1252"
     );
+    // Forced once, then recorded: later commands read it the same way without being told.
+    dir.write(
+        "f.txt",
+        b"Le p\xE8re et la m\xE8re sont all\xE9s \xE0 la f\xEAte.\n",
+    );
+    dir.run(&[
+        "add",
+        "f.txt",
+        "--tag",
+        "claim",
+        "--quote",
+        "mčre",
+        "--encoding",
+        "iso-8859-2",
+    ])
+    .expect(0);
+    assert_eq!(
+        dir.read_json("f.txt.annotations.json")["article"]["encoding"],
+        "iso-8859-2"
+    );
+    let run = dir.run(&["show", "f.txt"]).expect(0);
+    assert!(run.stdout.contains("“mčre”"), "{run:?}");
+    dir.run(&["validate", "f.txt"]).expect(0);
     let run = dir
         .run(&["show", "w.txt", "--encoding", "no-such-thing"])
         .expect(2);

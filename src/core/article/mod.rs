@@ -22,6 +22,9 @@ use crate::core::text::offsets::{CharRange, IndexedText};
 /// Default cap on the size of an article file: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// How the warning about a guessed encoding starts.
+const GUESS_WARNING: &str = "not UTF-8: read as";
+
 /// Longest display block, in chars; longer paragraphs are split into several blocks.
 pub const MAX_BLOCK_CHARS: usize = 2000;
 
@@ -314,7 +317,7 @@ impl Article {
         let mut warnings = Vec::new();
         if encoding_guessed {
             warnings.push(format!(
-                "not UTF-8: read as {} (detected); if letters look wrong, give the right \
+                "{GUESS_WARNING} {} (detected); if letters look wrong, give the right \
                  encoding with --encoding LABEL",
                 encoding.display_name()
             ));
@@ -351,6 +354,32 @@ impl Article {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
+    }
+
+    /// When this article's encoding was only guessed (no BOM, not UTF-8, not forced) and its
+    /// sidecar recorded one in `article.encoding`, the recorded one wins: the sidecar's offsets
+    /// count chars of the text decoded that way. Re-reads the file only when the two differ.
+    pub fn with_recorded_encoding(
+        mut self,
+        recorded: Option<&str>,
+        options: &LoadOptions,
+    ) -> Result<Article, ArticleError> {
+        let Some(enc) = recorded.and_then(encoding_for_label) else {
+            return Ok(self);
+        };
+        if !self.encoding_guessed {
+            return Ok(self);
+        }
+        if self.encoding == Encoding::Other(enc) {
+            self.encoding_guessed = false;
+            self.warnings.retain(|w| !w.starts_with(GUESS_WARNING));
+            return Ok(self);
+        }
+        let forced = LoadOptions {
+            encoding: Some(enc),
+            ..*options
+        };
+        Article::load(&self.path, &forced)
     }
 
     /// The encoding's name for people (`UTF-8`, `windows-1252`, …), with "(detected)" when it

@@ -289,36 +289,19 @@ fn read_sidecar(path: &Path) -> Result<Option<(SidecarData, ContentHash)>, Sidec
     }
 }
 
-/// When the article's encoding was only guessed and its sidecar recorded one
-/// (`article.encoding`), the recorded one wins: the sidecar's offsets count chars of the text
-/// decoded that way.
+/// [`Article::with_recorded_encoding`] for a shared article, copying it only when the
+/// sidecar recorded an encoding for a guessed one.
 fn with_recorded_encoding(
     article: Arc<Article>,
     recorded: &ArticleRef,
-    path: &Path,
     options: &LoadOptions,
 ) -> Result<Arc<Article>, ArticleError> {
-    let Some(enc) = recorded
-        .encoding
-        .as_deref()
-        .and_then(crate::core::article::encoding_for_label)
-    else {
-        return Ok(article);
-    };
-    if !article.encoding_guessed {
+    if !article.encoding_guessed || recorded.encoding.is_none() {
         return Ok(article);
     }
-    if article.encoding == crate::core::article::Encoding::Other(enc) {
-        let mut a = Arc::unwrap_or_clone(article);
-        a.encoding_guessed = false;
-        a.warnings.retain(|w| !w.starts_with("not UTF-8: read as"));
-        return Ok(Arc::new(a));
-    }
-    let forced = LoadOptions {
-        encoding: Some(enc),
-        ..*options
-    };
-    Article::load(path, &forced).map(Arc::new)
+    Arc::unwrap_or_clone(article)
+        .with_recorded_encoding(recorded.encoding.as_deref(), options)
+        .map(Arc::new)
 }
 
 /// Spans longer than this many chars are indexed apart for overlap queries.
@@ -359,9 +342,7 @@ impl Document {
                 None => read_sidecar(&sidecar),
             };
             let article = match &loaded {
-                Ok(Some((data, _))) => {
-                    with_recorded_encoding(article, &data.article, path, options)?
-                }
+                Ok(Some((data, _))) => with_recorded_encoding(article, &data.article, options)?,
                 _ => article,
             };
             Ok(Document::attach_loaded(
