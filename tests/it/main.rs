@@ -5,6 +5,8 @@
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
+//! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
+//!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
@@ -23,6 +25,7 @@ mod edits;
 mod fuzz;
 mod gui;
 mod props;
+#[cfg(unix)]
 mod reliability;
 mod sidecar;
 mod util;

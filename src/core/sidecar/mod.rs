@@ -16,6 +16,7 @@
 //!                    "annotator": "ana", "note": "…" } ] }
 //! ```
 //!
+//! - `article.encoding` (optional) is the WHATWG label of a non-UTF-8 article's encoding.
 //! - `start`/`end` count Unicode scalar values (Python `str` indexes) into the article's full
 //!   decoded text, BOM excluded; the range is half-open.
 //! - Output is deterministic: 2-space indentation, keys in the order above, annotations sorted
