@@ -37,7 +37,14 @@ fn validate_and_reanchor_report_what_the_paths_do_not_hold() {
     // Stderr is not a terminal here: no progress bar is drawn.
     assert!(!run.stderr.contains("articles found"), "{}", run.stderr);
 
-    let run = dir.run(&["validate", "corpus", "nowhere.txt"]).expect(1);
+    // A path that does not exist is an input error: exit 2 (issue 9), after the others are
+    // checked and listed.
+    let run = dir.run(&["validate", "corpus", "nowhere.txt"]).expect(2);
+    assert!(
+        run.stderr.contains("nowhere.txt: no such file or folder"),
+        "{}",
+        run.stderr
+    );
     let files: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
     assert_eq!(
         files,
