@@ -1070,3 +1070,19 @@ fn retag_applies_the_new_tags_defaults_and_drops_the_rest_in_one_step() {
     let doc = h.state().doc().unwrap();
     assert_eq!(doc.annotation(&quote).unwrap(), &before);
 }
+
+/// A Windows-1252 article opens decoded, and the status bar says which encoding it is.
+#[test]
+fn the_status_bar_shows_a_legacy_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cp1252.txt");
+    // “Caf\xe9” with curly quotes in Windows-1252.
+    std::fs::write(
+        &path,
+        b"\x93Caf\xe9 owners say rents doubled,\x94 the report said. Na\xefve pricing.\n",
+    )
+    .unwrap();
+    let h = harness(app_for(&path));
+    assert!(h.state().doc().unwrap().article.text.as_str().starts_with("“Café"));
+    let _ = h.get_by_label_contains("windows-1252");
+}

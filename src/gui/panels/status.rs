@@ -13,6 +13,10 @@ pub fn status_bar_ui(ui: &mut Ui, st: &PanelState<'_>) {
             if let Some(doc) = st.doc {
                 ui.label(doc.article.path.display().to_string());
                 ui.separator();
+                // The file's encoding: offsets count chars of the decoded text, whatever it is.
+                ui.label(doc.article.encoding_label())
+                    .on_hover_text("The article file's text encoding; annotations count characters of the decoded text");
+                ui.separator();
                 let state = &st.save_state;
                 let color = match state.level() {
                     Level::Error => ui.visuals().error_fg_color,
