@@ -21,15 +21,15 @@
 //! exported, only counted; `suggested` ones are left out unless
 //! [`ExportOptions::include_suggested`]; relations are exported only between exported spans.
 
-// ISSUE14 pub mod brat;
+pub mod brat;
 pub mod conll;
 pub mod csv;
-// ISSUE14 pub mod inception;
+pub mod inception;
 pub mod jsonl;
-// ISSUE14 pub mod label_studio;
+pub mod label_studio;
 pub mod spacy;
 pub mod tokens;
-// ISSUE14 pub mod w3c;
+pub mod w3c;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -131,7 +131,10 @@ impl Format {
             Format::Spacy => Box::new(spacy::Spacy),
             Format::Conll => Box::new(conll::Conll::new(options.iob1, options.layers)),
             Format::Csv => Box::new(csv::Csv::new(options.excel)),
-            _ => Box::new(jsonl::Jsonl), // ISSUE14
+            Format::Brat => Box::new(brat::Brat::default()),
+            Format::LabelStudio => Box::new(label_studio::LabelStudio::default()),
+            Format::Inception => Box::new(inception::Inception::default()),
+            Format::W3c => Box::new(w3c::W3c::default()),
         }
     }
 }

@@ -297,3 +297,163 @@ fn stdout_missing_paths_and_folder_formats() {
     let run = dir.run(&["export", "--format", "conll", "--layers", "in", "-o", "-"]);
     assert_eq!(run.code, 2);
 }
+
+/// UTF-16 length of the first `chars` code points of `text`, counted without Tagline's code.
+fn utf16_at(text: &str, chars: usize) -> usize {
+    text.chars().take(chars).map(char::len_utf16).sum()
+}
+
+#[test]
+fn brat_txt_is_the_text_and_t_lines_its_slices() {
+    let (dir, text) = corpus();
+    dir.run(&["export", "--format", "brat", "in", "-o", "brat"])
+        .expect(1);
+    assert_eq!(dir.read_string("brat/harbour.txt"), text);
+    assert!(dir.exists("brat/budget.txt") && dir.exists("brat/budget.ann"));
+    assert!(
+        dir.read_string("brat/annotation.conf")
+            .contains("[entities]\nclaim\n")
+    );
+    assert!(
+        dir.read_string("brat/visual.conf")
+            .contains("claim\tbgColor:#f2c14e")
+    );
+    let ann = dir.read_string("brat/harbour.ann");
+    let mut t_lines = 0;
+    for line in ann.lines().filter(|l| l.starts_with('T')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (tag_offsets, covered) = (cols[1], cols[2]);
+        let frags: Vec<String> = tag_offsets
+            .split_once(' ')
+            .unwrap()
+            .1
+            .split(';')
+            .map(|f| {
+                let (s, e) = f.split_once(' ').unwrap();
+                py_slice(&text, s.parse().unwrap(), e.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(frags.join(" "), covered, "{line}");
+        t_lines += 1;
+    }
+    assert_eq!(t_lines, counted(&dir).len());
+    assert!(ann.contains("\tAnnotatorNotes T1\tleader of the council"));
+    assert!(
+        ann.lines()
+            .any(|l| l.starts_with('R') && l.contains("attributed_to Arg1:"))
+    );
+}
+
+#[test]
+fn label_studio_regions_in_code_points() {
+    let (dir, text) = corpus();
+    dir.run(&[
+        "export",
+        "--format",
+        "label-studio",
+        "in",
+        "--include-suggested",
+        "-o",
+        "ls",
+    ])
+    .expect(1);
+    let tasks = dir.read_json("ls/tasks.json");
+    let task = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["data"]["file"] == "harbour.txt")
+        .unwrap();
+    assert_eq!(task["data"]["text"], text.as_str());
+    let regions: Vec<&Value> = task["annotations"][0]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "labels")
+        .collect();
+    assert_eq!(regions.len(), counted(&dir).len());
+    for r in regions {
+        let v = &r["value"];
+        let (s, e) = (
+            v["start"].as_u64().unwrap() as usize,
+            v["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(py_slice(&text, s, e), v["text"].as_str().unwrap());
+    }
+    // The suggestion is a prediction; its relation goes with it.
+    let pred = &task["predictions"][0]["result"];
+    assert_eq!(
+        pred[0]["value"]["text"],
+        "the first phase could slip to 2027"
+    );
+    let config = dir.read_string("ls/config.xml");
+    assert!(config.contains("<Labels name=\"label\" toName=\"text\">"));
+    assert!(config.contains("<Choices name=\"claim.type\""));
+}
+
+#[test]
+fn inception_offsets_are_utf16_code_units() {
+    let (dir, text) = corpus();
+    dir.run(&["export", "--format", "inception", "in", "-o", "inc"])
+        .expect(1);
+    let cas = dir.read_json("inc/harbour.txt.json");
+    assert_eq!(cas["%FEATURE_STRUCTURES"][0]["sofaString"], text.as_str());
+    assert!(cas["%TYPES"]["webanno.custom.Tagline"]["checkworthy"]["%RANGE"] == "uima.cas.Boolean");
+    let want = counted(&dir);
+    let mut after_emoji = 0;
+    for (start, end, tag, _, id) in &want {
+        let fs = cas["%FEATURE_STRUCTURES"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["taglineId"] == id.as_str())
+            .unwrap();
+        assert_eq!(
+            fs["begin"].as_u64().unwrap() as usize,
+            utf16_at(&text, *start)
+        );
+        assert_eq!(fs["end"].as_u64().unwrap() as usize, utf16_at(&text, *end));
+        assert_eq!(fs["label"], tag.as_str());
+        after_emoji += usize::from(utf16_at(&text, *start) != *start);
+    }
+    assert!(after_emoji >= 2, "the fixture has spans after an emoji");
+    let relations = cas["%FEATURE_STRUCTURES"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["%TYPE"] == "webanno.custom.TaglineRelation")
+        .count();
+    assert_eq!(relations, 4);
+}
+
+#[test]
+fn w3c_selectors_quote_the_text() {
+    let (dir, text) = corpus();
+    dir.run(&["export", "--format", "w3c", "in", "-o", "w3c.jsonld"])
+        .expect(1);
+    let col = dir.read_json("w3c.jsonld");
+    assert_eq!(col["@context"], "http://www.w3.org/ns/anno.jsonld");
+    assert_eq!(col["type"], "AnnotationCollection");
+    let items = col["first"]["items"].as_array().unwrap();
+    assert_eq!(col["total"].as_u64().unwrap() as usize, items.len());
+    let mut n = 0;
+    for it in items
+        .iter()
+        .filter(|i| i["target"]["source"]["label"] == "harbour.txt")
+    {
+        let sel = it["target"]["selector"].as_array().unwrap();
+        let (quote, pos) = (&sel[0], &sel[1]);
+        assert_eq!(quote["type"], "TextQuoteSelector");
+        let (s, e) = (
+            pos["start"].as_u64().unwrap() as usize,
+            pos["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(py_slice(&text, s, e), quote["exact"].as_str().unwrap());
+        let prefix = quote["prefix"].as_str().unwrap();
+        assert_eq!(py_slice(&text, s - prefix.chars().count(), s), prefix);
+        assert_eq!(it["body"][0]["purpose"], "tagging");
+        assert!(it["id"].as_str().unwrap().starts_with("urn:tagline:"));
+        n += 1;
+    }
+    assert_eq!(n, counted(&dir).len());
+}
