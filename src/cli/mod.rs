@@ -104,6 +104,8 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Export annotations: jsonl, spacy, conll, csv, brat, label-studio, inception, w3c.
+    Export(export::ExportArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -171,6 +173,7 @@ pub struct AddArgs {
 
 mod check;
 mod edit;
+mod export;
 mod io;
 mod show;
 
@@ -253,6 +256,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
+        Command::Export(args) => Ok(export::run(args, options)),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

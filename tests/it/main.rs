@@ -22,6 +22,7 @@
 mod cli;
 mod document;
 mod edits;
+mod export;
 mod fuzz;
 mod gui;
 mod props;
