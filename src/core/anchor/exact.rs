@@ -57,6 +57,26 @@ impl Candidate {
     }
 }
 
+/// Chars next to the span count double: the mean of the similarity of the whole side and of
+/// its [`NEAR_CHARS`] chars nearest the span.
+fn near_weighted(stored: &str, actual: &str, prefix_side: bool) -> f64 {
+    if stored == actual {
+        return 1.0;
+    }
+    let edge = |s: &str| -> String {
+        let n = s.chars().count();
+        if prefix_side {
+            s.chars().skip(n.saturating_sub(NEAR_CHARS)).collect()
+        } else {
+            s.chars().take(NEAR_CHARS).collect()
+        }
+    };
+    (similarity(stored, actual) + similarity(&edge(stored), &edge(actual))) / 2.0
+}
+
+/// How many chars of context next to the span count double.
+pub const NEAR_CHARS: usize = 8;
+
 /// What the stored context says.
 #[derive(Clone, Copy, Debug)]
 pub struct Context<'a> {
@@ -96,7 +116,7 @@ fn side(stored: &str, actual: &str, was_edge: bool, at_edge: bool, prefix_side: 
     let ls = stored.chars().count();
     let la = actual.chars().count();
     if la >= ls {
-        return similarity(stored, actual);
+        return near_weighted(stored, actual, prefix_side);
     }
     let near: String = if prefix_side {
         stored.chars().skip(ls - la).collect()

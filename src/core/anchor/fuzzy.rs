@@ -114,6 +114,18 @@ fn scores(pattern: &Pattern, text: &[char], global: bool, mut each: impl FnMut(u
     }
 }
 
+/// `out[j]` = the edit distance between `pattern` and `text[..=j]`, for every `j`.
+pub fn prefix_distances(pattern: &[char], text: &[char]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(text.len());
+    if pattern.is_empty() {
+        out.extend(1..=text.len());
+        return out;
+    }
+    let p = Pattern::new(pattern);
+    scores(&p, text, true, |_, s| out.push(s));
+    out
+}
+
 /// The Levenshtein distance between `a` and `b`.
 pub fn distance(a: &[char], b: &[char]) -> usize {
     if a.is_empty() {

@@ -281,12 +281,17 @@ fn fuzzy_search(
         return None;
     }
     let k = (((q.len() as f64) * MAX_ERROR_RATE).floor() as usize).max(1);
+    let rev: Vec<char> = q.iter().rev().copied().collect();
     let search = |w: CharRange| -> Option<Candidate> {
         let hay: Vec<char> = text.slice(w).unwrap_or("").chars().collect();
         best(fuzzy::find(&q, &hay, k).into_iter().map(|m| {
-            let r = CharRange::new(w.start + m.start, w.start + m.end);
-            let quote_sim = 1.0 - m.errors as f64 / q.len() as f64;
-            score(text, r, quote_sim, ctx, expected)
+            let (s, e) = refine(&q, &rev, &hay, m, k, |s, e, errors| {
+                let r = CharRange::new(w.start + s, w.start + e);
+                score(text, r, 1.0 - errors as f64 / q.len() as f64, ctx, expected)
+            });
+            let errors = fuzzy::distance(&q, &hay[s..e]);
+            let r = CharRange::new(w.start + s, w.start + e);
+            score(text, r, 1.0 - errors as f64 / q.len() as f64, ctx, expected)
         }))
     };
     let total = text.len_chars();
@@ -297,6 +302,53 @@ fn fuzzy_search(
         other => other,
     }?;
     (b.context() >= MIN_CONTEXT_FUZZY).then_some(b)
+}
+
+/// Moves the ends of an approximate match to where its context fits best, the quote's edits
+/// deciding among equals: a span keeps its neighbours (`year` fixed to `yeear` also matches
+/// `eear` within one edit, but only `yeear` follows the stored prefix). First the end for the
+/// found start, then the start for that end; every end considered stays within `k` edits.
+fn refine(
+    q: &[char],
+    rev: &[char],
+    hay: &[char],
+    m: fuzzy::Match,
+    k: usize,
+    rate: impl Fn(usize, usize, usize) -> Candidate,
+) -> (usize, usize) {
+    let key = |c: &Candidate| (c.prefix + c.suffix, c.quote);
+    let pick = |c: &mut Option<(Candidate, usize)>, cand: Candidate, at: usize| {
+        let better = c.as_ref().is_none_or(|(b, _)| {
+            let (x, y) = (key(&cand), key(b));
+            x.0 > y.0 + 1e-9 || ((x.0 - y.0).abs() <= 1e-9 && x.1 > y.1)
+        });
+        if better {
+            *c = Some((cand, at));
+        }
+    };
+    let start = m.start;
+    let seg_end = (start + q.len() + k).min(hay.len());
+    let mut best_end: Option<(Candidate, usize)> = None;
+    for (j, d) in fuzzy::prefix_distances(q, &hay[start..seg_end])
+        .into_iter()
+        .enumerate()
+    {
+        let end = start + j + 1;
+        if d <= k {
+            pick(&mut best_end, rate(start, end, d), end);
+        }
+    }
+    let end = best_end.map_or(m.end, |(_, e)| e);
+    let seg_start = end.saturating_sub(q.len() + k);
+    let back: Vec<char> = hay[seg_start..end].iter().rev().copied().collect();
+    let mut best_start: Option<(Candidate, usize)> = None;
+    for (i, d) in fuzzy::prefix_distances(rev, &back).into_iter().enumerate() {
+        let s = end - (i + 1);
+        if d <= k {
+            pick(&mut best_start, rate(s, end, d), s);
+        }
+    }
+    (best_start.map_or(start, |(_, s)| s), end)
 }
 
 /// Where `ann` belongs in `text` now.
