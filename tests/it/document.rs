@@ -255,3 +255,35 @@ fn only_reanchoring_sets_or_clears_orphaned() {
     let a = doc.annotation(&id).unwrap();
     assert_eq!((a.text.as_str(), a.status), ("Port", None));
 }
+
+#[test]
+fn a_fuzzy_move_waits_for_review_until_kept() {
+    let dir = Dir::new();
+    let path = dir.join("story.txt");
+    std::fs::write(&path, "She said \"it's fine\" and left.").unwrap();
+    let mut doc = open(&path);
+    let id = add_claim(&mut doc, 9, 20);
+    doc.save().unwrap();
+    std::fs::write(&path, "She said “it’s fine” and left.").unwrap();
+    let (mut doc, report) = Document::open(&path, &LoadOptions::default()).unwrap();
+    assert_eq!(report.fuzzy_moves().collect::<Vec<_>>(), [id.as_str()]);
+    let listed: Vec<&str> = tagline::core::anchor::under_review(doc.annotations())
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(listed, [id.as_str()]);
+    let a = doc.annotation(&id).unwrap();
+    assert_eq!(a.text, "“it’s fine”");
+    assert_eq!(
+        a.review.as_ref().and_then(|r| r.was.as_deref()),
+        Some("\"it's fine\"")
+    );
+    doc.perform(Action::KeepReviewed { id: id.clone() }, "t")
+        .unwrap();
+    assert!(doc.annotation(&id).unwrap().review.is_none());
+    assert!(doc.undo());
+    assert!(doc.annotation(&id).unwrap().review.is_some());
+    assert_eq!(
+        tagline::core::anchor::orphaned(doc.annotations()).count(),
+        0
+    );
+}

@@ -163,9 +163,17 @@ impl Document {
                 a.status = status;
                 Ok(())
             }),
+            Action::KeepReviewed { id } => update(&id, &|a| {
+                if a.is_orphaned() {
+                    return Err(orphaned_by_anchoring_only());
+                }
+                a.review = None;
+                Ok(())
+            }),
             Action::Resize { id, range } => {
                 let text = self.checked_text(range)?.to_owned();
                 update(&id, &|a| {
+                    a.review = None;
                     a.range = range;
                     a.text = text.clone();
                     a.prefix = self
