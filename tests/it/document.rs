@@ -51,10 +51,17 @@ fn reanchoring_cases() {
         // Context picks between repeats (offsets that still hold the text are kept as they are,
         // so the sentences also shift here).
         (
+            "the cat [claim sat] on the mat. the dog sat by the door.",
+            "Today the dog sat by the door. the cat sat on the mat.",
+            "Today the dog sat by the door. the cat [claim sat] on the mat.",
+            0,
+        ),
+        // …but when the context barely tells two places apart, nothing is guessed.
+        (
             "the cat [claim sat]. the dog sat.",
             "Today the dog sat. the cat sat.",
-            "Today the dog sat. the cat [claim sat].",
-            0,
+            "Today the dog sat. the cat sat.",
+            1,
         ),
         (
             "[stance great] news from 李明",

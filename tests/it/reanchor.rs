@@ -562,7 +562,10 @@ const END: &str = "<!-- /reanchor-table -->";
 
 #[test]
 fn reliability_per_edit_kind() {
-    let trials = 12;
+    let trials = std::env::var("TAGLINE_TRIALS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(40);
     let mut rows = Vec::new();
     let mut all = Vec::new();
     let mut wrongs = Vec::new();

@@ -17,9 +17,12 @@
 //! annotation is expected (its old start, shifted by how far the annotation before it moved).
 //! The best candidate is accepted only when its context — the mean of the prefix and suffix
 //! similarities — reaches the tier's threshold: [`MIN_CONTEXT`] for the exact and normalised
-//! tiers ([`MIN_CONTEXT_LONG`] for a text of [`LONG_TEXT_CHARS`] chars or more that occurs
-//! exactly once), [`MIN_CONTEXT_FUZZY`] for the approximate tier. Otherwise the annotation is
-//! orphaned: kept, never shown at offsets that do not hold its text.
+//! tiers ([`MIN_CONTEXT_SHORT`] for a text under [`SHORT_TEXT_CHARS`] chars,
+//! [`MIN_CONTEXT_LONG`] for a text of [`LONG_TEXT_CHARS`] chars or more that occurs exactly
+//! once), [`MIN_CONTEXT_FUZZY`] for the approximate tier (whose match must also end where the
+//! stored context begins), and when no other place comes within [`AMBIGUITY_MARGIN`] of its
+//! context (unless the context is complete). Otherwise the annotation is orphaned: kept, never
+//! shown at offsets that do not hold its text. docs/reliability.md measures the result.
 //!
 //! A move whose new text differs from the old one (tiers 2 and 3) is a *fuzzy* move: the
 //! annotation takes the new text and context and a [`Review`] marker remembering the old text.
@@ -45,12 +48,20 @@ pub const LONG_TEXT_CHARS: usize = 40;
 /// Least context for a long text that occurs exactly once (its own length is the evidence; a
 /// moved paragraph keeps none of its surroundings).
 pub const MIN_CONTEXT_LONG: f64 = 0.3;
+/// A text shorter than this (chars) needs [`MIN_CONTEXT_SHORT`]: a word like `it` is
+/// everywhere, only its surroundings say which one it is.
+pub const SHORT_TEXT_CHARS: usize = 8;
+/// Least context for a short text.
+pub const MIN_CONTEXT_SHORT: f64 = 0.75;
 /// Least context for an approximate match.
 pub const MIN_CONTEXT_FUZZY: f64 = 0.7;
 /// Most edits an approximate match may need, per char of the (normalised) text.
 pub const MAX_ERROR_RATE: f64 = 0.25;
 /// Texts shorter than this (normalised chars) are never matched approximately.
 pub const MIN_FUZZY_CHARS: usize = 4;
+/// The best place must beat every other place's context by this much, else the annotation is
+/// orphaned rather than guessed (unless its context is complete).
+pub const AMBIGUITY_MARGIN: f64 = 0.1;
 /// How far around the expected position to look first, in chars.
 pub const NEAR_WINDOW: usize = 4096;
 /// Articles up to this many chars are searched whole by the approximate tier; longer ones only
@@ -150,12 +161,16 @@ impl<'a> Anchorer<'a> {
             }
         }
         let len = ann.text.chars().count();
-        if let Some(c) = exact_search(text, &ann.text, len, &ctx, expected) {
-            return Some(Placement {
-                range: c.range,
-                tier: Tier::Exact,
-                candidate: c,
-            });
+        match exact_search(text, &ann.text, len, &ctx, expected) {
+            Search::Found(c) => {
+                return Some(Placement {
+                    range: c.range,
+                    tier: Tier::Exact,
+                    candidate: c,
+                });
+            }
+            // The normalised tier may still tell the places apart.
+            Search::Rejected | Search::Absent => {}
         }
         let norm = self.normalized();
         let (q, p, s) = (
@@ -170,10 +185,14 @@ impl<'a> Anchorer<'a> {
             suffix: &s,
             ..ctx
         };
-        let found = exact_search(&norm.text, &q, nlen, &nctx, nexp)
-            .map(|c| (c, Tier::Normalized))
-            .or_else(|| fuzzy_search(&norm.text, &q, &nctx, nexp).map(|c| (c, Tier::Approximate)));
-        let (c, tier) = found?;
+        let (c, tier) = match exact_search(&norm.text, &q, nlen, &nctx, nexp) {
+            Search::Found(c) => (c, Tier::Normalized),
+            // The old text is elsewhere but not here: a typo may have been fixed here.
+            Search::Rejected | Search::Absent => (
+                fuzzy_search(&norm.text, &q, &nctx, nexp)?,
+                Tier::Approximate,
+            ),
+        };
         let range = norm.to_original(c.range);
         (!range.is_empty()).then_some(Placement {
             range,
@@ -230,6 +249,16 @@ fn best(cands: impl IntoIterator<Item = Candidate>) -> Option<Candidate> {
         })
 }
 
+/// What an exact search found.
+enum Search {
+    /// A place that its context supports.
+    Found(Candidate),
+    /// The text occurs, but no place is supported (or two are equally).
+    Rejected,
+    /// The text occurs nowhere.
+    Absent,
+}
+
 /// The best accepted exact occurrence of `quote` in `text` (tiers 1 and 2).
 fn exact_search(
     text: &IndexedText,
@@ -237,7 +266,7 @@ fn exact_search(
     len: usize,
     ctx: &Context<'_>,
     expected: usize,
-) -> Option<Candidate> {
+) -> Search {
     let scored = |starts: Vec<usize>| {
         starts
             .into_iter()
@@ -252,21 +281,47 @@ fn exact_search(
     if let Some(b) = best(near.iter().copied())
         && b.context() >= 1.0 - 1e-9
     {
-        return Some(b);
+        return Search::Found(b);
     }
     let all = scored(occurrences(
         text,
         quote,
         CharRange::new(0, text.len_chars()),
     ));
-    let unique = all.len() == 1;
-    let b = best(all)?;
-    let least = if unique && len >= LONG_TEXT_CHARS {
+    if all.is_empty() {
+        return Search::Absent;
+    }
+    let least = if all.len() == 1 && len >= LONG_TEXT_CHARS {
         MIN_CONTEXT_LONG
+    } else if len < SHORT_TEXT_CHARS {
+        MIN_CONTEXT_SHORT
     } else {
         MIN_CONTEXT
     };
-    (b.context() >= least).then_some(b)
+    decide(all, least).map_or(Search::Rejected, Search::Found)
+}
+
+/// The best of `cands` if its context reaches `least` and no other place
+/// comes within [`AMBIGUITY_MARGIN`] of its context: choosing between near equals would be a
+/// guess. Places with the full context are never ambiguous (the same words in the same
+/// surroundings, e.g. a repeated paragraph: the nearest is taken).
+fn decide(cands: Vec<Candidate>, least: f64) -> Option<Candidate> {
+    let b = best(cands.iter().copied())?;
+    if b.context() < least {
+        return None;
+    }
+    if b.context() >= 1.0 - 1e-9 {
+        return Some(b);
+    }
+    // Another place: sharing less than half of the best's chars (approximate matches of one
+    // place differ by a few chars at their ends).
+    let half = b.range.len().div_ceil(2);
+    let rival = cands
+        .iter()
+        .filter(|c| c.range.intersection(&b.range).map_or(0, |r| r.len()) < half)
+        .map(Candidate::context)
+        .fold(f64::NEG_INFINITY, f64::max);
+    (b.context() - rival >= AMBIGUITY_MARGIN).then_some(b)
 }
 
 /// The best accepted approximate occurrence of `quote` in (normalised) `text` (tier 3).
@@ -282,26 +337,41 @@ fn fuzzy_search(
     }
     let k = (((q.len() as f64) * MAX_ERROR_RATE).floor() as usize).max(1);
     let rev: Vec<char> = q.iter().rev().copied().collect();
-    let search = |w: CharRange| -> Option<Candidate> {
+    let search = |w: CharRange| -> Vec<Candidate> {
         let hay: Vec<char> = text.slice(w).unwrap_or("").chars().collect();
-        best(fuzzy::find(&q, &hay, k).into_iter().map(|m| {
-            let (s, e) = refine(&q, &rev, &hay, m, k, |s, e, errors| {
+        fuzzy::find(&q, &hay, k)
+            .into_iter()
+            .map(|m| {
+                let (s, e) = refine(&q, &rev, &hay, m, k, |s, e, errors| {
+                    let r = CharRange::new(w.start + s, w.start + e);
+                    score(text, r, 1.0 - errors as f64 / q.len() as f64, ctx, expected)
+                });
+                let errors = fuzzy::distance(&q, &hay[s..e]);
                 let r = CharRange::new(w.start + s, w.start + e);
                 score(text, r, 1.0 - errors as f64 / q.len() as f64, ctx, expected)
-            });
-            let errors = fuzzy::distance(&q, &hay[s..e]);
-            let r = CharRange::new(w.start + s, w.start + e);
-            score(text, r, 1.0 - errors as f64 / q.len() as f64, ctx, expected)
-        }))
+            })
+            .collect()
     };
     let total = text.len_chars();
     let near = search(window(expected, q.len(), total));
-    let b = match near {
-        Some(b) if b.context() >= 1.0 - 1e-9 => Some(b),
+    let cands = match best(near.iter().copied()) {
+        Some(b) if b.context() >= 1.0 - 1e-9 => vec![b],
         _ if total <= FUZZY_WHOLE_TEXT_CHARS => search(CharRange::new(0, total)),
-        other => other,
-    }?;
-    (b.context() >= MIN_CONTEXT_FUZZY).then_some(b)
+        _ => near,
+    };
+    decide(cands, MIN_CONTEXT_FUZZY).filter(|b| clean_ends(text, b.range, ctx))
+}
+
+/// `true` when the chars right outside `range` are the ones the stored context has next to the
+/// span: an approximate match must not cut into a neighbouring word (`nine` fixed to `nnie` is
+/// within one edit of `nie`, which starts inside the word).
+fn clean_ends(text: &IndexedText, range: CharRange, ctx: &Context<'_>) -> bool {
+    let before = text.before(range.start, 1).chars().next();
+    let after = text.after(range.end, 1).chars().next();
+    let want_before = ctx.prefix.chars().next_back();
+    let want_after = ctx.suffix.chars().next();
+    (want_before.is_none() || before == want_before)
+        && (want_after.is_none() || after == want_after)
 }
 
 /// Moves the ends of an approximate match to where its context fits best, the quote's edits
