@@ -62,6 +62,9 @@ pub const MIN_FUZZY_CHARS: usize = 4;
 /// The best place must beat every other place's context by this much, else the annotation is
 /// orphaned rather than guessed (unless its context is complete).
 pub const AMBIGUITY_MARGIN: f64 = 0.1;
+/// A place near the expected position with at least this context (and no near rival) is taken
+/// without searching the whole article.
+pub const NEAR_ENOUGH: f64 = 0.9;
 /// How far around the expected position to look first, in chars.
 pub const NEAR_WINDOW: usize = 4096;
 /// Articles up to this many chars are searched whole by the approximate tier; longer ones only
@@ -279,7 +282,8 @@ fn exact_search(
         window(expected, len, text.len_chars()),
     ));
     if let Some(b) = best(near.iter().copied())
-        && b.context() >= 1.0 - 1e-9
+        && b.context() >= NEAR_ENOUGH
+        && let Some(b) = decide(near, NEAR_ENOUGH)
     {
         return Search::Found(b);
     }
@@ -355,7 +359,7 @@ fn fuzzy_search(
     let total = text.len_chars();
     let near = search(window(expected, q.len(), total));
     let cands = match best(near.iter().copied()) {
-        Some(b) if b.context() >= 1.0 - 1e-9 => vec![b],
+        Some(b) if b.context() >= NEAR_ENOUGH => near,
         _ if total <= FUZZY_WHOLE_TEXT_CHARS => search(CharRange::new(0, total)),
         _ => near,
     };
