@@ -7,6 +7,7 @@
 //! was expected: `(50·quote + 20·prefix + 20·suffix + 2·position) / 92`.
 
 use crate::core::anchor::fuzzy::similarity;
+use crate::core::text::nav::{Case, find};
 use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// Weights of the score, as in Hypothesis's `dom-anchor-text-quote`.
@@ -181,28 +182,10 @@ pub fn holds_with_context(
         && (!suffix.is_empty() || (ctx.suffix_edge && range.end == text.len_chars()))
 }
 
-/// Start chars of every occurrence of `needle` in `window` of `text` (overlapping ones too).
+/// Start chars of every occurrence of `needle` in `window` of `text` (overlapping ones too),
+/// through the core's one text search ([`find`]).
 pub fn occurrences(text: &IndexedText, needle: &str, window: CharRange) -> Vec<usize> {
-    let mut out = Vec::new();
-    if needle.is_empty() {
-        return out;
-    }
-    let s = text.as_str();
-    let wb = text.char_range_to_bytes_clamped(window);
-    let hay = &s[wb.clone()];
-    let mut from = 0;
-    // Char positions are counted incrementally from the window's start.
-    let mut char_at = text.byte_to_char(wb.start).unwrap_or(0);
-    let mut counted = 0; // bytes of `hay` already counted into `char_at`
-    while let Some(i) = hay[from..].find(needle) {
-        let byte = from + i;
-        char_at += hay[counted..byte].chars().count();
-        counted = byte;
-        out.push(char_at);
-        from = byte + hay[byte..].chars().next().map_or(1, char::len_utf8);
-        if from >= hay.len() {
-            break;
-        }
-    }
-    out
+    find(text, needle, window, Case::Exact)
+        .map(|r| r.start)
+        .collect()
 }

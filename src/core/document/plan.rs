@@ -165,7 +165,7 @@ impl Document {
             }),
             Action::KeepReviewed { id } => update(&id, &|a| {
                 if a.is_orphaned() {
-                    return Err(orphaned_by_anchoring_only());
+                    return Err(EditError::OrphanedByAnchoringOnly);
                 }
                 a.review = None;
                 Ok(())
