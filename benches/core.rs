@@ -301,3 +301,50 @@ mod text_index {
         );
     }
 }
+
+/// Annotations and the text they are re-anchored onto.
+type Edited = (Vec<tagline::core::Annotation>, tagline::core::IndexedText);
+
+/// The annotations of the 10 MB article and that article edited: `shifted` (a paragraph
+/// inserted at the top and one near the middle: every annotation moves) or `retyped` (curly
+/// quotes made straight and LF made CRLF: every annotation with a quote mark or line break in
+/// its text or context needs the normalised tier).
+fn edited_10mb(kind: &str) -> &'static Edited {
+    static CACHE: Mutex<Option<HashMap<String, &'static Edited>>> = Mutex::new(None);
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = cache.get_or_insert_with(HashMap::new);
+    cache.entry(kind.to_owned()).or_insert_with(|| {
+        let path = fixture("news-10mb.txt");
+        let (data, _) =
+            tagline::core::SidecarData::read(&tagline::core::sidecar::sidecar_path(&path))
+                .expect("the sidecar reads");
+        let text = text_of("news-10mb.txt");
+        let new = match kind {
+            "shifted" => {
+                let mid = text.len() / 2;
+                let mid = (mid..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(mid);
+                format!(
+                    "Correction appended on Friday.\n\n{}The council said it would publish both surveys.\n\n{}",
+                    &text[..mid],
+                    &text[mid..]
+                )
+            }
+            _ => text
+                .replace(['“', '”'], "\"")
+                .replace('’', "'")
+                .replace('\n', "\r\n"),
+        };
+        let edited: Edited = (data.annotations, tagline::core::IndexedText::new(new));
+        Box::leak(Box::new(edited))
+    })
+}
+
+/// `anchor::reanchor_all` of the 100,000 annotations of the 10 MB article after an edit.
+#[divan::bench(args = ["shifted", "retyped"], sample_count = 5, max_time = 20)]
+fn reanchor_10mb(bencher: Bencher, kind: &str) {
+    let (anns, text) = edited_10mb(kind);
+    bencher
+        .counter(ItemsCount::new(anns.len()))
+        .with_inputs(|| anns.clone())
+        .bench_refs(|a| tagline::core::anchor::reanchor_all(text, a));
+}

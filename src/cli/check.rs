@@ -168,7 +168,25 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         let name = article.display();
         for (id, a) in &report.anchoring {
             match a {
-                Anchoring::Moved { from, to } => println!("{name}: moved {id} from {from} to {to}"),
+                Anchoring::Moved {
+                    from,
+                    to,
+                    fuzzy: false,
+                } => println!("{name}: moved {id} from {from} to {to}"),
+                Anchoring::Moved {
+                    from,
+                    to,
+                    fuzzy: true,
+                } => {
+                    let (was, now) = doc
+                        .annotation(id)
+                        .map(|x| {
+                            let was = x.review.as_ref().and_then(|r| r.was.as_deref());
+                            (one_line(was.unwrap_or_default(), 60), one_line(&x.text, 60))
+                        })
+                        .unwrap_or_default();
+                    println!("{name}: moved (fuzzy) {id} from {from} to {to}: “{was}” → “{now}”");
+                }
                 Anchoring::Orphaned => {
                     let text = doc
                         .annotation(id)

@@ -283,7 +283,16 @@ fn print_anchoring(article: &Path, report: &OpenReport) {
     );
     for (id, a) in &report.anchoring {
         match a {
-            Anchoring::Moved { from, to } => eprintln!("  moved {id} from {from} to {to}"),
+            Anchoring::Moved {
+                from,
+                to,
+                fuzzy: false,
+            } => eprintln!("  moved {id} from {from} to {to}"),
+            Anchoring::Moved {
+                from,
+                to,
+                fuzzy: true,
+            } => eprintln!("  moved (fuzzy) {id} from {from} to {to}; check it"),
             Anchoring::Orphaned => {
                 eprintln!("  orphaned {id}: its text is no longer in the article")
             }

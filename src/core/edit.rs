@@ -62,7 +62,12 @@ pub enum Action {
         /// New state.
         status: Option<Status>,
     },
-    /// Move an annotation's ends.
+    /// Keep an annotation as re-anchoring or a merge placed it: clears its `review` marker.
+    KeepReviewed {
+        /// Annotation id.
+        id: String,
+    },
+    /// Move an annotation's ends (also clears its `review` marker: a person placed it).
     Resize {
         /// Annotation id.
         id: String,
@@ -164,6 +169,8 @@ impl Edit {
                     "set attribute".to_owned()
                 } else if before.note != after.note {
                     "edit note".to_owned()
+                } else if before.review != after.review {
+                    "keep as placed".to_owned()
                 } else {
                     "set status".to_owned()
                 }

@@ -282,6 +282,59 @@ impl Status {
     }
 }
 
+/// Why an annotation waits for a person to confirm where it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewReason {
+    /// Re-anchoring placed it on text that differs from its old text (typography, whitespace
+    /// or a small edit inside the span): `was` holds the old text.
+    Fuzzy,
+    /// A merge of two sidecars changed it on both sides; `other` names the other side's id.
+    Merge,
+    /// A merge kept it although the other side deleted it.
+    MergeDeleted,
+}
+
+impl ReviewReason {
+    /// The word used on disk and on screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewReason::Fuzzy => "fuzzy",
+            ReviewReason::Merge => "merge",
+            ReviewReason::MergeDeleted => "merge-deleted",
+        }
+    }
+}
+
+/// The optional `review` marker of an annotation: a machine placed or changed it and a person
+/// should look (keep it, which clears the marker, or re-place it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Review {
+    /// Why.
+    pub reason: ReviewReason,
+    /// The annotation's text before the change (fuzzy moves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
+    /// The id of the annotation on the other side (merges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Review {
+    /// A fuzzy move's marker, remembering the old text.
+    pub fn fuzzy(was: impl Into<String>) -> Self {
+        Review {
+            reason: ReviewReason::Fuzzy,
+            was: Some(was.into()),
+            other: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
 /// Extra JSON fields Tagline does not know, kept so that saving never drops them.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
@@ -312,8 +365,23 @@ pub struct Annotation {
     pub modified: String,
     /// Review state; `None` for an ordinary annotation.
     pub status: Option<Status>,
+    /// Set when a machine placed or changed it and a person should confirm (`None`: nothing
+    /// to review).
+    pub review: Option<Review>,
     /// Fields from a newer Tagline, kept as they were.
     pub extra: Extra,
+}
+
+impl Annotation {
+    /// `true` when its text is no longer in the article.
+    pub fn is_orphaned(&self) -> bool {
+        self.status == Some(Status::Orphaned)
+    }
+
+    /// `true` when it carries a `review` marker (e.g. a fuzzy move) and is not orphaned.
+    pub fn needs_review(&self) -> bool {
+        self.review.is_some() && !self.is_orphaned()
+    }
 }
 
 /// How many chars of context `prefix` and `suffix` hold at most.

@@ -144,6 +144,17 @@ pub fn validate_data(article: &Article, data: &SidecarData, scheme: &Scheme) -> 
                 Some(_) => {}
             }
         }
+        if let Some(r) = a.review.as_ref().filter(|_| !a.is_orphaned()) {
+            let was = r
+                .was
+                .as_deref()
+                .map(|w| format!(" (was \"{}\")", ellipsis(w)))
+                .unwrap_or_default();
+            out.push(Problem::warning(
+                id,
+                format!("needs review ({}){was}", r.reason.as_str()),
+            ));
+        }
         match scheme.tag(&a.tag) {
             None => out.push(Problem::warning(
                 id,

@@ -915,6 +915,74 @@ fn reanchor_moves_annotations_when_the_article_changes() {
 }
 
 #[test]
+fn reanchor_reports_fuzzy_moves_with_old_and_new_text() {
+    let dir = Dir::new();
+    dir.write(
+        "story.txt",
+        "Intro line.\n\nThe minister said \"we're ready\" on Monday, and left.\n",
+    );
+    let id = add(&dir, "story.txt", "quote", &["--quote", "\"we're ready\""]);
+    dir.write(
+        "story.txt",
+        "Intro line.\r\n\r\nThe minister said “we’re ready” on Monday, and left.\r\n",
+    );
+    let run = dir.run(&["reanchor", "story.txt"]).expect(0);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "story.txt: moved (fuzzy) {id} from 31:44 to 33:46: “\"we're ready\"” → ““we’re ready””\n"
+        )
+    );
+    let s = dir.read_json("story.txt.annotations.json");
+    let a = annotation(&s, &id);
+    assert_eq!(a["text"], "“we’re ready”");
+    assert_eq!(
+        a["review"],
+        serde_json::json!({"reason": "fuzzy", "was": "\"we're ready\""})
+    );
+    assert_matches_schema(&s, "a sidecar with a fuzzy move");
+    let run = dir.run(&["validate", "story.txt"]).expect(0);
+    assert!(
+        run.stdout.contains(&format!(
+            "warning [{id}]: needs review (fuzzy) (was \"\"we're ready\"\")"
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unchanged_article_moves_nothing_and_a_bad_span_stays_an_error() {
+    let dir = Dir::new();
+    dir.write("story.txt", "one two three. one two three.\n");
+    let id = add(&dir, "story.txt", "claim", &["--quote", "two"]);
+    // Damage the span by hand: it now covers "one" though its text says "two".
+    let mut s = dir.read_json("story.txt.annotations.json");
+    s["annotations"][0]["start"] = 0.into();
+    s["annotations"][0]["end"] = 3.into();
+    dir.write(
+        "story.txt.annotations.json",
+        serde_json::to_vec_pretty(&s).unwrap(),
+    );
+    // An unrelated add does not repair it onto some occurrence of "two".
+    add(&dir, "story.txt", "claim", &["--quote", "three"]);
+    let after = dir.read_json("story.txt.annotations.json");
+    let a = annotation(&after, &id);
+    assert_eq!((a["start"].as_u64(), a["end"].as_u64()), (Some(0), Some(3)));
+    let run = dir.run(&["validate", "story.txt"]).expect(1);
+    assert!(
+        run.stdout
+            .contains(&format!("error [{id}]: span 0:3 covers \"one\"")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        dir.run(&["reanchor", "story.txt"]).expect(0).stdout,
+        "story.txt: unchanged\n"
+    );
+}
+
+#[test]
 fn reanchor_orphans_annotations_whose_text_is_gone() {
     let dir = Dir::new();
     dir.fixture("harbour.txt");

@@ -51,10 +51,17 @@ fn reanchoring_cases() {
         // Context picks between repeats (offsets that still hold the text are kept as they are,
         // so the sentences also shift here).
         (
+            "the cat [claim sat] on the mat. the dog sat by the door.",
+            "Today the dog sat by the door. the cat sat on the mat.",
+            "Today the dog sat by the door. the cat [claim sat] on the mat.",
+            0,
+        ),
+        // …but when the context barely tells two places apart, nothing is guessed.
+        (
             "the cat [claim sat]. the dog sat.",
             "Today the dog sat. the cat sat.",
-            "Today the dog sat. the cat [claim sat].",
-            0,
+            "Today the dog sat. the cat sat.",
+            1,
         ),
         (
             "[stance great] news from 李明",
@@ -68,12 +75,13 @@ fn reanchoring_cases() {
             "Wang said [claim no]\u{a0}😀",
             1,
         ),
-        // Converting line endings keeps one-line spans and orphans those holding a CRLF.
+        // Converting line endings keeps one-line spans and moves those holding a CRLF onto
+        // the LF (a fuzzy move, to review).
         (
             "A\r\nB [claim said so]\r\n[quote two\r\nlines]",
             "A\nB said so\ntwo\nlines",
-            "A\nB [claim said so]\ntwo\nlines",
-            1,
+            "A\nB [claim said so]\n[quote two\nlines]",
+            0,
         ),
         (
             "[claim one] and [quote two]",
@@ -253,4 +261,36 @@ fn only_reanchoring_sets_or_clears_orphaned() {
     .unwrap();
     let a = doc.annotation(&id).unwrap();
     assert_eq!((a.text.as_str(), a.status), ("Port", None));
+}
+
+#[test]
+fn a_fuzzy_move_waits_for_review_until_kept() {
+    let dir = Dir::new();
+    let path = dir.join("story.txt");
+    std::fs::write(&path, "She said \"it's fine\" and left.").unwrap();
+    let mut doc = open(&path);
+    let id = add_claim(&mut doc, 9, 20);
+    doc.save().unwrap();
+    std::fs::write(&path, "She said “it’s fine” and left.").unwrap();
+    let (mut doc, report) = Document::open(&path, &LoadOptions::default()).unwrap();
+    assert_eq!(report.fuzzy_moves().collect::<Vec<_>>(), [id.as_str()]);
+    let listed: Vec<&str> = tagline::core::anchor::under_review(doc.annotations())
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(listed, [id.as_str()]);
+    let a = doc.annotation(&id).unwrap();
+    assert_eq!(a.text, "“it’s fine”");
+    assert_eq!(
+        a.review.as_ref().and_then(|r| r.was.as_deref()),
+        Some("\"it's fine\"")
+    );
+    doc.perform(Action::KeepReviewed { id: id.clone() }, "t")
+        .unwrap();
+    assert!(doc.annotation(&id).unwrap().review.is_none());
+    assert!(doc.undo());
+    assert!(doc.annotation(&id).unwrap().review.is_some());
+    assert_eq!(
+        tagline::core::anchor::orphaned(doc.annotations()).count(),
+        0
+    );
 }

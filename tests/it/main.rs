@@ -5,6 +5,7 @@
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
+//! - [`reanchor`]: re-anchoring measured on edited articles with ground truth;
 //! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
@@ -26,6 +27,7 @@ mod export;
 mod fuzz;
 mod gui;
 mod props;
+mod reanchor;
 #[cfg(unix)]
 mod reliability;
 mod sidecar;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use proptest::prelude::*;
-use tagline::core::model::Extra;
+use tagline::core::model::{Extra, Review, ReviewReason};
 use tagline::core::sidecar::{ArticleRef, SidecarData};
 use tagline::core::validate::{Severity, validate_data};
 use tagline::core::{
@@ -335,6 +335,27 @@ fn status() -> impl Strategy<Value = Option<Status>> {
     prop::sample::select(STATUSES)
 }
 
+fn review() -> impl Strategy<Value = Option<Review>> {
+    let reason = prop::sample::select(vec![
+        ReviewReason::Fuzzy,
+        ReviewReason::Merge,
+        ReviewReason::MergeDeleted,
+    ]);
+    prop::option::of(
+        (
+            reason,
+            prop::option::of(any::<String>()),
+            prop::option::of("[0-9a-z]{1,10}"),
+        )
+            .prop_map(|(reason, was, other)| Review {
+                reason,
+                was,
+                other,
+                extra: Extra::new(),
+            }),
+    )
+}
+
 fn short_string() -> impl Strategy<Value = String> {
     prop_oneof![Just(String::new()), any::<String>()]
 }
@@ -350,7 +371,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
             short_string(),
             short_string(),
         ),
-        status(),
+        (status(), review()),
         extra(),
     )
         .prop_map(
@@ -359,7 +380,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 (text, prefix, suffix),
                 attributes,
                 (note, annotator, created, modified),
-                status,
+                (status, review),
                 extra,
             )| Annotation {
                 id,
@@ -374,6 +395,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 created,
                 modified,
                 status,
+                review,
                 extra,
             },
         )

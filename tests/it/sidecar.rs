@@ -126,6 +126,26 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
             variant(&base, "/annotations/1/status", Some(json!("orphaned"))),
         ),
         (
+            "fuzzy review",
+            variant(
+                &base,
+                "/annotations/0/review",
+                Some(json!({"reason": "fuzzy", "was": "old text"})),
+            ),
+        ),
+        (
+            "merge review",
+            variant(
+                &base,
+                "/annotations/1/review",
+                Some(json!({"reason": "merge-deleted", "other": "abc"})),
+            ),
+        ),
+        (
+            "review null",
+            variant(&base, "/annotations/0/review", Some(Value::Null)),
+        ),
+        (
             "number attribute",
             variant(&base, "/annotations/0/attributes/score", Some(json!(-2.5))),
         ),
@@ -235,6 +255,22 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         (
             "unknown status",
             variant(&base, "/annotations/0/status", Some(json!("maybe"))),
+        ),
+        (
+            "review without reason",
+            variant(&base, "/annotations/0/review", Some(json!({"was": "x"}))),
+        ),
+        (
+            "unknown review reason",
+            variant(
+                &base,
+                "/annotations/0/review",
+                Some(json!({"reason": "guess"})),
+            ),
+        ),
+        (
+            "review as text",
+            variant(&base, "/annotations/0/review", Some(json!("fuzzy"))),
         ),
         (
             "null note",

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::core::anchor::{Anchoring, reanchor};
+use crate::core::anchor::{Anchoring, reanchor_all};
 use crate::core::article::{Article, ArticleError, LoadOptions};
 use crate::core::edit::{Action, Edit, EditError};
 use crate::core::history::History;
@@ -168,16 +168,27 @@ pub struct OpenReport {
     pub article_changed: bool,
     /// Annotations that were moved or orphaned by re-anchoring, by id.
     pub anchoring: Vec<(String, Anchoring)>,
+    /// Annotations whose span does not hold their text although the article did not change
+    /// (a damaged sidecar: `tagline validate` reports them; they are left as they are).
+    pub invalid_spans: Vec<String>,
     /// Article warnings (front matter, right-to-left text, …).
     pub warnings: Vec<String>,
 }
 
 impl OpenReport {
-    /// Ids of orphaned annotations.
+    /// Ids of annotations orphaned by this opening.
     pub fn orphans(&self) -> impl Iterator<Item = &str> {
         self.anchoring
             .iter()
             .filter(|(_, a)| *a == Anchoring::Orphaned)
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// Ids of annotations this opening placed on changed text (they carry a review marker).
+    pub fn fuzzy_moves(&self) -> impl Iterator<Item = &str> {
+        self.anchoring
+            .iter()
+            .filter(|(_, a)| matches!(a, Anchoring::Moved { fuzzy: true, .. }))
             .map(|(id, _)| id.as_str())
     }
 }
@@ -419,23 +430,38 @@ impl Document {
         }
     }
 
-    /// Takes in sidecar content, re-anchoring every annotation that no longer holds its text.
+    /// Takes in sidecar content, re-anchoring every annotation when the article changed (see
+    /// [`crate::core::anchor`]). When the article's hash is the recorded one nothing moves: a
+    /// span that does not hold its text is a validation error, listed in
+    /// [`OpenReport::invalid_spans`], never repaired on open.
     pub fn load_data(&mut self, data: SidecarData, report: &mut OpenReport) {
         report.article_changed =
             !data.article.sha256.is_empty() && data.article.sha256 != self.article.sha256;
         let mut changed = report.article_changed;
         let mut annotations = data.annotations;
-        for ann in &mut annotations {
-            let was_orphan = ann.status == Some(Status::Orphaned);
-            let result = reanchor(&self.article.text, ann);
-            match result {
-                Anchoring::Kept if !was_orphan => {}
-                Anchoring::Orphaned if was_orphan => {}
-                other => {
-                    changed = true;
-                    report.anchoring.push((ann.id.clone(), other));
+        if report.article_changed || data.article.sha256.is_empty() {
+            let was_orphan: Vec<bool> = annotations.iter().map(|a| a.is_orphaned()).collect();
+            let results = reanchor_all(&self.article.text, &mut annotations);
+            for ((ann, result), was_orphan) in annotations.iter().zip(results).zip(was_orphan) {
+                match result {
+                    Anchoring::Kept if !was_orphan => {}
+                    Anchoring::Orphaned if was_orphan => {}
+                    other => {
+                        changed = true;
+                        report.anchoring.push((ann.id.clone(), other));
+                    }
                 }
             }
+        } else {
+            report.invalid_spans = annotations
+                .iter()
+                .filter(|a| {
+                    !a.is_orphaned()
+                        && (a.range.is_empty()
+                            || self.article.text.slice(a.range) != Some(a.text.as_str()))
+                })
+                .map(|a| a.id.clone())
+                .collect();
         }
         annotations.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
         self.annotations = Arc::new(annotations);

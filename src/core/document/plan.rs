@@ -90,6 +90,7 @@ impl Document {
                     created: now.clone(),
                     modified: now,
                     status,
+                    review: None,
                     extra: Extra::new(),
                 };
                 Ok((Edit::AddAnnotation(ann), Some(id)))
@@ -162,9 +163,17 @@ impl Document {
                 a.status = status;
                 Ok(())
             }),
+            Action::KeepReviewed { id } => update(&id, &|a| {
+                if a.is_orphaned() {
+                    return Err(EditError::OrphanedByAnchoringOnly);
+                }
+                a.review = None;
+                Ok(())
+            }),
             Action::Resize { id, range } => {
                 let text = self.checked_text(range)?.to_owned();
                 update(&id, &|a| {
+                    a.review = None;
                     a.range = range;
                     a.text = text.clone();
                     a.prefix = self

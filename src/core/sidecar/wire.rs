@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{Annotation, AttrValue, Extra, Relation, Status};
+use crate::core::model::{Annotation, AttrValue, Extra, Relation, Review, Status};
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
 
@@ -106,6 +106,7 @@ field_enum!(AnnField {
     Created => "created",
     Modified => "modified",
     Status => "status",
+    Review => "review",
 });
 
 field_enum!(RelField {
@@ -282,6 +283,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                     created: String::new(),
                     modified: String::new(),
                     status: None,
+                    review: None,
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<AnnField<'de>>()? {
@@ -299,6 +301,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                         AnnField::Created => a.created = map.next_value()?,
                         AnnField::Modified => a.modified = map.next_value()?,
                         AnnField::Status => a.status = map.next_value::<Option<Status>>()?,
+                        AnnField::Review => a.review = map.next_value::<Option<Review>>()?,
                         AnnField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
                             a.extra.insert(k.into_owned(), v);
@@ -440,6 +443,9 @@ impl Serialize for AnnOut<'_> {
         }
         if let Some(st) = a.status {
             m.serialize_entry("status", &st)?;
+        }
+        if let Some(r) = &a.review {
+            m.serialize_entry("review", r)?;
         }
         for (k, v) in &a.extra {
             m.serialize_entry(k, v)?;
