@@ -1034,7 +1034,8 @@ fn quote_speaker_and_source_in_four_mouse_inputs() {
 }
 
 /// Retagging takes the new tag's attributes in one undo step: its defaults are applied and
-/// what it does not define goes (a quote's speaker does not stay on a stance).
+/// what it does not define goes (a quote's speaker does not stay on a claim); a retag that
+/// would leave a relation the scheme forbids is refused with a notice.
 #[test]
 fn retag_applies_the_new_tags_defaults_and_drops_the_rest_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
@@ -1049,15 +1050,31 @@ fn retag_applies_the_new_tags_defaults_and_drops_the_rest_in_one_step() {
     let before = h.state().doc().unwrap().annotation(&quote).unwrap().clone();
     h.state_mut().focus.selected = Some(quote.clone());
     h.state_mut().focus.selection = None;
+    // A stance cannot be attributed to a source: refused, nothing changes.
     h.key_press(Key::Num3);
+    h.run();
+    assert_eq!(
+        h.state().doc().unwrap().annotation(&quote).unwrap(),
+        &before
+    );
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("attributed_to")),
+        "{:?}",
+        h.state().notices
+    );
+    // A claim can: retagged with the claim's defaults, the quote's attributes gone.
+    h.key_press(Key::Num1);
     h.run();
     let doc = h.state().doc().unwrap();
     let a = doc.annotation(&quote).unwrap();
-    assert_eq!(a.tag, "stance");
+    assert_eq!(a.tag, "claim");
     assert!(a.attributes.get("speaker").is_none(), "{:?}", a.attributes);
     assert!(a.attributes.get("kind").is_none(), "{:?}", a.attributes);
-    let stance = doc.scheme.tag("stance").unwrap();
-    for attr in &stance.attributes {
+    let claim = doc.scheme.tag("claim").unwrap();
+    for attr in &claim.attributes {
         assert_eq!(
             a.attributes.get(&attr.name),
             attr.default.as_ref(),

@@ -198,7 +198,7 @@ impl Document {
     }
 }
 
-fn or_any(tags: &[String]) -> String {
+pub(super) fn or_any(tags: &[String]) -> String {
     if tags.is_empty() {
         "any tag".to_owned()
     } else {

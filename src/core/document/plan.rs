@@ -118,6 +118,33 @@ impl Document {
                 let Some(def) = self.scheme.tag(&tag) else {
                     return Err(self.unknown_tag(&tag));
                 };
+                // A retag may not leave a relation the scheme forbids (a linked quote made a
+                // stance): the person removes the link first.
+                for r in self.relations_of(&id) {
+                    let tag_of = |x: &str| {
+                        if x == id {
+                            Some(tag.clone())
+                        } else {
+                            self.annotation(x).map(|a| a.tag.clone())
+                        }
+                    };
+                    let (Some(ft), Some(tt), Some(rd)) = (
+                        tag_of(&r.from),
+                        tag_of(&r.to),
+                        self.scheme.relation(&r.kind),
+                    ) else {
+                        continue;
+                    };
+                    if !rd.allows(&ft, &tt) {
+                        return Err(EditError::RelationNotAllowed {
+                            kind: r.kind.clone(),
+                            allowed_from: super::check::or_any(&rd.from),
+                            allowed_to: super::check::or_any(&rd.to),
+                            from_tag: ft,
+                            to_tag: tt,
+                        });
+                    }
+                }
                 // The new tag's attributes, in one step: what it defines is kept, its defaults
                 // fill what is missing, and the old tag's other attributes go.
                 update(&id, &|a| {
