@@ -17,6 +17,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::core::anchor::Anchoring;
 use crate::core::{Action, LoadOptions, OpenReport};
 
+mod agree;
+
 /// Annotate news articles: tag claims, quotes, stance and sourcing.
 ///
 /// With no command, opens the given articles or folders in the Tagline window.
@@ -104,6 +106,8 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Agreement between annotators: span F1, Cohen's κ, Krippendorff's α, Fleiss' κ.
+    Agree(agree::AgreeArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -253,6 +257,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
+        Command::Agree(args) => agree::run(args, options),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

@@ -19,6 +19,7 @@
     reason = "tests: a panic is a failing test"
 )]
 
+mod agree;
 mod cli;
 mod document;
 mod edits;
