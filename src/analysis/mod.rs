@@ -10,4 +10,5 @@
 
 pub mod agreement;
 pub mod align;
+pub mod grade;
 pub mod pairing;

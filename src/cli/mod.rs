@@ -18,6 +18,7 @@ use crate::core::anchor::Anchoring;
 use crate::core::{Action, LoadOptions, OpenReport};
 
 mod agree;
+mod grade;
 
 /// Annotate news articles: tag claims, quotes, stance and sourcing.
 ///
@@ -108,6 +109,8 @@ pub enum Command {
     },
     /// Agreement between annotators: span F1, Cohen's κ, Krippendorff's α, Fleiss' κ.
     Agree(agree::AgreeArgs),
+    /// Grade students' annotations against a teacher's key: gradebook, feedback pages.
+    Grade(grade::GradeArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -258,6 +261,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
         Command::Agree(args) => agree::run(args, options),
+        Command::Grade(args) => grade::run(args, options),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

@@ -25,10 +25,11 @@ pub fn table(ag: &Agreement) -> String {
     let names = &ag.annotators;
     let _ = writeln!(
         out,
-        "{} annotators ({}), {} articles, tags: {}",
+        "{} annotators ({}), {} article{}, tags: {}",
         names.len(),
         names.join(", "),
         ag.per_article.len(),
+        if ag.per_article.len() == 1 { "" } else { "s" },
         if ag.tags.is_empty() {
             "none".into()
         } else {

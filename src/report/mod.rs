@@ -7,3 +7,4 @@
 //! May use: [`crate::core`] and [`crate::analysis`]. Never: a face, a UI crate, or `std::fs`.
 
 pub mod agreement;
+pub mod grade;

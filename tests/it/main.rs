@@ -24,6 +24,7 @@ mod cli;
 mod document;
 mod edits;
 mod fuzz;
+mod grade;
 mod gui;
 mod props;
 #[cfg(unix)]
