@@ -234,8 +234,8 @@ pub fn compute(input: &Input<'_>) -> Result<Agreement, AgreementError> {
         let layout = Layout::new(len, &coders, t);
         let mut masks = vec![None; k];
         for (seg, w) in layout.segments() {
-            for c in 0..k {
-                masks[c] = layout.masks[c].as_ref().map(|m| m[seg]);
+            for (slot, m) in masks.iter_mut().zip(&layout.masks) {
+                *slot = m.as_ref().map(|m| m[seg]);
             }
             chars.add(w as u64, &masks);
             pooled_chars.add(w as u64, &masks);

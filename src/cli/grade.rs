@@ -61,12 +61,11 @@ fn folder_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Opens every article of `path`; returns the documents and one problem line per article
-/// that could not be read.
-fn open(
-    path: &Path,
-    options: &LoadOptions,
-) -> Result<(Vec<(String, Document)>, Vec<String>), Fail> {
+/// Opened documents with their relative paths, and one problem line per unreadable article.
+type Opened = (Vec<(String, Document)>, Vec<String>);
+
+/// Opens every article of `path`.
+fn open(path: &Path, options: &LoadOptions) -> Result<Opened, Fail> {
     let mut docs = Vec::new();
     let mut problems = Vec::new();
     for item in collect(&[path.to_path_buf()], &mut |_| {}) {

@@ -152,14 +152,13 @@ fn csv_field(s: &str) -> String {
 
 /// Splits `per_tag.TAG.rest` into (TAG, rest) using the known tags; else ("", name).
 fn split_tag<'a>(name: &'a str, tags: &'a [String]) -> (&'a str, &'a str) {
-    if let Some(after) = name.strip_prefix("per_tag.") {
-        if let Some(t) = tags
+    if let Some(after) = name.strip_prefix("per_tag.")
+        && let Some(t) = tags
             .iter()
             .filter(|t| after.starts_with(t.as_str()) && after[t.len()..].starts_with('.'))
             .max_by_key(|t| t.len())
-        {
-            return (t, &after[t.len() + 1..]);
-        }
+    {
+        return (t, &after[t.len() + 1..]);
     }
     ("", name)
 }
