@@ -17,9 +17,6 @@ use clap::{Args, Parser, Subcommand};
 use crate::core::anchor::Anchoring;
 use crate::core::{Action, LoadOptions, OpenReport};
 
-mod agree;
-mod grade;
-
 /// Annotate news articles: tag claims, quotes, stance and sourcing.
 ///
 /// With no command, opens the given articles or folders in the Tagline window.
@@ -176,8 +173,10 @@ pub struct AddArgs {
     pub status: Option<String>,
 }
 
+mod agree;
 mod check;
 mod edit;
+mod grade;
 mod io;
 mod show;
 
