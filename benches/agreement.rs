@@ -17,7 +17,16 @@ use tagline::synth::{self, Rng};
 
 const TAGS: [&str; 4] = ["claim", "quote", "stance", "sourcing"];
 
+/// `true` under `cargo test --benches` (divan's `--test`): every benchmark runs once, so the
+/// corpora are made small to keep that quick.
+static QUICK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+fn quick() -> bool {
+    *QUICK.get().unwrap_or(&false)
+}
+
 fn main() {
+    let _ = QUICK.set(std::env::args().any(|a| a == "--test"));
     divan::main();
 }
 
@@ -77,7 +86,7 @@ fn corpus(articles: usize, annotators: usize) -> (Vec<String>, Vec<Vec<Vec<Marke
 
 #[divan::bench(sample_count = 5)]
 fn agree_1000_articles_3_annotators(bencher: Bencher) {
-    let (texts, spans) = corpus(1_000, 3);
+    let (texts, spans) = corpus(if quick() { 20 } else { 1_000 }, 3);
     let input = Input {
         annotators: vec!["ana".into(), "ben".into(), "cy".into()],
         articles: texts
@@ -175,7 +184,7 @@ fn grade_30_students_10_articles(bencher: Bencher) {
             }
         })
         .collect();
-    let handed: Vec<Vec<Option<Handed>>> = (0..30)
+    let handed: Vec<Vec<Option<Handed>>> = (0..if quick() { 3 } else { 30 })
         .map(|_| {
             key.iter()
                 .map(|k| {
