@@ -106,6 +106,10 @@ pub enum Command {
     },
     /// Export annotations: jsonl, spacy, conll, csv, brat, label-studio, inception, w3c.
     Export(export::ExportArgs),
+    /// Agreement between annotators: span F1, Cohen's κ, Krippendorff's α, Fleiss' κ.
+    Agree(agree::AgreeArgs),
+    /// Grade students' annotations against a teacher's key: gradebook, feedback pages.
+    Grade(grade::GradeArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -171,9 +175,11 @@ pub struct AddArgs {
     pub status: Option<String>,
 }
 
+mod agree;
 mod check;
 mod edit;
 mod export;
+mod grade;
 mod io;
 mod show;
 
@@ -257,6 +263,8 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
         Command::Export(args) => Ok(export::run(args, options)),
+        Command::Agree(args) => agree::run(args, options),
+        Command::Grade(args) => grade::run(args, options),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

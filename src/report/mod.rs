@@ -5,3 +5,6 @@
 //! styles and charts (inline SVG) are part of the page.
 //!
 //! May use: [`crate::core`] and [`crate::analysis`]. Never: a face, a UI crate, or `std::fs`.
+
+pub mod agreement;
+pub mod grade;

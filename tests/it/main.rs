@@ -20,11 +20,13 @@
     reason = "tests: a panic is a failing test"
 )]
 
+mod agree;
 mod cli;
 mod document;
 mod edits;
 mod export;
 mod fuzz;
+mod grade;
 mod gui;
 mod props;
 mod reanchor;
