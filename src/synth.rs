@@ -619,6 +619,7 @@ pub fn sidecar_for_indexed(
                 2 => Some(Status::Uncertain),
                 _ => None,
             },
+            review: None,
             extra: Extra::new(),
         });
     }
@@ -679,6 +680,7 @@ pub fn sidecar_for_indexed(
         labels,
         annotations,
         relations,
+        merge: Default::default(),
         extra: Extra::new(),
     }
 }

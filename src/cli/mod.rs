@@ -107,6 +107,22 @@ pub enum Command {
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// git's merge driver for sidecars: merges by annotation, writes OURS; exit 0 clean, 1
+    /// when something is marked for review, 2 when a file cannot be read.
+    MergeDriver {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// This branch's version, replaced by the result (git's %A).
+        ours: PathBuf,
+        /// The other branch's version (git's %B).
+        theirs: PathBuf,
+    },
+    /// Sets up git to merge sidecars with `tagline merge-driver`: the `.gitattributes` line in
+    /// FOLDER (default: here) and the `git config` entry.
+    GitSetup {
+        /// The folder (usually the repository's top).
+        folder: Option<PathBuf>,
+    },
 }
 
 /// `tagline bench …`
@@ -172,6 +188,7 @@ pub struct AddArgs {
 mod check;
 mod edit;
 mod io;
+mod merge;
 mod show;
 
 pub use io::Out;
@@ -253,6 +270,10 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
+        Command::MergeDriver { base, ours, theirs } => {
+            return merge::run_driver(&base, &ours, &theirs);
+        }
+        Command::GitSetup { folder } => return merge::run_setup(folder),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

@@ -77,6 +77,7 @@ mod tests {
             created: String::new(),
             modified: String::new(),
             status: None,
+            review: None,
             extra: Extra::new(),
         }
     }

@@ -282,6 +282,78 @@ impl Status {
     }
 }
 
+/// Why an annotation waits for a person to look at it: what re-anchoring or a merge could not
+/// decide alone. The sidecar's optional `review` field; cleared when the person keeps it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Review {
+    /// What happened.
+    pub reason: ReviewReason,
+    /// The text the annotation held before it was moved (`fuzzy`); empty when not given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub was: String,
+    /// The id of the other version of the same annotation (`merge`); empty when not given.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub other: String,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Review {
+    /// A review marker with only a reason.
+    pub fn new(reason: ReviewReason) -> Self {
+        Review {
+            reason,
+            was: String::new(),
+            other: String::new(),
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// The reasons of a [`Review`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewReason {
+    /// Re-anchoring moved it onto text that only resembles what it held (`was`).
+    Fuzzy,
+    /// Changed differently on two branches: both versions are kept, each naming the other.
+    Merge,
+    /// Deleted on one branch and changed on the other: the changed version is kept.
+    MergeDeleted,
+}
+
+impl ReviewReason {
+    /// The word used on disk.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewReason::Fuzzy => "fuzzy",
+            ReviewReason::Merge => "merge",
+            ReviewReason::MergeDeleted => "merge-deleted",
+        }
+    }
+}
+
+/// What a merge could not decide about the document as a whole: the sidecar's optional
+/// top-level `merge` field, written only when not empty.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MergeRecord {
+    /// Document labels both branches changed differently: the other branch's value by name
+    /// (the sidecar's `labels` holds this branch's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, AttrValue>,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl MergeRecord {
+    /// `true` when there is nothing to record (the field is then not written).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.extra.is_empty()
+    }
+}
+
 /// Extra JSON fields Tagline does not know, kept so that saving never drops them.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
@@ -312,6 +384,8 @@ pub struct Annotation {
     pub modified: String,
     /// Review state; `None` for an ordinary annotation.
     pub status: Option<Status>,
+    /// What a person should look at (a fuzzy move, a merge); `None` for nothing.
+    pub review: Option<Review>,
     /// Fields from a newer Tagline, kept as they were.
     pub extra: Extra,
 }
@@ -341,6 +415,18 @@ pub struct Relation {
 /// Alphabet of ids: Crockford's base32 in lower case (no i, l, o, u).
 const ID_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
+/// The id of 10 base32 chars made from the low 50 bits of `n`: for ids that must be the same
+/// on every run (merges), from a hash the caller chooses.
+pub fn id_from_bits(mut n: u64) -> String {
+    (0..10)
+        .map(|_| {
+            let c = ID_ALPHABET[(n & 31) as usize] as char;
+            n >>= 5;
+            c
+        })
+        .collect()
+}
+
 /// A fresh random id of 10 base32 chars (50 random bits).
 pub fn new_id() -> String {
     let mut bytes = [0u8; 8];
@@ -357,14 +443,7 @@ pub fn new_id() -> String {
             .rotate_left(17))
         .to_le_bytes();
     }
-    let mut n = u64::from_le_bytes(bytes);
-    (0..10)
-        .map(|_| {
-            let c = ID_ALPHABET[(n & 31) as usize] as char;
-            n >>= 5;
-            c
-        })
-        .collect()
+    id_from_bits(u64::from_le_bytes(bytes))
 }
 
 /// Now as RFC 3339 UTC with whole seconds, e.g. `2026-11-21T12:00:00Z`.

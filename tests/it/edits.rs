@@ -87,6 +87,7 @@ fn annotation(id: &str, tag: &str, start: usize, end: usize, text: &str) -> Anno
         created: String::new(),
         modified: String::new(),
         status: None,
+        review: None,
         extra: Extra::new(),
     }
 }

@@ -1083,6 +1083,14 @@ fn the_status_bar_shows_a_legacy_encoding() {
     )
     .unwrap();
     let h = harness(app_for(&path));
-    assert!(h.state().doc().unwrap().article.text.as_str().starts_with("“Café"));
+    assert!(
+        h.state()
+            .doc()
+            .unwrap()
+            .article
+            .text
+            .as_str()
+            .starts_with("“Café")
+    );
     let _ = h.get_by_label("windows-1252 (detected)");
 }

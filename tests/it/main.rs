@@ -4,6 +4,7 @@
 //! - [`document`]: re-anchoring and the never-clobber rules through the library;
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
+//! - [`merge`]: real `git merge` with `tagline merge-driver`, and `tagline git-setup`;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
 //! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
 //!   legacy encodings and the kill-during-save loop (Unix);
@@ -24,6 +25,7 @@ mod document;
 mod edits;
 mod fuzz;
 mod gui;
+mod merge;
 mod props;
 #[cfg(unix)]
 mod reliability;

@@ -132,6 +132,7 @@ mod tests {
             created: String::new(),
             modified: String::new(),
             status: None,
+            review: None,
             extra: Default::default(),
         }
     }

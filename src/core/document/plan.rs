@@ -90,6 +90,7 @@ impl Document {
                     created: now.clone(),
                     modified: now,
                     status,
+                    review: None,
                     extra: Extra::new(),
                 };
                 Ok((Edit::AddAnnotation(ann), Some(id)))

@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{Annotation, AttrValue, Extra, Relation, Status};
+use crate::core::model::{Annotation, AttrValue, Extra, MergeRecord, Relation, Review, Status};
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
 
@@ -32,6 +32,7 @@ pub(super) struct FileIn {
     pub labels: BTreeMap<String, AttrValue>,
     pub annotations: Vec<Annotation>,
     pub relations: Vec<Relation>,
+    pub merge: MergeRecord,
     pub extra: Extra,
 }
 
@@ -83,6 +84,7 @@ field_enum!(FileField {
     Labels => "labels",
     Annotations => "annotations",
     Relations => "relations",
+    Merge => "merge",
 });
 
 field_enum!(ArtField {
@@ -106,6 +108,7 @@ field_enum!(AnnField {
     Created => "created",
     Modified => "modified",
     Status => "status",
+    Review => "review",
 });
 
 field_enum!(RelField {
@@ -134,6 +137,7 @@ impl<'de> Deserialize<'de> for FileIn {
                     labels: BTreeMap::new(),
                     annotations: Vec::new(),
                     relations: Vec::new(),
+                    merge: MergeRecord::default(),
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<FileField<'de>>()? {
@@ -145,6 +149,10 @@ impl<'de> Deserialize<'de> for FileIn {
                         FileField::Labels => file.labels = map.next_value()?,
                         FileField::Annotations => file.annotations = map.next_value::<AnnList>()?.0,
                         FileField::Relations => file.relations = map.next_value::<RelList>()?.0,
+                        FileField::Merge => {
+                            file.merge =
+                                map.next_value::<Option<MergeRecord>>()?.unwrap_or_default()
+                        }
                         FileField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
                             file.extra.insert(k.into_owned(), v);
@@ -282,6 +290,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                     created: String::new(),
                     modified: String::new(),
                     status: None,
+                    review: None,
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<AnnField<'de>>()? {
@@ -299,6 +308,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                         AnnField::Created => a.created = map.next_value()?,
                         AnnField::Modified => a.modified = map.next_value()?,
                         AnnField::Status => a.status = map.next_value::<Option<Status>>()?,
+                        AnnField::Review => a.review = map.next_value::<Option<Review>>()?,
                         AnnField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
                             a.extra.insert(k.into_owned(), v);
@@ -373,6 +383,7 @@ pub(super) struct FileOut<'a> {
     pub annotations: &'a [&'a Annotation],
     /// Already sorted by id.
     pub relations: &'a [&'a Relation],
+    pub merge: &'a MergeRecord,
     pub extra: &'a Extra,
 }
 
@@ -389,6 +400,9 @@ impl Serialize for FileOut<'_> {
             &Seq(self.annotations.iter().map(|a| AnnOut(a))),
         )?;
         m.serialize_entry("relations", &Seq(self.relations.iter().map(|r| RelOut(r))))?;
+        if !self.merge.is_empty() {
+            m.serialize_entry("merge", self.merge)?;
+        }
         for (k, v) in self.extra {
             m.serialize_entry(k, v)?;
         }
@@ -440,6 +454,9 @@ impl Serialize for AnnOut<'_> {
         }
         if let Some(st) = a.status {
             m.serialize_entry("status", &st)?;
+        }
+        if let Some(r) = &a.review {
+            m.serialize_entry("review", r)?;
         }
         for (k, v) in &a.extra {
             m.serialize_entry(k, v)?;
