@@ -7,3 +7,5 @@
 //!
 //! May use: [`crate::core`]. Never: a face, a UI crate, `std::fs`, or [`crate::formats`] /
 //! [`crate::report`] (reports use analysis, not the other way round).
+
+pub mod stats;

@@ -107,6 +107,9 @@ pub enum Command {
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Corpus statistics: progress, counts by tag, attribute value and annotator, span
+    /// lengths (a table, or --json / --csv).
+    Stats(StatsArgs),
     /// git's merge driver for sidecars: merges by annotation, writes OURS; exit 0 clean, 1
     /// when something is marked for review, 2 when a file cannot be read.
     MergeDriver {
@@ -190,12 +193,14 @@ mod edit;
 mod io;
 mod merge;
 mod show;
+mod stats;
 
 pub use io::Out;
 
 use check::{reanchor, validate};
 use edit::{add, edit_and_save};
 use show::show;
+pub use stats::{StatsArgs, corpus_stats};
 
 /// An error that ends a command with exit code 2.
 #[derive(Debug)]
@@ -270,6 +275,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Show { article, annotator } => show(&article, annotator.as_deref(), options),
         Command::Validate { paths, json } => validate(&paths, json, options),
         Command::Reanchor { paths } => reanchor(&paths, options),
+        Command::Stats(args) => stats::stats(args, options),
         Command::MergeDriver { base, ours, theirs } => {
             return merge::run_driver(&base, &ours, &theirs);
         }

@@ -9,6 +9,7 @@
 //! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
+//! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
@@ -30,5 +31,6 @@ mod props;
 #[cfg(unix)]
 mod reliability;
 mod sidecar;
+mod stats;
 mod util;
 mod walker;
