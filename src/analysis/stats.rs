@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::core::{Annotation, AttrValue, Document, Scheme, Status};
+use crate::core::{Annotation, AttrKind, AttrValue, Document, Scheme, Status};
 
 /// The name of the label that says how far an article is.
 pub const STATUS_LABEL: &str = "status";
@@ -91,7 +91,8 @@ pub struct Stats {
     pub relations: usize,
     /// Counted annotations by tag.
     pub tags: BTreeMap<String, Tally>,
-    /// Counted annotations by tag, attribute and value (a list value counts once per item).
+    /// Counted annotations by tag, attribute and value (a list value counts once per item; a
+    /// free-text attribute of the scheme as [`TEXT_VALUE`]).
     pub values: BTreeMap<String, BTreeMap<String, BTreeMap<String, Tally>>>,
     /// Counted annotations by annotator (`""` for annotations without one).
     pub annotators: BTreeMap<String, AnnotatorTally>,
@@ -280,9 +281,19 @@ pub fn progress(scheme: &Scheme, status: Option<&AttrValue>, counted: usize) -> 
     }
 }
 
-/// The values an attribute value counts as: itself, or each item of a list.
-fn value_keys(v: &AttrValue) -> Vec<String> {
+/// The value key under which free-text attributes are counted (the scheme's `text` kind):
+/// how many annotations have one, not one row for every different text.
+pub const TEXT_VALUE: &str = "(text)";
+
+/// The values an attribute value counts as: itself, or each item of a list; free text as
+/// [`TEXT_VALUE`].
+fn value_keys(scheme: &Scheme, tag: &str, name: &str, v: &AttrValue) -> Vec<String> {
+    let free_text = scheme
+        .tag(tag)
+        .and_then(|t| t.attribute(name))
+        .is_some_and(|a| a.kind == AttrKind::Text);
     match v {
+        _ if free_text => vec![TEXT_VALUE.to_owned()],
         AttrValue::List(items) => items.clone(),
         other => vec![other.display()],
     }
@@ -322,7 +333,7 @@ pub fn summarize(
             .or_default()
             .annotations += 1;
         for (name, value) in &a.attributes {
-            for v in value_keys(value) {
+            for v in value_keys(scheme, &a.tag, name, value) {
                 let t = s
                     .values
                     .entry(a.tag.clone())
@@ -380,6 +391,7 @@ mod tests {
     fn ann(tag: &str, len: usize, who: &str, status: Option<Status>) -> Annotation {
         let mut attributes = Attributes::new();
         attributes.insert("kind".into(), AttrValue::Text("direct".into()));
+        attributes.insert("speaker".into(), AttrValue::Text(format!("{who} {len}")));
         attributes.insert(
             "topics".into(),
             AttrValue::List(vec!["a".into(), "b".into()]),
@@ -429,6 +441,11 @@ mod tests {
             "suggested and orphaned count apart"
         );
         assert_eq!(s.values["quote"]["topics"]["a"].annotations, 2);
+        assert_eq!(
+            s.values["quote"]["speaker"].keys().collect::<Vec<_>>(),
+            [TEXT_VALUE],
+            "free text is counted, not listed"
+        );
         assert_eq!(s.lengths, BTreeMap::from([(12, 1), (30, 1)]));
         assert_eq!(s.annotators["ana"].annotations, 1);
     }
