@@ -1,5 +1,5 @@
 //! Benchmarks of the pure core on synthetic news (see `tagline::synth`): opening documents,
-//! saving sidecars, validating a corpus, decoding awkward articles and converting offsets.
+//! saving sidecars, validating a corpus and its statistics, decoding awkward articles and converting offsets.
 //!
 //! Run with `cargo bench --bench core` (add a filter such as `-- open` to run some). The
 //! articles, sidecars and the 10,000-article corpus are generated on first use into one
@@ -141,10 +141,8 @@ fn save_serialize_only(bencher: Bencher, annotations: usize) {
     bencher.bench_local(|| doc.to_sidecar().to_json());
 }
 
-/// `validate_paths` over a folder of 10,000 short articles with sidecars (about 10
-/// annotations each), as `tagline validate DIR` does.
-#[divan::bench(sample_count = 3, max_time = 30)]
-fn validate_corpus(bencher: Bencher) {
+/// The 10,000-article corpus (20 in quick mode), written and validated once.
+fn corpus() -> (&'static PathBuf, usize) {
     static CORPUS: OnceLock<PathBuf> = OnceLock::new();
     let articles = if quick() { 20 } else { CORPUS_ARTICLES };
     let corpus = CORPUS.get_or_init(|| {
@@ -164,6 +162,14 @@ fn validate_corpus(bencher: Bencher) {
         assert_eq!(files, articles);
         corpus
     });
+    (corpus, articles)
+}
+
+/// `validate_paths` over a folder of 10,000 short articles with sidecars (about 10
+/// annotations each), as `tagline validate DIR` does.
+#[divan::bench(sample_count = 3, max_time = 30)]
+fn validate_corpus(bencher: Bencher) {
+    let (corpus, articles) = corpus();
     let paths = std::slice::from_ref(corpus);
     bencher.counter(ItemsCount::new(articles)).bench(|| {
         let mut ok = 0usize;
@@ -171,6 +177,20 @@ fn validate_corpus(bencher: Bencher) {
             ok += usize::from(r.ok)
         });
         ok
+    });
+}
+
+/// `tagline stats DIR` over the same 10,000 articles: every article and sidecar read,
+/// re-anchored if changed, summarized and added up (on every core).
+#[divan::bench(sample_count = 3, max_time = 30)]
+fn stats_corpus(bencher: Bencher) {
+    let (corpus, articles) = corpus();
+    let paths = std::slice::from_ref(corpus);
+    bencher.counter(ItemsCount::new(articles)).bench(|| {
+        let (stats, problems, _) =
+            tagline::cli::corpus_stats(paths, &LoadOptions::default(), &|_, _| {});
+        assert!(problems.is_empty() && stats.articles == articles);
+        stats.annotations
     });
 }
 

@@ -10,6 +10,7 @@ articles), then runs
     tagline bench view FILE --frames N --json   frames, median_ms, p95_ms, p99_ms, max_ms
     gen --time FILE                             core open and save times (no window)
     tagline validate CORPUS                     wall time and peak memory
+    tagline stats CORPUS --json                 wall time and peak memory
 
 and writes a table of the goals against the measured values. A command that is missing or
 fails is reported as "not available"; the rest of the table is still written.
@@ -222,6 +223,16 @@ def main():
             validate[key] = {"code": r.code, "wall_s": r.wall_s, "rss": r.max_rss_mb,
                              "files": files, "why": None if r.code == 0 else r.why_not()}
             print(f"  {key}: {json.dumps(validate[key])}")
+        print("corpus statistics…", flush=True)
+        r = run([tagline, "stats", corpus, "--json"], timeout=900)
+        try:
+            counted = json.loads(r.out)["articles"]["total"] if r.code == 0 else None
+        except (ValueError, KeyError, TypeError):
+            counted = None
+        validate["stats"] = {"code": r.code, "wall_s": r.wall_s, "rss": r.max_rss_mb,
+                             "articles": counted,
+                             "why": None if r.code == 0 else r.why_not()}
+        print(f"  stats: {json.dumps(validate['stats'])}")
 
     write_report(args, results, validate, machine())
     print(f"wrote {args.out}")
@@ -244,6 +255,8 @@ def write_report(args, results, validate, m):
         peak_text += f" (the core alone, opening and saving: {results[big]['core_rss']:.0f} MB)"
     v10, v1 = validate["10k"], validate["1k"]
     v_time = v10["wall_s"] if v10 and v10["code"] == 0 else None
+    st = validate.get("stats")
+    st_time = st["wall_s"] if st and st["code"] == 0 else None
     flat = None
     if v10 and v1 and v10["code"] == 0 and v1["code"] == 0:
         flat = f"{v1['rss']:.0f} MB for 1,000 → {v10['rss']:.0f} MB for 10,000"
@@ -283,6 +296,8 @@ def write_report(args, results, validate, m):
          fmt(v_time, " s", 2), verdict(v_time, 10.0)),
         ("Validate: memory flat (peak RSS, 1,000 vs 10,000 articles)", "flat",
          fmt(flat), "not available" if flat is None else ("met" if flat_ok else "**not met**")),
+        (f"Statistics of a {args.corpus:,}-article corpus (`tagline stats`)", "≤ 2 s",
+         fmt(st_time, " s", 2), verdict(st_time, 2.0)),
     ]
     out = []
     w = out.append
@@ -345,6 +360,11 @@ def write_report(args, results, validate, m):
             status = "exit 0" if v["code"] == 0 else f"failed: {v['why']}"
             w(f"- `tagline validate` on {label}: {v['wall_s']:.2f} s, peak RSS "
               f"{v['rss']:.0f} MB, {v['files']:,} files ok ({status})")
+    st = validate.get("stats")
+    if st:
+        status = "exit 0" if st["code"] == 0 else f"failed: {st['why']}"
+        w(f"- `tagline stats --json` on {args.corpus:,} articles: {st['wall_s']:.2f} s, peak RSS "
+          f"{st['rss']:.0f} MB, {st['articles'] or 0:,} articles counted ({status})")
     w("")
     w("## How to reproduce\n")
     w("```sh")

@@ -680,6 +680,7 @@ pub fn sidecar_for_indexed(
         labels,
         annotations,
         relations,
+        merge: Default::default(),
         extra: Extra::new(),
     }
 }

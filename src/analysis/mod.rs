@@ -12,3 +12,4 @@ pub mod agreement;
 pub mod align;
 pub mod grade;
 pub mod pairing;
+pub mod stats;

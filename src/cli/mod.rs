@@ -113,6 +113,25 @@ pub enum Command {
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Corpus statistics: progress, counts by tag, attribute value and annotator, span
+    /// lengths (a table, or --json / --csv).
+    Stats(StatsArgs),
+    /// git's merge driver for sidecars: merges by annotation, writes OURS; exit 0 clean, 1
+    /// when something is marked for review, 2 when a file cannot be read.
+    MergeDriver {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// This branch's version, replaced by the result (git's %A).
+        ours: PathBuf,
+        /// The other branch's version (git's %B).
+        theirs: PathBuf,
+    },
+    /// Sets up git to merge sidecars with `tagline merge-driver`: the `.gitattributes` line in
+    /// FOLDER (default: here) and the `git config` entry.
+    GitSetup {
+        /// The folder (usually the repository's top).
+        folder: Option<PathBuf>,
+    },
 }
 
 /// `tagline bench …`
@@ -181,13 +200,16 @@ mod edit;
 mod export;
 mod grade;
 mod io;
+mod merge;
 mod show;
+mod stats;
 
 pub use io::Out;
 
 use check::{reanchor, validate};
 use edit::{add, edit_and_save};
 use show::show;
+pub use stats::{StatsArgs, corpus_stats};
 
 /// An error that ends a command with exit code 2.
 #[derive(Debug)]
@@ -265,6 +287,11 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Export(args) => Ok(export::run(args, options)),
         Command::Agree(args) => agree::run(args, options),
         Command::Grade(args) => grade::run(args, options),
+        Command::Stats(args) => stats::stats(args, options),
+        Command::MergeDriver { base, ours, theirs } => {
+            return merge::run_driver(&base, &ours, &theirs);
+        }
+        Command::GitSetup { folder } => return merge::run_setup(folder),
         // The window's benchmarks belong to the window: `main.rs` dispatches them.
         Command::Bench(_) => Err(Fail(
             "`tagline bench` is run by the tagline binary, not through the command-line library"

@@ -11,6 +11,7 @@
 //!   output).
 //! - [`anchor`]: finding an annotation's text again after the article changed.
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
+//! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
 //!
 //! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
 //! egui, eframe, rfd or clap, nor `crate::gui`, `crate::cli`, or the libraries built on it
@@ -23,6 +24,7 @@ pub mod document;
 pub mod edit;
 pub mod filter;
 pub mod history;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod scheme;
@@ -37,7 +39,9 @@ pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{Action, Edit, EditError, ValueError};
 pub use filter::AnnotationFilter;
-pub use model::{Annotation, AttrValue, Attributes, Relation, Status};
+pub use model::{
+    Annotation, AttrValue, Attributes, MergeRecord, Relation, Review, ReviewReason, Status,
+};
 pub use output::{Output, OutputError, Sink};
 pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};
 pub use sidecar::SidecarData;

@@ -324,6 +324,16 @@ pub struct Review {
 }
 
 impl Review {
+    /// A review marker with only a reason.
+    pub fn new(reason: ReviewReason) -> Self {
+        Review {
+            reason,
+            was: None,
+            other: None,
+            extra: Extra::new(),
+        }
+    }
+
     /// A fuzzy move's marker, remembering the old text.
     pub fn fuzzy(was: impl Into<String>) -> Self {
         Review {
@@ -332,6 +342,26 @@ impl Review {
             other: None,
             extra: Extra::new(),
         }
+    }
+}
+
+/// What a merge could not decide about the document as a whole: the sidecar's optional
+/// top-level `merge` field, written only when not empty.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MergeRecord {
+    /// Document labels both branches changed differently: the other branch's value by name
+    /// (the sidecar's `labels` holds this branch's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, AttrValue>,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl MergeRecord {
+    /// `true` when there is nothing to record (the field is then not written).
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.extra.is_empty()
     }
 }
 
@@ -409,6 +439,18 @@ pub struct Relation {
 /// Alphabet of ids: Crockford's base32 in lower case (no i, l, o, u).
 const ID_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
+/// The id of 10 base32 chars made from the low 50 bits of `n`: for ids that must be the same
+/// on every run (merges), from a hash the caller chooses.
+pub fn id_from_bits(mut n: u64) -> String {
+    (0..10)
+        .map(|_| {
+            let c = ID_ALPHABET[(n & 31) as usize] as char;
+            n >>= 5;
+            c
+        })
+        .collect()
+}
+
 /// A fresh random id of 10 base32 chars (50 random bits).
 pub fn new_id() -> String {
     let mut bytes = [0u8; 8];
@@ -425,14 +467,7 @@ pub fn new_id() -> String {
             .rotate_left(17))
         .to_le_bytes();
     }
-    let mut n = u64::from_le_bytes(bytes);
-    (0..10)
-        .map(|_| {
-            let c = ID_ALPHABET[(n & 31) as usize] as char;
-            n >>= 5;
-            c
-        })
-        .collect()
+    id_from_bits(u64::from_le_bytes(bytes))
 }
 
 /// Now as RFC 3339 UTC with whole seconds, e.g. `2026-11-21T12:00:00Z`.

@@ -4,11 +4,13 @@
 //! - [`document`]: re-anchoring and the never-clobber rules through the library;
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
+//! - [`merge`]: real `git merge` with `tagline merge-driver`, and `tagline git-setup`;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
 //! - [`reanchor`]: re-anchoring measured on edited articles with ground truth;
 //! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
+//! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
@@ -28,10 +30,12 @@ mod export;
 mod fuzz;
 mod grade;
 mod gui;
+mod merge;
 mod props;
 mod reanchor;
 #[cfg(unix)]
 mod reliability;
 mod sidecar;
+mod stats;
 mod util;
 mod walker;

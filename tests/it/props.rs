@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use proptest::prelude::*;
-use tagline::core::model::{Extra, Review, ReviewReason};
+use tagline::core::merge::merge3;
+use tagline::core::model::{Extra, MergeRecord, Review, ReviewReason};
 use tagline::core::sidecar::{ArticleRef, SidecarData};
 use tagline::core::validate::{Severity, validate_data};
 use tagline::core::{
@@ -401,6 +402,13 @@ fn annotation() -> impl Strategy<Value = Annotation> {
         )
 }
 
+fn merge_record() -> impl Strategy<Value = MergeRecord> {
+    prop_oneof![
+        3 => Just(MergeRecord::default()),
+        1 => (attrs(), extra()).prop_map(|(labels, extra)| MergeRecord { labels, extra }),
+    ]
+}
+
 fn relation() -> impl Strategy<Value = Relation> {
     (
         (
@@ -432,7 +440,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
         attrs(),
         prop::collection::vec(annotation(), 0..5),
         prop::collection::vec(relation(), 0..4),
-        extra(),
+        (merge_record(), extra()),
     )
         .prop_map(
             |(
@@ -441,7 +449,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
                 labels,
                 annotations,
                 relations,
-                extra,
+                (merge, extra),
             )| {
                 SidecarData {
                     article: ArticleRef {
@@ -455,6 +463,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
                     labels,
                     annotations,
                     relations,
+                    merge,
                     extra,
                 }
             },
@@ -582,6 +591,106 @@ proptest! {
             prop_assert_eq!(&state(&doc), &s0, "inverse of {:?}", edit);
             prop_assert!(doc.undo());
             prop_assert_eq!(&state(&doc), &s1);
+        }
+    }
+}
+
+// ----- three-way merges ---------------------------------------------------------------------
+
+/// A descendant of `base`: some annotations kept as they are, some changed (keeping their
+/// id), some deleted, new ones added; labels, relations and unknown fields replaced at random.
+fn descendant(base: SidecarData) -> impl Strategy<Value = (SidecarData, SidecarData)> {
+    let n = base.annotations.len();
+    (
+        Just(base),
+        prop::collection::vec(0u8..3, n),
+        sidecar_data(),
+        any::<bool>(),
+    )
+        .prop_map(|(base, fate, other, relabel)| {
+            let mut x = base.clone();
+            let mut replacements = other.annotations.iter().cycle();
+            x.annotations = base
+                .annotations
+                .iter()
+                .zip(&fate)
+                .filter_map(|(a, fate)| match fate {
+                    0 => Some(a.clone()),
+                    1 => replacements.next().map(|r| Annotation {
+                        id: a.id.clone(),
+                        ..r.clone()
+                    }),
+                    _ => None,
+                })
+                .chain(other.annotations.iter().take(2).cloned())
+                .collect();
+            if relabel {
+                x.labels = other.labels.clone();
+                x.extra = other.extra.clone();
+                x.merge = other.merge.clone();
+            }
+            // Relations to annotations x deleted would be dropped by any merge, so a
+            // descendant made by Tagline has none.
+            let kept: std::collections::HashSet<&str> =
+                x.annotations.iter().map(|a| a.id.as_str()).collect();
+            let deleted =
+                |id: &str| !kept.contains(id) && base.annotations.iter().any(|a| a.id == id);
+            x.relations = base
+                .relations
+                .iter()
+                .chain(&other.relations)
+                .filter(|r| !deleted(&r.from) && !deleted(&r.to))
+                .cloned()
+                .collect();
+            (base, x)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A merge with a side that did not change gives the other side, byte for byte.
+    #[test]
+    fn merging_with_an_unchanged_side_gives_the_other(
+        (base, x) in sidecar_data().prop_flat_map(descendant),
+    ) {
+        let ours = merge3(&base, &x, &base);
+        prop_assert!(ours.is_clean(), "{:?}", ours.conflicts);
+        prop_assert_eq!(ours.merged.to_json(), x.to_json());
+        let theirs = merge3(&base, &base, &x);
+        prop_assert!(theirs.is_clean(), "{:?}", theirs.conflicts);
+        prop_assert_eq!(theirs.merged.to_json(), x.to_json());
+        prop_assert_eq!(merge3(&base, &x, &x).merged.to_json(), x.to_json());
+    }
+
+    /// Any three sidecars merge into one Tagline reads back unchanged and the schema accepts,
+    /// the same every time; every id of either side is still there unless it was deleted.
+    #[test]
+    fn any_merge_is_a_valid_sidecar(
+        (base, ours) in sidecar_data().prop_flat_map(descendant),
+        theirs_seed in sidecar_data(),
+    ) {
+        let theirs = {
+            let mut t = base.clone();
+            t.annotations.extend(theirs_seed.annotations);
+            t.labels.extend(theirs_seed.labels);
+            t
+        };
+        let m = merge3(&base, &ours, &theirs);
+        let json = m.merged.to_json();
+        let back = SidecarData::parse(json.as_bytes(), Path::new("m.json"))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back.to_json(), json.clone());
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let problems = crate::util::schema_errors(&value);
+        prop_assert!(problems.is_empty(), "{}", problems.join("\n"));
+        prop_assert_eq!(merge3(&base, &ours, &theirs), m.clone());
+        for a in ours.annotations.iter().chain(&theirs.annotations) {
+            let deleted = base.annotations.iter().any(|b| b == a);
+            prop_assert!(
+                deleted || m.merged.annotations.iter().any(|x| x.id == a.id),
+                "{} lost", a.id
+            );
         }
     }
 }

@@ -182,6 +182,47 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
             variant(&base, "/relations/1/weight", Some(json!([1, {}]))),
         ),
         (
+            "merge review",
+            variant(
+                &base,
+                "/annotations/0/review",
+                Some(json!({"reason": "merge", "other": "k3v9q0m2xa"})),
+            ),
+        ),
+        (
+            "fuzzy review",
+            variant(
+                &base,
+                "/annotations/1/review",
+                Some(json!({"reason": "fuzzy", "was": "old text", "x-why": 1})),
+            ),
+        ),
+        (
+            "merge-deleted review",
+            variant(
+                &base,
+                "/annotations/1/review",
+                Some(json!({"reason": "merge-deleted"})),
+            ),
+        ),
+        (
+            "review null",
+            variant(&base, "/annotations/0/review", Some(Value::Null)),
+        ),
+        (
+            "merge record",
+            variant(
+                &base,
+                "/merge",
+                Some(json!({"labels": {"status": "done", "topics": ["a"]}})),
+            ),
+        ),
+        (
+            "empty merge record",
+            variant(&base, "/merge", Some(json!({}))),
+        ),
+        ("merge null", variant(&base, "/merge", Some(Value::Null))),
+        (
             "bare relation",
             variant(
                 &base,
@@ -291,6 +332,39 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         (
             "null attribute",
             variant(&base, "/annotations/0/attributes/type", Some(Value::Null)),
+        ),
+        (
+            "review without reason",
+            variant(&base, "/annotations/0/review", Some(json!({"other": "x"}))),
+        ),
+        (
+            "unknown review reason",
+            variant(
+                &base,
+                "/annotations/0/review",
+                Some(json!({"reason": "later"})),
+            ),
+        ),
+        (
+            "review as text",
+            variant(&base, "/annotations/0/review", Some(json!("merge"))),
+        ),
+        (
+            "review other as number",
+            variant(
+                &base,
+                "/annotations/0/review",
+                Some(json!({"reason": "merge", "other": 3})),
+            ),
+        ),
+        ("merge as list", variant(&base, "/merge", Some(json!([])))),
+        (
+            "merge labels as list",
+            variant(&base, "/merge", Some(json!({"labels": ["done"]}))),
+        ),
+        (
+            "null merge label",
+            variant(&base, "/merge", Some(json!({"labels": {"status": null}}))),
         ),
         (
             "relation without to",

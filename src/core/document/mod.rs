@@ -20,7 +20,9 @@ use crate::core::anchor::{Anchoring, reanchor_all};
 use crate::core::article::{Article, ArticleError, LoadOptions};
 use crate::core::edit::{Action, Edit, EditError};
 use crate::core::history::History;
-use crate::core::model::{Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status};
+use crate::core::model::{
+    Annotation, AttrValue, CONTEXT_CHARS, Extra, MergeRecord, Relation, Status,
+};
 use crate::core::scheme::{AttrKind, Scheme, SchemeError};
 use crate::core::sidecar::{
     ArticleRef, ContentHash, SidecarData, SidecarError, SidecarSnapshot, content_hash_file,
@@ -283,6 +285,7 @@ pub struct Document {
     /// Sorted by id.
     relations: Arc<Vec<Relation>>,
     labels: BTreeMap<String, AttrValue>,
+    merge: MergeRecord,
     article_extra: Extra,
     extra: Extra,
     history: History,
@@ -423,6 +426,7 @@ impl Document {
             relation_index: Default::default(),
             relations: Arc::new(Vec::new()),
             labels: BTreeMap::new(),
+            merge: MergeRecord::default(),
             article_extra: Extra::new(),
             extra: Extra::new(),
             history: History::default(),
@@ -469,6 +473,7 @@ impl Document {
         relations.sort_by(|a, b| a.id.cmp(&b.id));
         self.relations = Arc::new(relations);
         self.labels = data.labels;
+        self.merge = data.merge;
         self.article_extra = data.article.extra;
         self.extra = data.extra;
         self.reindex();
@@ -605,6 +610,11 @@ impl Document {
     /// Document labels.
     pub fn labels(&self) -> &BTreeMap<String, AttrValue> {
         &self.labels
+    }
+
+    /// What a merge left for a person to decide about the document (the sidecar's `merge`).
+    pub fn merge_record(&self) -> &MergeRecord {
+        &self.merge
     }
 
     /// Every annotator named in the document, sorted.
@@ -784,6 +794,7 @@ impl Document {
             labels: self.labels.clone(),
             annotations: self.annotations.to_vec(),
             relations: self.relations.to_vec(),
+            merge: self.merge.clone(),
             extra: self.extra.clone(),
         }
     }
@@ -797,6 +808,7 @@ impl Document {
             labels: self.labels.clone(),
             annotations: Arc::clone(&self.annotations),
             relations: Arc::clone(&self.relations),
+            merge: self.merge.clone(),
             extra: self.extra.clone(),
         }
     }

@@ -46,7 +46,7 @@ pub use crate::core::store::{
 use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
 use crate::core::store::{MAX_SIDECAR_BYTES, ReadError, open_regular, read_regular};
 
-use crate::core::model::{Annotation, AttrValue, Extra, Relation};
+use crate::core::model::{Annotation, AttrValue, Extra, MergeRecord, Relation};
 
 /// The `format` value of every sidecar.
 pub const FORMAT: &str = "tagline-annotations";
@@ -145,6 +145,8 @@ pub struct SidecarData {
     pub annotations: Vec<Annotation>,
     /// Relations.
     pub relations: Vec<Relation>,
+    /// What a merge left for a person to decide (the optional top-level `merge` field).
+    pub merge: MergeRecord,
     /// Unknown top-level fields.
     pub extra: Extra,
 }
@@ -197,6 +199,7 @@ impl SidecarData {
             labels: file.labels,
             annotations: file.annotations,
             relations: file.relations,
+            merge: file.merge,
             extra: file.extra,
         })
     }
@@ -270,14 +273,15 @@ impl SidecarData {
 
     /// The deterministic JSON text of this sidecar.
     pub fn to_json(&self) -> String {
-        render_json(
-            &self.article,
-            &self.scheme,
-            &self.labels,
-            &self.annotations,
-            &self.relations,
-            &self.extra,
-        )
+        render_json(&Content {
+            article: &self.article,
+            scheme: &self.scheme,
+            labels: &self.labels,
+            annotations: &self.annotations,
+            relations: &self.relations,
+            merge: &self.merge,
+            extra: &self.extra,
+        })
     }
 }
 
@@ -295,6 +299,8 @@ pub struct SidecarSnapshot {
     pub annotations: Arc<Vec<Annotation>>,
     /// Relations.
     pub relations: Arc<Vec<Relation>>,
+    /// What a merge left for a person to decide.
+    pub merge: MergeRecord,
     /// Unknown top-level fields.
     pub extra: Extra,
 }
@@ -325,12 +331,15 @@ impl SidecarSnapshot {
             );
             write_json(
                 &mut w,
-                &self.article,
-                &self.scheme,
-                &self.labels,
-                &self.annotations,
-                &self.relations,
-                &self.extra,
+                &Content {
+                    article: &self.article,
+                    scheme: &self.scheme,
+                    labels: &self.labels,
+                    annotations: &self.annotations,
+                    relations: &self.relations,
+                    merge: &self.merge,
+                    extra: &self.extra,
+                },
             )?;
             w.flush()
         };
@@ -344,14 +353,15 @@ impl SidecarSnapshot {
 
     /// The deterministic JSON text of this sidecar.
     pub fn to_json(&self) -> String {
-        render_json(
-            &self.article,
-            &self.scheme,
-            &self.labels,
-            &self.annotations,
-            &self.relations,
-            &self.extra,
-        )
+        render_json(&Content {
+            article: &self.article,
+            scheme: &self.scheme,
+            labels: &self.labels,
+            annotations: &self.annotations,
+            relations: &self.relations,
+            merge: &self.merge,
+            extra: &self.extra,
+        })
     }
 }
 
@@ -405,44 +415,40 @@ fn check_header(
     Ok(())
 }
 
+/// A sidecar's content by reference, in any order, to write.
+struct Content<'a> {
+    article: &'a ArticleRef,
+    scheme: &'a str,
+    labels: &'a BTreeMap<String, AttrValue>,
+    annotations: &'a [Annotation],
+    relations: &'a [Relation],
+    merge: &'a MergeRecord,
+    extra: &'a Extra,
+}
+
 /// Writes the sidecar JSON: sorted, pretty, LF, final newline.
 #[expect(
     clippy::expect_used,
     reason = "serializing to memory cannot fail, and serde_json writes UTF-8"
 )]
-fn render_json(
-    article: &ArticleRef,
-    scheme: &str,
-    labels: &BTreeMap<String, AttrValue>,
-    annotations: &[Annotation],
-    relations: &[Relation],
-    extra: &Extra,
-) -> String {
+fn render_json(content: &Content<'_>) -> String {
     // Roughly 500 bytes an annotation when pretty-printed.
-    let mut out = Vec::with_capacity(1024 + annotations.len() * 520);
-    write_json(
-        &mut out,
+    let mut out = Vec::with_capacity(1024 + content.annotations.len() * 520);
+    write_json(&mut out, content).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the sidecar JSON: sorted, pretty, LF, final newline.
+fn write_json(out: &mut dyn Write, content: &Content<'_>) -> std::io::Result<()> {
+    let Content {
         article,
         scheme,
         labels,
         annotations,
         relations,
+        merge,
         extra,
-    )
-    .expect("writing to memory does not fail");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
-}
-
-/// Writes the sidecar JSON: sorted, pretty, LF, final newline.
-fn write_json(
-    out: &mut dyn Write,
-    article: &ArticleRef,
-    scheme: &str,
-    labels: &BTreeMap<String, AttrValue>,
-    annotations: &[Annotation],
-    relations: &[Relation],
-    extra: &Extra,
-) -> std::io::Result<()> {
+    } = *content;
     let mut anns: Vec<&Annotation> = annotations.iter().collect();
     anns.sort_by(|a, b| {
         (a.range.start, a.range.end, &a.id).cmp(&(b.range.start, b.range.end, &b.id))
@@ -455,6 +461,7 @@ fn write_json(
         labels,
         annotations: &anns,
         relations: &rels,
+        merge,
         extra,
     };
     serde_json::to_writer_pretty(&mut *out, &file).map_err(std::io::Error::other)?;

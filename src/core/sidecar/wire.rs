@@ -13,7 +13,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{Annotation, AttrValue, Extra, Relation, Review, Status};
+use crate::core::model::{Annotation, AttrValue, Extra, MergeRecord, Relation, Review, Status};
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
 
@@ -32,6 +32,7 @@ pub(super) struct FileIn {
     pub labels: BTreeMap<String, AttrValue>,
     pub annotations: Vec<Annotation>,
     pub relations: Vec<Relation>,
+    pub merge: MergeRecord,
     pub extra: Extra,
 }
 
@@ -83,6 +84,7 @@ field_enum!(FileField {
     Labels => "labels",
     Annotations => "annotations",
     Relations => "relations",
+    Merge => "merge",
 });
 
 field_enum!(ArtField {
@@ -135,6 +137,7 @@ impl<'de> Deserialize<'de> for FileIn {
                     labels: BTreeMap::new(),
                     annotations: Vec::new(),
                     relations: Vec::new(),
+                    merge: MergeRecord::default(),
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<FileField<'de>>()? {
@@ -146,6 +149,10 @@ impl<'de> Deserialize<'de> for FileIn {
                         FileField::Labels => file.labels = map.next_value()?,
                         FileField::Annotations => file.annotations = map.next_value::<AnnList>()?.0,
                         FileField::Relations => file.relations = map.next_value::<RelList>()?.0,
+                        FileField::Merge => {
+                            file.merge =
+                                map.next_value::<Option<MergeRecord>>()?.unwrap_or_default()
+                        }
                         FileField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
                             file.extra.insert(k.into_owned(), v);
@@ -376,6 +383,7 @@ pub(super) struct FileOut<'a> {
     pub annotations: &'a [&'a Annotation],
     /// Already sorted by id.
     pub relations: &'a [&'a Relation],
+    pub merge: &'a MergeRecord,
     pub extra: &'a Extra,
 }
 
@@ -392,6 +400,9 @@ impl Serialize for FileOut<'_> {
             &Seq(self.annotations.iter().map(|a| AnnOut(a))),
         )?;
         m.serialize_entry("relations", &Seq(self.relations.iter().map(|r| RelOut(r))))?;
+        if !self.merge.is_empty() {
+            m.serialize_entry("merge", self.merge)?;
+        }
         for (k, v) in self.extra {
             m.serialize_entry(k, v)?;
         }
