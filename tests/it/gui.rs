@@ -1111,3 +1111,67 @@ fn the_status_bar_shows_a_legacy_encoding() {
     );
     let _ = h.get_by_label("windows-1252 (detected)");
 }
+
+/// After the article changed: the notice says what moved and links to the lists; orphans and
+/// fuzzy moves have their own sections; Keep clears a review mark and reaches the sidecar.
+#[test]
+fn orphans_and_fuzzy_moves_are_listed_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    let (mut doc, _) = tagline::core::Document::open(&path, &LoadOptions::default()).unwrap();
+    for (tag, text) in [
+        ("quote", "the pier is unsafe"),
+        ("claim", "called the vote rushed"),
+        ("sourcing", "the fishing co-op"),
+    ] {
+        let start = char_index(text);
+        doc.perform(
+            tagline::core::Action::Add {
+                tag: tag.into(),
+                range: tagline::core::CharRange::new(start, start + text.chars().count()),
+                attributes: Default::default(),
+                note: String::new(),
+                status: None,
+            },
+            "someone",
+        )
+        .unwrap();
+    }
+    doc.save().unwrap();
+    // A typo fixed inside the claim (a fuzzy move) and the co-op's words gone (an orphan).
+    let changed = ARTICLE
+        .replace("called the vote rushed", "called the vote rushd")
+        .replace("including the fishing co-op", "including local fishers");
+    std::fs::write(&path, changed).unwrap();
+    let mut h = harness(app_for(&path));
+    let notice = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.text.contains("changed since it was annotated"))
+        .expect("a notice")
+        .text
+        .clone();
+    assert!(notice.contains("1 moved to text that differs"), "{notice}");
+    assert!(notice.contains("1 orphaned"), "{notice}");
+    h.get_by_label("Show them").click();
+    h.run();
+    h.run();
+    let _ = h.get_by_label_contains("Orphaned (1)");
+    let _ = h.get_by_label_contains("Needs review (1)");
+    let _ = h.get_by_label_contains("was “called the vote rushed”");
+    h.get_by_label("Keep").click();
+    h.run();
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert!(doc.annotations().iter().all(|a| a.review.is_none()));
+    let sc = sidecar(&path);
+    assert!(
+        sc["annotations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a.get("review").is_none()),
+        "{sc}"
+    );
+}

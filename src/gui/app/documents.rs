@@ -258,18 +258,25 @@ impl TaglineApp {
             );
         }
         if !report.anchoring.is_empty() {
+            let fuzzy = report.fuzzy_moves().count();
             let moved = report
                 .anchoring
                 .iter()
                 .filter(|(_, a)| matches!(a, Anchoring::Moved { .. }))
-                .count();
+                .count()
+                - fuzzy;
             let orphaned = report.orphans().count();
+            let needs_look = fuzzy + orphaned > 0;
             self.notify(
-                if orphaned > 0 { Level::Warning } else { Level::Info },
+                if needs_look { Level::Warning } else { Level::Info },
                 format!(
-                    "{name} changed since it was annotated: {moved} annotation(s) moved to their text, {orphaned} orphaned (their text is gone; they are kept and listed, but not shown in the text)."
+                    "{name} changed since it was annotated: {moved} annotation(s) moved to their exact text, {fuzzy} moved to text that differs a little (listed under “Needs review”: keep, or re-place with R), {orphaned} orphaned (their text is gone; listed under “Orphaned”, never drawn at a wrong place)."
                 ),
-                vec![],
+                if needs_look {
+                    vec![NoticeAction::ShowLists]
+                } else {
+                    vec![]
+                },
             );
         }
         self.open = Some(OpenDoc { doc, ready: true });

@@ -213,6 +213,10 @@ impl TaglineApp {
             NoticeAction::OpenPath => {
                 self.buffers.typed_path = Some((PathPurpose::Open, String::new()));
             }
+            NoticeAction::ShowLists => {
+                self.list.show_lists = true;
+                self.buffers.hide_right = false;
+            }
             NoticeAction::QuitWithoutSaving => {
                 self.force_quit = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);

@@ -269,6 +269,8 @@ impl TaglineApp {
                 panels::annotations_ui(ui, &st, &mut self.buffers, &mut intents);
             }
         }
+        // "Show them" opens the sections once; then they are the person's to fold.
+        self.list.show_lists = false;
         egui::CentralPanel::default().show(ui, |ui| {
             panels::notices_ui(ui, &self.notices, &mut intents);
             if self.search.open {
@@ -388,6 +390,10 @@ impl TaglineApp {
             text: f.text.clone(),
         };
         self.list.rows = filter.positions(anns);
+        self.list.orphans = (0..anns.len()).filter(|&i| anns[i].is_orphaned()).collect();
+        self.list.reviews = (0..anns.len())
+            .filter(|&i| anns[i].needs_review())
+            .collect();
         self.list.key = Some(key);
     }
 }

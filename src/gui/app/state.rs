@@ -28,6 +28,8 @@ pub enum NoticeAction {
     OpenPath,
     /// Close without saving.
     QuitWithoutSaving,
+    /// Show the orphaned annotations and those waiting for review.
+    ShowLists,
 }
 
 impl NoticeAction {
@@ -39,6 +41,7 @@ impl NoticeAction {
             NoticeAction::RetrySave => "Try saving again",
             NoticeAction::OpenPath => "Type a path…",
             NoticeAction::QuitWithoutSaving => "Quit without saving",
+            NoticeAction::ShowLists => "Show them",
         }
     }
 }
@@ -119,6 +122,12 @@ pub struct AnnotationList {
     pub filter: ListFilter,
     /// Positions in `doc.annotations()` of the listed annotations, in reading order.
     pub rows: Vec<usize>,
+    /// Positions of the orphaned annotations (their text is gone), for their own section.
+    pub orphans: Vec<usize>,
+    /// Positions of the annotations waiting for review (fuzzy moves, merges).
+    pub reviews: Vec<usize>,
+    /// Open the orphan and review sections (the notice after opening links to them).
+    pub show_lists: bool,
     /// What `rows` were computed for.
     pub key: Option<ListKey>,
 }

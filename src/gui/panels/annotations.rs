@@ -1,7 +1,8 @@
 //! The right panel: document labels and the annotation list.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
+use crate::core::{Action, Document};
 use crate::gui::app::{Buffers, Intent, ListFilter};
 
 use super::PanelState;
@@ -58,6 +59,7 @@ pub fn annotations_ui(
                 .show(ui, |ui| {
                     labels_ui(ui, doc, b, intents);
                 });
+            review_lists_ui(ui, doc, st, intents);
             ui.add_space(4.0);
             ui.heading(format!("Annotations ({})", doc.annotations().len()));
             ui.horizontal(|ui| {
@@ -162,4 +164,84 @@ pub fn annotations_ui(
                     }
                 });
         });
+}
+
+/// The annotations a person should look at, in their own sections: orphans (their text is
+/// gone: select the right text and press R, or delete) and those waiting for review (a fuzzy
+/// move or a merge: keep, or re-place with R).
+fn review_lists_ui(ui: &mut Ui, doc: &Document, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
+    let anns = doc.annotations();
+    let list = st.list;
+    if !list.orphans.is_empty() {
+        egui::CollapsingHeader::new(format!("Orphaned ({})", list.orphans.len()))
+            .id_salt("orphans")
+            .open(list.show_lists.then_some(true))
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new("Their text is no longer in the article. Select the right text, select the annotation and press R; or delete it.")
+                        .weak()
+                        .small(),
+                );
+                for &i in list.orphans.iter().take(200) {
+                    let a = &anns[i];
+                    let text = format!("{}: “{}”", tag_label(doc, &a.tag), one_line(&a.text, 40));
+                    let selected = st.focus.selected.as_deref() == Some(a.id.as_str());
+                    if ui.selectable_label(selected, text).clicked() {
+                        intents.push(Intent::Select {
+                            id: Some(a.id.clone()),
+                            scroll: false,
+                        });
+                    }
+                }
+            });
+    }
+    if !list.reviews.is_empty() {
+        egui::CollapsingHeader::new(format!("Needs review ({})", list.reviews.len()))
+            .id_salt("reviews")
+            .open(list.show_lists.then_some(true))
+            .show(ui, |ui| {
+                for &i in list.reviews.iter().take(200) {
+                    let a = &anns[i];
+                    let why = match &a.review {
+                        Some(r) => match r.reason {
+                            crate::core::ReviewReason::Fuzzy => format!(
+                                "moved; was “{}”",
+                                one_line(r.was.as_deref().unwrap_or(""), 30)
+                            ),
+                            crate::core::ReviewReason::Merge => {
+                                "changed on two branches: two versions".to_owned()
+                            }
+                            crate::core::ReviewReason::MergeDeleted => {
+                                "deleted on the other branch".to_owned()
+                            }
+                        },
+                        None => String::new(),
+                    };
+                    ui.horizontal(|ui| {
+                        if ui
+                            .small_button("Keep")
+                            .on_hover_text("It is right where it is: clear the review mark")
+                            .clicked()
+                        {
+                            intents
+                                .push(Intent::Perform(Action::KeepReviewed { id: a.id.clone() }));
+                        }
+                        let selected = st.focus.selected.as_deref() == Some(a.id.as_str());
+                        let text = format!("“{}” — {why}", one_line(&a.text, 30));
+                        if ui
+                            .selectable_label(selected, text)
+                            .on_hover_text(
+                                "Select it (then select the right text and press R to re-place it)",
+                            )
+                            .clicked()
+                        {
+                            intents.push(Intent::Select {
+                                id: Some(a.id.clone()),
+                                scroll: true,
+                            });
+                        }
+                    });
+                }
+            });
+    }
 }
