@@ -20,6 +20,8 @@ pub enum Job {
     Scan(PathBuf),
     /// Write a sidecar.
     Save(Box<SaveJob>),
+    /// Corpus statistics of these articles (the Statistics window), on a thread of its own.
+    Stats(Vec<PathBuf>, LoadOptions),
 }
 
 /// What a folder list shows for one article (the core's summary).
@@ -39,10 +41,27 @@ pub enum Reply {
     Summaries(Vec<(PathBuf, Summary)>),
     /// A save finished: the job and the written hash or the error.
     Saved(Box<SaveJob>, Result<ContentHash, SaveError>),
+    /// Statistics of some articles (an article that cannot be opened is left out).
+    Stats(Vec<(PathBuf, crate::analysis::stats::Stats)>),
+    /// Every article asked for has been counted.
+    StatsDone,
 }
 
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
     match job {
+        Job::Stats(paths, options) => {
+            for chunk in paths.chunks(64) {
+                let stats = chunk
+                    .iter()
+                    .filter_map(|p| {
+                        let (doc, _) = Document::open(p, &options).ok()?;
+                        Some((p.clone(), crate::analysis::stats::summarize_document(&doc)))
+                    })
+                    .collect();
+                send(Reply::Stats(stats));
+            }
+            send(Reply::StatsDone);
+        }
         Job::Open(path, options) => {
             let result = Document::open_with(&path, &options, |article, _| {
                 send(Reply::Text(Arc::clone(article)))
@@ -107,7 +126,7 @@ impl Worker {
                         let _ = tx.send(r);
                         wake();
                     };
-                    if matches!(job, Job::Scan(_)) {
+                    if matches!(job, Job::Scan(_) | Job::Stats(..)) {
                         let spawned = std::thread::Builder::new()
                             .name("tagline-scan".into())
                             .spawn(move || run_job(job, &mut send));

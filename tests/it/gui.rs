@@ -1175,3 +1175,38 @@ fn orphans_and_fuzzy_moves_are_listed_and_kept() {
         "{sc}"
     );
 }
+
+/// View → Statistics counts the folder once and then follows edits of the open article from
+/// memory: a new annotation shows in its figures at once.
+#[test]
+fn the_statistics_window_counts_the_folder_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, _source) = article_with_a_source(dir.path());
+    std::fs::write(dir.path().join("second.txt"), "Nothing tagged here yet.\n").unwrap();
+    let mut h = harness(app_for(dir.path()));
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Statistics…").click();
+    h.run();
+    h.run();
+    assert!(h.state().windows.stats);
+    let stats = h.state().stats.as_ref().expect("counted");
+    assert!(!stats.loading);
+    assert_eq!(stats.total.articles, 2);
+    assert_eq!(stats.total.annotations, 1);
+    let _ = h.get_by_label_contains("2 articles · 1 annotations");
+    // Tag a claim in the open article: the window's figures follow without a recount.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    tag(
+        &mut h,
+        char_index("Critics"),
+        char_index(" — including"),
+        Key::Num1,
+    );
+    h.run();
+    let stats = h.state().stats.as_ref().unwrap();
+    assert_eq!(stats.total.annotations, 2);
+    assert_eq!(stats.total.tags["claim"].annotations, 1);
+    let _ = h.get_by_label_contains("2 articles · 2 annotations");
+}

@@ -77,6 +77,8 @@ pub enum UiCommand {
     LinkNext,
     /// While linking: link to the proposed candidate.
     LinkChoose,
+    /// View → Statistics: charts of the open folder.
+    ShowStatistics,
     /// Delete the selected annotation.
     DeleteAnnotation,
     /// Keyboard help.
@@ -126,7 +128,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 38] = [
+    pub const ALL: [UiCommand; 39] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -162,6 +164,7 @@ impl UiCommand {
         UiCommand::LinkNext,
         UiCommand::LinkChoose,
         UiCommand::FocusAttribute,
+        UiCommand::ShowStatistics,
         UiCommand::DeleteAnnotation,
         UiCommand::Help,
         UiCommand::Quit,
@@ -205,6 +208,7 @@ impl UiCommand {
             UiCommand::LinkNext => "Linking: next candidate",
             UiCommand::LinkChoose => "Linking: link to the candidate",
             UiCommand::FocusAttribute => "Edit the first attribute",
+            UiCommand::ShowStatistics => "Statistics…",
             UiCommand::DeleteAnnotation => "Delete annotation",
             UiCommand::Help => "Keyboard shortcuts",
             UiCommand::Quit => "Quit",
@@ -264,6 +268,9 @@ impl UiCommand {
             UiCommand::FocusAttribute => {
                 "Move the keyboard to the selected annotation's first attribute"
             }
+            UiCommand::ShowStatistics => {
+                "Charts of the open folder: progress, tags, attribute values, annotators, span lengths"
+            }
             UiCommand::DeleteAnnotation => "Delete the selected annotation",
             UiCommand::Help => "Show all keyboard shortcuts",
             UiCommand::Quit => "Save and close Tagline",
@@ -319,6 +326,7 @@ impl UiCommand {
             UiCommand::LinkNext => const { &[sc(NONE, Key::ArrowRight)] },
             UiCommand::LinkChoose => const { &[sc(NONE, Key::Enter)] },
             UiCommand::FocusAttribute => const { &[sc(NONE, Key::Enter)] },
+            UiCommand::ShowStatistics => &[],
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
             UiCommand::Help => const { &[sc(NONE, Key::F1)] },
             UiCommand::Quit => const { &[sc(CMD, Key::Q)] },

@@ -57,6 +57,7 @@ impl TaglineApp {
         self.settings.last_folder = Some(dir.clone());
         self.settings.remember(&dir);
         self.save_settings();
+        self.stats = None;
         self.library = Library {
             root: Some(dir.clone()),
             scanning: Some(0),
@@ -183,6 +184,20 @@ impl TaglineApp {
                             .filter(|p| self.library.entries.iter().any(|e| &e.path == p))
                             .unwrap_or_else(|| self.library.entries[0].path.clone());
                         self.open_article(article);
+                    }
+                }
+                Reply::Stats(list) => {
+                    if let Some(stats) = &mut self.stats {
+                        for (path, s) in list {
+                            stats.set(path, s);
+                        }
+                    }
+                }
+                Reply::StatsDone => {
+                    if let Some(stats) = &mut self.stats {
+                        stats.loading = false;
+                        // The open article is counted from memory, with its unsaved edits.
+                        stats.counted = None;
                     }
                 }
                 Reply::Summaries(list) => {

@@ -15,7 +15,9 @@ use crate::gui::focus::Selection;
 
 use super::*;
 use crate::gui::app::PathPurpose;
+use crate::gui::app::state::FolderStats;
 use crate::gui::focus::PendingRelation;
+use crate::gui::worker::Job;
 
 /// What keys, panels and the article view ask the app to do; [`TaglineApp::apply_intent`] is
 /// the one place that acts on them.
@@ -186,6 +188,15 @@ impl TaglineApp {
                 window: PanelWindow::Help,
                 open,
             } => self.windows.help = open,
+            Intent::ShowWindow {
+                window: PanelWindow::Stats,
+                open,
+            } => {
+                self.windows.stats = open;
+                if open {
+                    self.start_stats();
+                }
+            }
             Intent::SettingsChanged => {
                 apply_theme(ctx, self.settings.theme);
                 self.save_settings();
@@ -457,6 +468,16 @@ impl TaglineApp {
                 }
             }
             UiCommand::FocusAttribute => self.buffers.focus_first_attribute = true,
+            UiCommand::ShowStatistics => {
+                let open = !self.windows.stats;
+                self.apply_intent(
+                    ctx,
+                    Intent::ShowWindow {
+                        window: PanelWindow::Stats,
+                        open,
+                    },
+                );
+            }
             UiCommand::DeleteAnnotation => {
                 if let Some(id) = self.focus.selected.clone() {
                     self.perform(Action::Remove { id });
@@ -502,6 +523,52 @@ impl TaglineApp {
             UiCommand::StartCharRight => self.resize_selected(|_, r| (r.start + 1, r.end)),
             UiCommand::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
         }
+    }
+
+    /// Counts the open folder (or the open article) for the Statistics window, once; later
+    /// edits replace the open article's share only.
+    pub(super) fn start_stats(&mut self) {
+        if self.stats.is_some() {
+            return;
+        }
+        let paths: Vec<PathBuf> = if self.library.entries.is_empty() {
+            self.doc()
+                .map(|d| vec![d.article.path.clone()])
+                .unwrap_or_default()
+        } else {
+            self.library
+                .entries
+                .iter()
+                .map(|e| e.path.clone())
+                .collect()
+        };
+        self.stats = Some(FolderStats {
+            loading: !paths.is_empty(),
+            ..FolderStats::default()
+        });
+        if !paths.is_empty() {
+            self.worker.submit(Job::Stats(paths, self.load_options));
+        }
+    }
+
+    /// Keeps the Statistics window in step with the open document: its share is counted again
+    /// when its revision changed (not every frame, and never the whole folder).
+    pub(super) fn follow_stats(&mut self) {
+        let (Some(stats), Some(open)) = (&mut self.stats, &self.open) else {
+            return;
+        };
+        if !open.ready || stats.loading {
+            return;
+        }
+        let key = (open.doc.article.path.clone(), open.doc.revision());
+        if stats.counted.as_ref() == Some(&key) {
+            return;
+        }
+        stats.set(
+            key.0.clone(),
+            crate::analysis::stats::summarize_document(&open.doc),
+        );
+        stats.counted = Some(key);
     }
 
     /// Proposes the next (`1`) or previous (`-1`) link target, nearest first, and shows it.

@@ -23,7 +23,7 @@ use commands::Binding;
 mod documents;
 mod intents;
 mod keys;
-mod state;
+pub mod state;
 
 pub use documents::{has_unsaved_work, save_failure_actions};
 pub use intents::Intent;
@@ -69,6 +69,8 @@ pub struct TaglineApp {
     pub list: AnnotationList,
     /// Which floating windows are open.
     pub windows: Windows,
+    /// The Statistics window's figures, once counted.
+    pub stats: Option<state::FolderStats>,
     worker: Worker,
     dialogs: Box<dyn Dialogs>,
     last_edit: Option<Instant>,
@@ -110,6 +112,7 @@ impl TaglineApp {
             annotator_filter: None,
             list: AnnotationList::default(),
             windows: Windows::default(),
+            stats: None,
             worker,
             dialogs,
             last_edit: None,
@@ -245,6 +248,7 @@ impl TaglineApp {
         }
 
         self.refresh_rows();
+        self.follow_stats();
         let mut intents = Vec::new();
         {
             let save_state = self.save_state();
@@ -318,6 +322,15 @@ impl TaglineApp {
                 .to_owned();
             if panels::link_hint_ui(&ctx, &label) {
                 intents.push(Intent::CancelRelation);
+            }
+        }
+        if self.windows.stats {
+            let scheme = self.doc().map(|d| &d.scheme);
+            if !panels::stats_window_ui(&ctx, self.stats.as_ref(), scheme) {
+                intents.push(Intent::ShowWindow {
+                    window: PanelWindow::Stats,
+                    open: false,
+                });
             }
         }
         panels::windows_ui(

@@ -132,6 +132,33 @@ pub struct AnnotationList {
     pub key: Option<ListKey>,
 }
 
+/// The Statistics window's figures: one [`Stats`] per article, and their sum, kept in step
+/// with edits by replacing the open article's share (never by re-reading the folder).
+///
+/// [`Stats`]: crate::analysis::stats::Stats
+#[derive(Default)]
+pub struct FolderStats {
+    /// Each counted article's statistics.
+    pub per_article: std::collections::HashMap<PathBuf, crate::analysis::stats::Stats>,
+    /// The sum over the folder.
+    pub total: crate::analysis::stats::Stats,
+    /// Still counting (the worker has not said it is done).
+    pub loading: bool,
+    /// The open document's (path, revision) last counted.
+    pub counted: Option<(PathBuf, u64)>,
+}
+
+impl FolderStats {
+    /// Replaces one article's share of the total.
+    pub fn set(&mut self, path: PathBuf, stats: crate::analysis::stats::Stats) {
+        if let Some(old) = self.per_article.get(&path) {
+            self.total.subtract(old);
+        }
+        self.total.add(&stats);
+        self.per_article.insert(path, stats);
+    }
+}
+
 /// Which floating windows are open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Windows {
@@ -139,6 +166,8 @@ pub struct Windows {
     pub settings: bool,
     /// Keyboard help (F1).
     pub help: bool,
+    /// Statistics.
+    pub stats: bool,
 }
 
 /// A floating window, for [`super::Intent::ShowWindow`].
@@ -148,6 +177,8 @@ pub enum PanelWindow {
     Settings,
     /// Keyboard help.
     Help,
+    /// Statistics of the open folder.
+    Stats,
 }
 
 /// Find-in-article state.
