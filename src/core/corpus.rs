@@ -93,6 +93,27 @@ pub struct ArticleSummary {
     pub has_sidecar: bool,
     /// The sidecar could not be read.
     pub unreadable: bool,
+    /// The free-text attribute values used in it, by attribute name (speakers, stance targets):
+    /// what the window offers to complete a text attribute with.
+    pub text_values: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+/// The text attribute values of `annotations`, by attribute name.
+pub fn text_values(
+    annotations: &[crate::core::Annotation],
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for a in annotations {
+        for (name, v) in a.attributes.iter() {
+            if let crate::core::AttrValue::Text(t) = v
+                && !t.trim().is_empty()
+            {
+                out.entry(name.clone()).or_default().insert(t.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The document label a summary reports.
@@ -106,6 +127,7 @@ impl ArticleSummary {
             status: doc.labels().get(STATUS_LABEL).map(|v| v.display()),
             has_sidecar: true,
             unreadable: false,
+            text_values: text_values(doc.annotations()),
         }
     }
 
@@ -128,6 +150,7 @@ pub fn summary(article: &Path) -> ArticleSummary {
                 status: d.labels.get(STATUS_LABEL).map(|v| v.display()),
                 has_sidecar: true,
                 unreadable: false,
+                text_values: text_values(&d.annotations),
             },
             Err(_) => ArticleSummary {
                 has_sidecar: true,

@@ -1210,3 +1210,55 @@ fn the_statistics_window_counts_the_folder_and_follows_edits() {
     assert_eq!(stats.total.tags["claim"].annotations, 1);
     let _ = h.get_by_label_contains("2 articles · 2 annotations");
 }
+
+/// Text attributes complete from values already used in the folder: typing "arv" into a
+/// quote's speaker offers "Arvind Krishna", tagged in another article; one click sets it.
+#[test]
+fn text_attributes_complete_from_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("a-earlier.txt");
+    std::fs::write(&other, "“We will exit,” said Arvind Krishna.\n").unwrap();
+    let (mut doc, _) = tagline::core::Document::open(&other, &LoadOptions::default()).unwrap();
+    let mut attrs = std::collections::BTreeMap::new();
+    attrs.insert("speaker".into(), AttrValue::Text("Arvind Krishna".into()));
+    doc.perform(
+        tagline::core::Action::Add {
+            tag: "quote".into(),
+            range: tagline::core::CharRange::new(1, 13),
+            attributes: attrs,
+            note: String::new(),
+            status: None,
+        },
+        "someone",
+    )
+    .unwrap();
+    doc.save().unwrap();
+    let path = write_article(dir.path());
+    let mut app = app_for(dir.path());
+    app.settings.autosave_seconds = 1000.0;
+    let mut h = harness(app);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    let (a, b) = (char_index("the pier is unsafe"), char_index("” on Monday"));
+    tag(&mut h, a, b, Key::Num2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "speaker")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "speaker")
+        .type_text("arv");
+    h.run();
+    h.run();
+    h.get_by_label("Arvind Krishna").click();
+    h.run();
+    h.run();
+    let quote = id_of_tag(&h, "quote");
+    let doc = h.state().doc().unwrap();
+    assert_eq!(
+        doc.annotation(&quote).unwrap().attributes.get("speaker"),
+        Some(&AttrValue::Text("Arvind Krishna".into()))
+    );
+    let _ = path;
+}

@@ -74,6 +74,62 @@ pub fn trim_whitespace(text: &IndexedText, range: CharRange) -> CharRange {
     CharRange::new(range.start + lead, range.end - trail)
 }
 
+/// `true` for the characters a selection is trimmed of at its ends, as mouse snapping leaves
+/// them out: white space, quotation marks, brackets, dashes and `, ; : ! ?`. A full stop stays
+/// (abbreviations, "U.S.", "4.5").
+pub fn is_edge_punctuation(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\''
+                | '“'
+                | '”'
+                | '„'
+                | '‘'
+                | '’'
+                | '«'
+                | '»'
+                | '‹'
+                | '›'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '—'
+                | '–'
+                | '-'
+        )
+}
+
+/// Removes white space and edge punctuation ([`is_edge_punctuation`]) at both ends of a
+/// range: a keyboard selection "“now is the time,” " becomes "now is the time".
+pub fn trim_edges(text: &IndexedText, range: CharRange) -> CharRange {
+    let Some(s) = text.slice(range) else {
+        return range;
+    };
+    let lead = s.chars().take_while(|c| is_edge_punctuation(*c)).count();
+    if lead == range.len() {
+        return CharRange::new(range.start, range.start);
+    }
+    let trail = s
+        .chars()
+        .rev()
+        .take_while(|c| is_edge_punctuation(*c))
+        .count();
+    CharRange::new(range.start + lead, range.end - trail)
+}
+
 /// The start of the next word after `at` (Ctrl+Right), or the end of the text.
 pub fn next_word_start(text: &IndexedText, at: usize) -> usize {
     let mut pos = at;
@@ -414,5 +470,18 @@ mod tests {
         assert_eq!(find_nth(&x, "aa", 4), None);
         assert_eq!(find_nth(&x, "aa", 0), None);
         assert_eq!(find_nth(&x, "", 1), None);
+    }
+
+    #[test]
+    fn trim_edges_drops_marks_and_spaces_but_keeps_full_stops() {
+        let x = t(" “now is the time,” said the U.S. ");
+        let all = CharRange::new(0, x.len_chars());
+        assert_eq!(
+            x.slice(trim_edges(&x, all)),
+            Some("now is the time,” said the U.S.")
+        );
+        let q = CharRange::new(0, 20);
+        assert_eq!(x.slice(trim_edges(&x, q)), Some("now is the time"));
+        assert!(trim_edges(&x, CharRange::new(0, 2)).is_empty());
     }
 }

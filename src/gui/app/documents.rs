@@ -58,6 +58,7 @@ impl TaglineApp {
         self.settings.remember(&dir);
         self.save_settings();
         self.stats = None;
+        self.completions.clear();
         self.library = Library {
             root: Some(dir.clone()),
             scanning: Some(0),
@@ -202,6 +203,12 @@ impl TaglineApp {
                 }
                 Reply::Summaries(list) => {
                     for (path, summary) in list {
+                        for (name, values) in &summary.text_values {
+                            self.completions
+                                .entry(name.clone())
+                                .or_default()
+                                .extend(values.iter().cloned());
+                        }
                         if let Ok(i) = self.library.entries.binary_search_by(|e| e.path.cmp(&path))
                         {
                             self.library.entries[i].summary = Some(summary);

@@ -273,6 +273,12 @@ impl TaglineApp {
             );
             return;
         };
+        // With snapping on, a selection made by keyboard is trimmed as mouse snapping trims:
+        // no surrounding spaces, quote marks or commas.
+        let sel = match self.doc() {
+            Some(d) if self.settings.snap_to_words => text_nav::trim_edges(&d.article.text, sel),
+            _ => sel,
+        };
         if sel.is_empty() {
             self.notify(
                 Level::Info,

@@ -71,6 +71,9 @@ pub struct TaglineApp {
     pub windows: Windows,
     /// The Statistics window's figures, once counted.
     pub stats: Option<state::FolderStats>,
+    /// Text attribute values used in the folder (from the folder scan and the open document),
+    /// offered while typing a text attribute.
+    pub completions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     worker: Worker,
     dialogs: Box<dyn Dialogs>,
     last_edit: Option<Instant>,
@@ -113,6 +116,7 @@ impl TaglineApp {
             list: AnnotationList::default(),
             windows: Windows::default(),
             stats: None,
+            completions: Default::default(),
             worker,
             dialogs,
             last_edit: None,
@@ -263,6 +267,7 @@ impl TaglineApp {
                 annotator_filter: self.annotator_filter.as_deref(),
                 save_state,
                 windows: self.windows,
+                completions: &self.completions,
             };
             panels::top_ui(ui, &st, &mut intents);
             panels::status_bar_ui(ui, &st);
@@ -403,6 +408,9 @@ impl TaglineApp {
             text: f.text.clone(),
         };
         self.list.rows = filter.positions(anns);
+        for (name, values) in crate::core::corpus::text_values(anns) {
+            self.completions.entry(name).or_default().extend(values);
+        }
         self.list.orphans = (0..anns.len()).filter(|&i| anns[i].is_orphaned()).collect();
         self.list.reviews = (0..anns.len())
             .filter(|&i| anns[i].needs_review())

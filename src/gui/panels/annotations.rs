@@ -48,6 +48,7 @@ pub fn annotations_ui(
                         doc,
                         a,
                         st.focus.selection.map(|s| s.range()),
+                        st.completions,
                         b,
                         intents,
                     );

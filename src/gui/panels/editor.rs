@@ -12,12 +12,16 @@ use crate::gui::app::Intent;
 
 use super::*;
 
+/// Text attribute values already used in the folder, by attribute name.
+pub type Completions = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
 #[expect(clippy::expect_used, reason = "the buffer is set two lines above")]
 pub(super) fn editor_ui(
     ui: &mut Ui,
     doc: &Document,
     a: &Annotation,
     selection: Option<crate::core::CharRange>,
+    completions: &Completions,
     b: &mut crate::gui::app::Buffers,
     intents: &mut Vec<Intent>,
 ) {
@@ -128,6 +132,44 @@ pub(super) fn editor_ui(
                         }));
                     }
                     ui.end_row();
+                    // While a text attribute is being typed: the values already used in the
+                    // folder that match, one click each.
+                    if attr.kind == AttrKind::Text {
+                        let stored = current.map(AttrValue::display).unwrap_or_default();
+                        let typed = buf.trim().to_lowercase();
+                        if !typed.is_empty() && *buf != stored {
+                            let matches: Vec<&String> = completions
+                                .get(&attr.name)
+                                .into_iter()
+                                .flatten()
+                                .filter(|v| {
+                                    let l = v.to_lowercase();
+                                    l.contains(&typed) && l != typed
+                                })
+                                .take(5)
+                                .collect();
+                            if !matches.is_empty() {
+                                ui.label("");
+                                ui.horizontal_wrapped(|ui| {
+                                    for v in matches {
+                                        if ui
+                                            .small_button(v.as_str())
+                                            .on_hover_text("Used elsewhere in this folder")
+                                            .clicked()
+                                        {
+                                            *buf = v.clone();
+                                            intents.push(Intent::Perform(Action::SetAttribute {
+                                                id: id.clone(),
+                                                name: attr.name.clone(),
+                                                value: Some(AttrValue::Text(v.clone())),
+                                            }));
+                                        }
+                                    }
+                                });
+                                ui.end_row();
+                            }
+                        }
+                    }
                 }
             }
             for (name, v) in &a.attributes {

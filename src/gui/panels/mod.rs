@@ -32,6 +32,8 @@ pub struct PanelState<'a> {
     pub save_state: crate::gui::app::SaveState,
     /// Which floating windows are open.
     pub windows: crate::gui::app::Windows,
+    /// Text attribute values used in the folder, to complete text attributes with.
+    pub completions: &'a editor::Completions,
 }
 
 mod annotations;
