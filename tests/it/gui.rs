@@ -1262,3 +1262,88 @@ fn text_attributes_complete_from_the_folder() {
     );
     let _ = path;
 }
+
+/// Practice mode: the key stays hidden until F8; F8 shows found, missed and extra with the key's
+/// explanations and the score; a teacher's tagline.exercise.json turns checking off.
+#[test]
+fn practice_mode_checks_against_a_hidden_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_dir = dir.path().join("key");
+    let class = dir.path().join("exercise");
+    std::fs::create_dir_all(&key_dir).unwrap();
+    std::fs::create_dir_all(&class).unwrap();
+    let key_article = write_article(&key_dir);
+    let (mut key, _) =
+        tagline::core::Document::open(&key_article, &LoadOptions::default()).unwrap();
+    let (a, b) = (char_index("the pier is unsafe"), char_index("” on Monday"));
+    key.perform(
+        tagline::core::Action::Add {
+            tag: "quote".into(),
+            range: tagline::core::CharRange::new(a, b),
+            attributes: Default::default(),
+            note: "The mayor's words, inside the quotation marks.".into(),
+            status: None,
+        },
+        "teacher",
+    )
+    .unwrap();
+    key.save().unwrap();
+    let path = write_article(&class);
+    let mut h = harness(app_for(&class));
+    assert!(
+        h.state().doc().unwrap().annotations().is_empty(),
+        "the key stays hidden"
+    );
+    // Practice with key… (typed path), Enter.
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Practice with key…").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "The teacher's key folder")
+        .type_text(&key_dir.display().to_string());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    h.run();
+    assert!(h.state().practice.is_some());
+    assert!(
+        h.state().doc().unwrap().annotations().is_empty(),
+        "still hidden"
+    );
+    h.key_press(Key::F8);
+    h.run();
+    h.run();
+    let _ = h.get_by_label_contains("0 found, 1 missed, 0 extra");
+    let _ = h.get_by_label("The mayor's words, inside the quotation marks.");
+    // The student tags the quote and a claim the key does not have, then checks again.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    tag(&mut h, a, b, Key::Num2);
+    tag(
+        &mut h,
+        char_index("Critics"),
+        char_index(" — including"),
+        Key::Num1,
+    );
+    h.key_press(Key::F8);
+    h.run();
+    h.run();
+    let _ = h.get_by_label_contains("1 found, 0 missed, 1 extra");
+    // A test: checking off.
+    std::fs::write(
+        class.join("tagline.exercise.json"),
+        r#"{"checking": false}"#,
+    )
+    .unwrap();
+    h.key_press(Key::F8);
+    h.run();
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("Checking is turned off")),
+        "{:?}",
+        h.state().notices
+    );
+    let _ = path;
+}

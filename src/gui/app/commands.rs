@@ -79,6 +79,10 @@ pub enum UiCommand {
     LinkChoose,
     /// View → Statistics: charts of the open folder.
     ShowStatistics,
+    /// View → Practice with key…: set the teacher's key folder.
+    PracticeWithKey,
+    /// Check my work against the key (practice mode).
+    CheckWork,
     /// Delete the selected annotation.
     DeleteAnnotation,
     /// Keyboard help.
@@ -128,7 +132,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 39] = [
+    pub const ALL: [UiCommand; 41] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -165,6 +169,8 @@ impl UiCommand {
         UiCommand::LinkChoose,
         UiCommand::FocusAttribute,
         UiCommand::ShowStatistics,
+        UiCommand::PracticeWithKey,
+        UiCommand::CheckWork,
         UiCommand::DeleteAnnotation,
         UiCommand::Help,
         UiCommand::Quit,
@@ -209,6 +215,8 @@ impl UiCommand {
             UiCommand::LinkChoose => "Linking: link to the candidate",
             UiCommand::FocusAttribute => "Edit the first attribute",
             UiCommand::ShowStatistics => "Statistics…",
+            UiCommand::PracticeWithKey => "Practice with key…",
+            UiCommand::CheckWork => "Check my work",
             UiCommand::DeleteAnnotation => "Delete annotation",
             UiCommand::Help => "Keyboard shortcuts",
             UiCommand::Quit => "Quit",
@@ -271,6 +279,12 @@ impl UiCommand {
             UiCommand::ShowStatistics => {
                 "Charts of the open folder: progress, tags, attribute values, annotators, span lengths"
             }
+            UiCommand::PracticeWithKey => {
+                "Choose your teacher's key folder; the key stays hidden until you check (F8)"
+            }
+            UiCommand::CheckWork => {
+                "Compare this article with the key: found, missed, extra, with the key's explanations"
+            }
             UiCommand::DeleteAnnotation => "Delete the selected annotation",
             UiCommand::Help => "Show all keyboard shortcuts",
             UiCommand::Quit => "Save and close Tagline",
@@ -326,7 +340,8 @@ impl UiCommand {
             UiCommand::LinkNext => const { &[sc(NONE, Key::ArrowRight)] },
             UiCommand::LinkChoose => const { &[sc(NONE, Key::Enter)] },
             UiCommand::FocusAttribute => const { &[sc(NONE, Key::Enter)] },
-            UiCommand::ShowStatistics => &[],
+            UiCommand::ShowStatistics | UiCommand::PracticeWithKey => &[],
+            UiCommand::CheckWork => const { &[sc(NONE, Key::F8)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
             UiCommand::Help => const { &[sc(NONE, Key::F1)] },
             UiCommand::Quit => const { &[sc(CMD, Key::Q)] },

@@ -62,6 +62,8 @@ pub enum Intent {
     Open(PathBuf),
     /// Save a copy of the annotations to this file.
     SaveCopyTo(PathBuf),
+    /// Practise against the key in this folder.
+    PracticeKey(PathBuf),
     /// A notice's button.
     Notice {
         /// Which notice.
@@ -156,6 +158,24 @@ impl TaglineApp {
             Intent::CancelRelation => self.focus.pending_relation = None,
             Intent::Open(p) => self.open_path(p),
             Intent::SaveCopyTo(p) => self.use_picked_path(Pick::SaveCopy, p),
+            Intent::PracticeKey(key_dir) => {
+                self.practice = Some(crate::gui::app::practice::Practice {
+                    key_dir,
+                    check: None,
+                });
+                let allowed = self
+                    .doc()
+                    .is_none_or(|d| crate::gui::app::practice::checking_allowed(&d.article.path));
+                self.notify(
+                    Level::Info,
+                    if allowed {
+                        "Practice mode: annotate as usual, then press F8 (Check my work) to compare with the key."
+                    } else {
+                        "Practice mode, but checking is turned off for this exercise (a test)."
+                    },
+                    vec![],
+                );
+            }
             Intent::Notice { index: i, action } => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -474,6 +494,10 @@ impl TaglineApp {
                 }
             }
             UiCommand::FocusAttribute => self.buffers.focus_first_attribute = true,
+            UiCommand::PracticeWithKey => {
+                self.buffers.typed_path = Some((PathPurpose::PracticeKey, String::new()));
+            }
+            UiCommand::CheckWork => self.check_my_work(),
             UiCommand::ShowStatistics => {
                 let open = !self.windows.stats;
                 self.apply_intent(

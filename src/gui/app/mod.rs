@@ -23,6 +23,7 @@ use commands::Binding;
 mod documents;
 mod intents;
 mod keys;
+pub mod practice;
 pub mod state;
 
 pub use documents::{has_unsaved_work, save_failure_actions};
@@ -69,6 +70,8 @@ pub struct TaglineApp {
     pub list: AnnotationList,
     /// Which floating windows are open.
     pub windows: Windows,
+    /// Practice mode: the key folder and the last check (`None`: not practising).
+    pub practice: Option<practice::Practice>,
     /// The Statistics window's figures, once counted.
     pub stats: Option<state::FolderStats>,
     /// Text attribute values used in the folder (from the folder scan and the open document),
@@ -116,6 +119,7 @@ impl TaglineApp {
             list: AnnotationList::default(),
             windows: Windows::default(),
             stats: None,
+            practice: None,
             completions: Default::default(),
             worker,
             dialogs,
@@ -328,6 +332,13 @@ impl TaglineApp {
             if panels::link_hint_ui(&ctx, &label) {
                 intents.push(Intent::CancelRelation);
             }
+        }
+        if let Some(check) = self.practice.as_ref().and_then(|p| p.check.as_ref())
+            && self.doc().is_some_and(|d| d.article.path == check.article)
+            && !panels::practice_window_ui(&ctx, check)
+            && let Some(p) = &mut self.practice
+        {
+            p.check = None;
         }
         if self.windows.stats {
             let scheme = self.doc().map(|d| &d.scheme);

@@ -276,4 +276,6 @@ pub enum PathPurpose {
     Open,
     /// Save a copy of the annotations there (no file dialog for "Save annotations as…").
     SaveCopy,
+    /// The teacher's key folder (practice mode).
+    PracticeKey,
 }

@@ -37,6 +37,12 @@ pub fn windows_ui(
                 "Save",
                 "/path/to/copy.annotations.json",
             ),
+            PathPurpose::PracticeKey => (
+                "Practice with key",
+                "The teacher's key folder",
+                "Practise",
+                "/path/to/key",
+            ),
         };
         egui::Window::new(title)
             .collapsible(false)
@@ -62,6 +68,7 @@ pub fn windows_ui(
                         intents.push(match purpose {
                             PathPurpose::Open => Intent::Open(p),
                             PathPurpose::SaveCopy => Intent::SaveCopyTo(p),
+                            PathPurpose::PracticeKey => Intent::PracticeKey(p),
                         });
                         keep = false;
                     }
