@@ -1347,3 +1347,28 @@ fn practice_mode_checks_against_a_hidden_key() {
     );
     let _ = path;
 }
+
+/// An article that cannot be read is marked so in the folder list, with the reason on hover.
+#[test]
+fn unreadable_articles_are_marked_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    write_article(dir.path());
+    std::fs::write(
+        dir.path().join("zz-binary.txt"),
+        b"\x00\x00\x00\x00\x7fELF\x00\x00\x00\xff\xfe\x00\x00\x00\x01\x02",
+    )
+    .unwrap();
+    let mut h = harness(app_for(dir.path()));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    h.run();
+    let entry = h
+        .state()
+        .library
+        .entries
+        .iter()
+        .find(|e| e.path.ends_with("zz-binary.txt"))
+        .unwrap();
+    assert!(entry.unreadable.is_some(), "{:?}", h.state().notices);
+    let _ = h.get_by_label_contains("cannot be read");
+}

@@ -32,6 +32,7 @@ impl TaglineApp {
                                 .map(|p| LibraryEntry {
                                     path: p.clone(),
                                     summary: Some(crate::core::corpus::summary(p)),
+                                    unreadable: None,
                                 })
                                 .collect(),
                             ..Library::default()
@@ -151,6 +152,11 @@ impl TaglineApp {
                         }
                         Err(e) => {
                             self.open = None;
+                            if let Some(entry) =
+                                self.library.entries.iter_mut().find(|x| x.path == path)
+                            {
+                                entry.unreadable = Some(e.to_string());
+                            }
                             self.notify(Level::Error, e.to_string(), vec![NoticeAction::OpenPath]);
                         }
                     }
@@ -170,6 +176,7 @@ impl TaglineApp {
                         .map(|path| LibraryEntry {
                             path,
                             summary: None,
+                            unreadable: None,
                         })
                         .collect();
                     if self.library.entries.is_empty() {

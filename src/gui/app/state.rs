@@ -64,6 +64,8 @@ pub struct LibraryEntry {
     pub path: PathBuf,
     /// Its sidecar's summary, once known.
     pub summary: Option<Summary>,
+    /// Why the article itself could not be opened, once tried.
+    pub unreadable: Option<String>,
 }
 
 /// The open folder (or the list of articles given on the command line).

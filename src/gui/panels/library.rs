@@ -74,6 +74,7 @@ pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                         };
                         let is_current = current.as_ref() == Some(&e.path);
                         let state = match &e.summary {
+                            _ if e.unreadable.is_some() => "⚠ cannot be read".to_owned(),
                             None => "…".to_owned(),
                             Some(s) if s.unreadable => "⚠ unreadable sidecar".to_owned(),
                             Some(s) if s.annotations == 0 && s.status.is_none() => {
@@ -95,7 +96,10 @@ pub fn library_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                             .min_size(egui::vec2(ui.available_width(), 0.0));
                         if ui
                             .add(row)
-                            .on_hover_text(e.path.display().to_string())
+                            .on_hover_text(match &e.unreadable {
+                                Some(why) => format!("{}\n{why}", e.path.display()),
+                                None => e.path.display().to_string(),
+                            })
                             .clicked()
                             && !is_current
                         {
