@@ -14,7 +14,7 @@
 //! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
 //!
 //! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
-//! egui, eframe, rfd or clap, nor `crate::gui`, `crate::cli`, or the libraries built on it
+//! egui, eframe, rfd or clap, nor the two faces (gui, cli), nor the libraries built on it
 //! (`formats`, `analysis`, `report`): `scripts/check-boundaries` checks these absences.
 
 pub mod anchor;

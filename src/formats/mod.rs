@@ -5,8 +5,8 @@
 //! offset unit it uses (code points, UTF-16 code units or bytes, converted through
 //! [`crate::core::TextIndex`]) and what the format cannot hold.
 //!
-//! May use: [`crate::core`] and pure crates (serde_json, …). Never: a face (`crate::gui`,
-//! `crate::cli`), a UI crate, or `std::fs` — formats write to the writers and read from the
+//! May use: [`crate::core`] and pure crates (serde_json, …). Never: a face (the gui or
+//! cli modules), a UI crate, or `std::fs` — formats write to the writers and read from the
 //! readers and strings they are given; the faces open the files.
 //!
 //! # Exporting
