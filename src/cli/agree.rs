@@ -6,12 +6,12 @@
 //! Exit codes: 0 done; 1 done, but some articles were skipped (unreadable) or annotations left
 //! out (orphaned, or not placeable on the reference text); 2 usage, input or I/O error.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Fail;
+use super::{Fail, folder_name, progress_bar};
 use crate::analysis::agreement::{self, input_from_pairing};
 use crate::analysis::pairing::{self, Source};
 use crate::core::corpus::collect;
@@ -40,34 +40,6 @@ pub struct AgreeArgs {
     /// Count suggested annotations too.
     #[arg(long)]
     pub include_suggested: bool,
-}
-
-/// A folder argument's annotator name: the folder's name (a file's: its folder's).
-fn side_name(path: &Path) -> String {
-    let folder = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
-    folder
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-fn progress_bar(len: usize) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg:>8} {bar:40} {pos}/{len} articles")
-    {
-        bar.set_style(style);
-    }
-    bar.set_message("reading");
-    bar
 }
 
 /// Opened documents of one path argument, with their relative paths.
@@ -118,7 +90,7 @@ pub fn run(args: AgreeArgs, options: &LoadOptions) -> Result<u8, Fail> {
             total += 1;
         }
     }
-    let bar = progress_bar(total);
+    let bar = progress_bar(total as u64, "reading");
     let mut skipped = 0usize;
     let mut opened: Vec<Opened> = Vec::new();
     for p in &args.paths {
@@ -140,7 +112,7 @@ pub fn run(args: AgreeArgs, options: &LoadOptions) -> Result<u8, Fail> {
     } else {
         let mut names: Vec<String> = Vec::new();
         for p in &args.paths {
-            let base = side_name(p);
+            let base = folder_name(p);
             let mut name = base.clone();
             let mut n = 2;
             while names.contains(&name) {

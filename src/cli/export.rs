@@ -6,11 +6,9 @@
 //! stderr with file, id and text; the summary at the end counts every loss. Exit codes: 0
 //! done, nothing lost; 1 done with losses or skipped articles; 2 usage, input or I/O error.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::core::corpus::{CorpusItem, collect};
 use crate::core::{Document, LoadOptions, Output};
@@ -98,7 +96,7 @@ fn export(args: ExportArgs, options: &LoadOptions) -> Result<u8, String> {
             Output::folder(&args.output, args.force).map_err(|e| e.to_string())?
         }
     };
-    let bar = progress_bar(corpus.len() as u64);
+    let bar = super::progress_bar(corpus.len() as u64, "exporting");
     let mut skipped = 0usize;
     let docs = corpus.iter().filter_map(|item| match open(item, options) {
         Ok(doc) => Some((doc, item.relative.clone())),
@@ -144,18 +142,6 @@ fn export(args: ExportArgs, options: &LoadOptions) -> Result<u8, String> {
     } else {
         0
     })
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("exporting {bar:30} {pos}/{len} articles {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 fn print_summary(summary: &Summary, skipped: usize, output: &Path, stdout: bool) {

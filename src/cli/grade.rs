@@ -6,12 +6,12 @@
 //! Exit codes: 0 done; 1 done, but some student input had problems (reported per student, the
 //! rest graded); 2 usage, input or I/O error (the key unreadable, OUT not empty).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Fail;
+use super::{Fail, folder_name, progress_bar};
 use crate::analysis::grade::{self, Handed, KeyArticle, Rubric};
 use crate::analysis::pairing::{self, Source};
 use crate::core::corpus::collect;
@@ -45,20 +45,6 @@ pub struct GradeArgs {
     /// Count suggested annotations too.
     #[arg(long)]
     pub include_suggested: bool,
-}
-
-/// A folder argument's name: the folder's (a file's: its folder's).
-fn folder_name(path: &Path) -> String {
-    let folder = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
-    folder
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Opened documents with their relative paths, and one problem line per unreadable article.
@@ -129,11 +115,7 @@ pub fn run(args: GradeArgs, options: &LoadOptions) -> Result<u8, Fail> {
             out.display()
         )));
     }
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(args.students.len() as u64 + 1)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(args.students.len() as u64 + 1, "grading");
     let (key_docs, key_problems) = open(key_path, options)?;
     if let Some(p) = key_problems.first() {
         return Err(Fail(format!("the key: {p}")));

@@ -353,3 +353,33 @@ fn one_line(s: &str, max: usize) -> String {
     }
     out
 }
+
+/// The name a folder argument stands for (an annotator's, a student's): the folder's name; a
+/// file's: its folder's.
+fn folder_name(path: &Path) -> String {
+    let folder = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let folder = std::fs::canonicalize(&folder).unwrap_or(folder);
+    folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The progress bar of a corpus command on stderr ("VERB ▕bar▏ 12/40 articles"), drawn only
+/// when stderr is a terminal (hidden otherwise, so pipes and logs get no escape codes).
+pub(super) fn progress_bar(len: u64, verb: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let template = format!("{verb:>9} {{bar:40}} {{pos}}/{{len}} articles {{eta}}");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -6,12 +6,11 @@
 //! Orphaned and suggested annotations are counted apart and nowhere else.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use crate::analysis::stats::{LengthSummary, Stats, Tally, summarize, summarize_document};
@@ -148,17 +147,7 @@ fn article_stats(
 
 /// Runs `tagline stats`.
 pub(super) fn stats(args: StatsArgs, options: &LoadOptions) -> Result<u8, Fail> {
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(0);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} articles {elapsed_precise}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(0, "counting");
     let (stats, problems, input_error) = corpus_stats(&args.paths, options, &|n, total| {
         bar.set_length(total as u64);
         bar.set_position(n as u64);
