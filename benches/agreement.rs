@@ -132,6 +132,8 @@ fn annotation(
         modified: String::new(),
         status: None,
         review: None,
+        origin: None,
+        entity: String::new(),
         extra: Default::default(),
     }
 }

@@ -620,6 +620,8 @@ pub fn sidecar_for_indexed(
                 _ => None,
             },
             review: None,
+            origin: None,
+            entity: String::new(),
             extra: Extra::new(),
         });
     }

@@ -410,6 +410,8 @@ mod tests {
             modified: String::new(),
             status,
             review: None,
+            origin: None,
+            entity: String::new(),
             extra: Default::default(),
         }
     }

@@ -78,6 +78,8 @@ mod tests {
             modified: String::new(),
             status: None,
             review: None,
+            origin: None,
+            entity: String::new(),
             extra: Extra::new(),
         }
     }

@@ -444,6 +444,10 @@ fn merge_annotation(
     field("status", status.is_some());
     let review = pick(&b.review, &o.review, &t.review);
     field("review", review.is_some());
+    let origin = pick(&b.origin, &o.origin, &t.origin);
+    field("origin", origin.is_some());
+    let entity = pick(&b.entity, &o.entity, &t.entity);
+    field("entity", entity.is_some());
     let extra_ok = b
         .extra
         .keys()
@@ -476,6 +480,8 @@ fn merge_annotation(
             .to_owned(),
         status: *status.unwrap_or(&o.status),
         review: review.unwrap_or(&o.review).clone(),
+        origin: origin.unwrap_or(&o.origin).clone(),
+        entity: or_ours(entity, &o.entity),
         extra: merge_extra(&b.extra, &o.extra, &t.extra),
     })
 }
@@ -483,7 +489,7 @@ fn merge_annotation(
 /// The fields that differ between two versions of one annotation, `modified` aside.
 fn differing_fields(o: &Annotation, t: &Annotation) -> Vec<&'static str> {
     let mut out = Vec::new();
-    let checks: [(&'static str, bool); 9] = [
+    let checks: [(&'static str, bool); 11] = [
         (
             "span",
             (o.range, &o.text, &o.prefix, &o.suffix) != (t.range, &t.text, &t.prefix, &t.suffix),
@@ -495,6 +501,8 @@ fn differing_fields(o: &Annotation, t: &Annotation) -> Vec<&'static str> {
         ("created", o.created != t.created),
         ("status", o.status != t.status),
         ("review", o.review != t.review),
+        ("origin", o.origin != t.origin),
+        ("entity", o.entity != t.entity),
         ("unknown fields", o.extra != t.extra),
     ];
     for (name, differs) in checks {
@@ -635,6 +643,8 @@ mod tests {
             modified: "2026-01-01T00:00:00Z".into(),
             status: None,
             review: None,
+            origin: None,
+            entity: String::new(),
             extra: Extra::new(),
         }
     }

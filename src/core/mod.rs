@@ -40,7 +40,8 @@ pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{Action, Edit, EditError, ValueError};
 pub use filter::AnnotationFilter;
 pub use model::{
-    Annotation, AttrValue, Attributes, MergeRecord, Relation, Review, ReviewReason, Status,
+    Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin, OriginKind, Relation, Review,
+    ReviewReason, Status,
 };
 pub use output::{Output, OutputError, Sink};
 pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};

@@ -345,6 +345,78 @@ impl Review {
     }
 }
 
+/// What made an annotation: the optional `origin` field (see docs/sidecar-format.md).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Origin {
+    /// `import`, `suggest`, `story` or `adjudication`.
+    pub kind: OriginKind,
+    /// The input format of an import (`jsonl`, `label-studio`, `brat`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The model that predicted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The input file (path as given) it was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// The record (line number, task id, brat `T` id) within the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// The annotations it was made from, as `"annotator:ID"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
+    /// For gold annotations: `unanimous` or `adjudicated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    /// Who decided (adjudication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Origin {
+    /// An origin with only a kind.
+    pub fn new(kind: OriginKind) -> Self {
+        Origin {
+            kind,
+            format: None,
+            model: None,
+            input: None,
+            record: None,
+            from: Vec::new(),
+            decision: None,
+            by: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// What kind of machine made an annotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OriginKind {
+    /// `tagline import`.
+    Import,
+    /// The built-in suggester (`tagline suggest`).
+    Suggest,
+    /// A variant of a span tagged in another article of the story.
+    Story,
+    /// A gold annotation decided from several annotators' work.
+    Adjudication,
+}
+
+/// How a gold annotation was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Every annotator had it.
+    Unanimous,
+    /// A person chose it.
+    Adjudicated,
+}
+
 /// What a merge could not decide about the document as a whole: the sidecar's optional
 /// top-level `merge` field, written only when not empty.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -398,6 +470,12 @@ pub struct Annotation {
     /// Set when a machine placed or changed it and a person should confirm (`None`: nothing
     /// to review).
     pub review: Option<Review>,
+    /// Where a machine-made annotation came from (import, suggester, story, adjudication);
+    /// `None` for one a person made here.
+    pub origin: Option<Origin>,
+    /// A source's canonical name (sourcing spans; a quote's speaker may take it); empty when
+    /// not set.
+    pub entity: String,
     /// Fields from a newer Tagline, kept as they were.
     pub extra: Extra,
 }

@@ -88,6 +88,8 @@ fn annotation(id: &str, tag: &str, start: usize, end: usize, text: &str) -> Anno
         modified: String::new(),
         status: None,
         review: None,
+        origin: None,
+        entity: String::new(),
         extra: Extra::new(),
     }
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use tagline::core::merge::merge3;
-use tagline::core::model::{Extra, MergeRecord, Review, ReviewReason};
+use tagline::core::model::{
+    Decision, Extra, MergeRecord, Origin, OriginKind, Review, ReviewReason,
+};
 use tagline::core::sidecar::{ArticleRef, SidecarData};
 use tagline::core::validate::{Severity, validate_data};
 use tagline::core::{
@@ -357,6 +359,35 @@ fn review() -> impl Strategy<Value = Option<Review>> {
     )
 }
 
+fn origin() -> impl Strategy<Value = Option<Origin>> {
+    let kind = prop::sample::select(vec![
+        OriginKind::Import,
+        OriginKind::Suggest,
+        OriginKind::Story,
+        OriginKind::Adjudication,
+    ]);
+    let decision = prop::option::of(prop::sample::select(vec![
+        Decision::Unanimous,
+        Decision::Adjudicated,
+    ]));
+    prop::option::of(
+        (
+            kind,
+            prop::option::of(any::<String>()),
+            prop::option::of("[a-z]{1,8}"),
+            prop::collection::vec("[a-z]{1,5}:[0-9a-z]{1,6}", 0..3),
+            decision,
+        )
+            .prop_map(|(kind, model, format, from, decision)| Origin {
+                model,
+                format,
+                from,
+                decision,
+                ..Origin::new(kind)
+            }),
+    )
+}
+
 fn short_string() -> impl Strategy<Value = String> {
     prop_oneof![Just(String::new()), any::<String>()]
 }
@@ -372,7 +403,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
             short_string(),
             short_string(),
         ),
-        (status(), review()),
+        (status(), review(), origin(), short_string()),
         extra(),
     )
         .prop_map(
@@ -381,7 +412,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 (text, prefix, suffix),
                 attributes,
                 (note, annotator, created, modified),
-                (status, review),
+                (status, review, origin, entity),
                 extra,
             )| Annotation {
                 id,
@@ -397,6 +428,8 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 modified,
                 status,
                 review,
+                origin,
+                entity,
                 extra,
             },
         )

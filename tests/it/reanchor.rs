@@ -425,6 +425,8 @@ fn annotation(text: &IndexedText, i: usize, (s, e): (usize, usize)) -> Annotatio
         modified: String::new(),
         status: None,
         review: None,
+        origin: None,
+        entity: String::new(),
         extra: Default::default(),
     }
 }

@@ -530,6 +530,8 @@ mod tests {
             modified: String::new(),
             status: None,
             review: None,
+            origin: None,
+            entity: String::new(),
             extra: Default::default(),
         }
     }

@@ -91,6 +91,8 @@ impl Document {
                     modified: now,
                     status,
                     review: None,
+                    origin: None,
+                    entity: String::new(),
                     extra: Extra::new(),
                 };
                 Ok((Edit::AddAnnotation(ann), Some(id)))

@@ -13,7 +13,9 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{Annotation, AttrValue, Extra, MergeRecord, Relation, Review, Status};
+use crate::core::model::{
+    Annotation, AttrValue, Extra, MergeRecord, Origin, Relation, Review, Status,
+};
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
 
@@ -109,6 +111,8 @@ field_enum!(AnnField {
     Modified => "modified",
     Status => "status",
     Review => "review",
+    Origin => "origin",
+    Entity => "entity",
 });
 
 field_enum!(RelField {
@@ -291,6 +295,8 @@ impl<'de> Deserialize<'de> for AnnIn {
                     modified: String::new(),
                     status: None,
                     review: None,
+                    origin: None,
+                    entity: String::new(),
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<AnnField<'de>>()? {
@@ -309,6 +315,10 @@ impl<'de> Deserialize<'de> for AnnIn {
                         AnnField::Modified => a.modified = map.next_value()?,
                         AnnField::Status => a.status = map.next_value::<Option<Status>>()?,
                         AnnField::Review => a.review = map.next_value::<Option<Review>>()?,
+                        AnnField::Origin => a.origin = map.next_value::<Option<Origin>>()?,
+                        AnnField::Entity => {
+                            a.entity = map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
                         AnnField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
                             a.extra.insert(k.into_owned(), v);
@@ -457,6 +467,12 @@ impl Serialize for AnnOut<'_> {
         }
         if let Some(r) = &a.review {
             m.serialize_entry("review", r)?;
+        }
+        if let Some(o) = &a.origin {
+            m.serialize_entry("origin", o)?;
+        }
+        if !a.entity.is_empty() {
+            m.serialize_entry("entity", &a.entity)?;
         }
         for (k, v) in &a.extra {
             m.serialize_entry(k, v)?;
