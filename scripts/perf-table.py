@@ -11,8 +11,12 @@ articles), then runs
     gen --time FILE                             core open and save times (no window)
     tagline validate CORPUS                     wall time and peak memory
     tagline stats CORPUS --json                 wall time and peak memory
+    tagline export --format F CORPUS -o OUT     wall time and peak memory, every format
 
-and writes a table of the goals against the measured values. A command that is missing or
+and writes a table of the goals against the measured values. Everything in the output file
+after the line KEEP_MARKER (below) is kept as it is: sections measured by `cargo bench`
+(agreement, grading, story, …) live there.
+A command that is missing or
 fails is reported as "not available"; the rest of the table is still written.
 
 Usage: python3 scripts/perf-table.py [--frames N] [--corpus N] [--data DIR] [--out FILE]
@@ -34,6 +38,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Everything after this line of docs/performance.md is kept by a rewrite.
+KEEP_MARKER = "<!-- perf-table.py keeps everything below this line: figures from `cargo bench` -->"
+
+# `tagline export --format` values, in the order docs/export.md lists them.
+EXPORT_FORMATS = ["jsonl", "spacy", "conll", "csv", "brat", "label-studio", "inception", "w3c"]
 
 # (file name, label) of the standard articles, as in tagline::synth::BENCH_SPECS.
 ARTICLES = [
@@ -233,6 +243,23 @@ def main():
                              "articles": counted,
                              "why": None if r.code == 0 else r.why_not()}
         print(f"  stats: {json.dumps(validate['stats'])}")
+        validate["export"] = {}
+        out_root = Path(tempfile.mkdtemp(prefix="tagline-perf-export-"))
+        for fmt_name in EXPORT_FORMATS:
+            print(f"exporting the corpus as {fmt_name}…", flush=True)
+            row = {}
+            for key, src in [("10k", corpus), ("1k", corpus / "outlet-00")]:
+                dest = out_root / f"{fmt_name}-{key}"
+                r = run([tagline, "export", "--format", fmt_name, src, "-o", dest, "--force"],
+                        timeout=900)
+                # Exit 1 means "done, with losses the summary names" (e.g. spans off token
+                # boundaries): the export still ran to the end.
+                row[key] = {"code": r.code, "wall_s": r.wall_s, "rss": r.max_rss_mb,
+                            "why": None if r.code in (0, 1) else r.why_not()}
+                subprocess.run(["rm", "-rf", str(dest)], check=False)
+            validate["export"][fmt_name] = row
+            print(f"  {json.dumps(row)}")
+        subprocess.run(["rm", "-rf", str(out_root)], check=False)
 
     write_report(args, results, validate, machine())
     print(f"wrote {args.out}")
@@ -257,6 +284,16 @@ def write_report(args, results, validate, m):
     v_time = v10["wall_s"] if v10 and v10["code"] == 0 else None
     st = validate.get("stats")
     st_time = st["wall_s"] if st and st["code"] == 0 else None
+    ex = validate.get("export") or {}
+    ex_ok = {f: r for f, r in ex.items() if all(r[k]["why"] is None for k in ("10k", "1k"))}
+    ex_time, ex_slowest, ex_flat, ex_flat_text = None, None, "not available", "not available"
+    if ex_ok and len(ex_ok) == len(EXPORT_FORMATS):
+        ex_slowest = max(ex_ok, key=lambda f: ex_ok[f]["10k"]["wall_s"])
+        ex_time = ex_ok[ex_slowest]["10k"]["wall_s"]
+        big_rss = max(r["10k"]["rss"] or 0 for r in ex_ok.values())
+        small_rss = max(r["1k"]["rss"] or 0 for r in ex_ok.values())
+        ex_flat_text = f"{small_rss:.0f} MB for 1,000 → {big_rss:.0f} MB for {args.corpus:,}"
+        ex_flat = "met" if big_rss <= 1.5 * small_rss + 5 else "not met"
     flat = None
     if v10 and v1 and v10["code"] == 0 and v1["code"] == 0:
         flat = f"{v1['rss']:.0f} MB for 1,000 → {v10['rss']:.0f} MB for 10,000"
@@ -296,6 +333,10 @@ def write_report(args, results, validate, m):
          fmt(v_time, " s", 2), verdict(v_time, 10.0)),
         ("Validate: memory flat (peak RSS, 1,000 vs 10,000 articles)", "flat",
          fmt(flat), "not available" if flat is None else ("met" if flat_ok else "**not met**")),
+        (f"Export a {args.corpus:,}-article corpus, slowest format (`tagline export`)", "≤ 10 s",
+         fmt(ex_time, " s", 2) + (f" ({ex_slowest})" if ex_slowest else ""), verdict(ex_time, 10.0)),
+        (f"Export: memory flat (peak RSS, 1,000 vs {args.corpus:,} articles, largest)", "flat",
+         ex_flat_text, ex_flat),
         (f"Statistics of a {args.corpus:,}-article corpus (`tagline stats`)", "≤ 2 s",
          fmt(st_time, " s", 2), verdict(st_time, 2.0)),
     ]
@@ -365,6 +406,22 @@ def write_report(args, results, validate, m):
         status = "exit 0" if st["code"] == 0 else f"failed: {st['why']}"
         w(f"- `tagline stats --json` on {args.corpus:,} articles: {st['wall_s']:.2f} s, peak RSS "
           f"{st['rss']:.0f} MB, {st['articles'] or 0:,} articles counted ({status})")
+    if ex:
+        w("")
+        w(f"Export (`tagline export --format F CORPUS -o OUT --force`, release binary; the corpus "
+          f"of `gen --corpus {args.corpus}` and its first folder of 1,000 articles):\n")
+        w("| format | 1,000 articles: time | peak RSS | "
+          f"{args.corpus:,} articles: time | peak RSS |")
+        w("| --- | --- | --- | --- | --- |")
+        for f_name, r in ex.items():
+            cells = []
+            for key in ("1k", "10k"):
+                v = r[key]
+                if v["why"]:
+                    cells += [f"failed: {v['why']}", ""]
+                else:
+                    cells += [f"{v['wall_s']:.2f} s", fmt(v["rss"], " MB", 0)]
+            w(f"| `{f_name}` | " + " | ".join(cells) + " |")
     w("")
     w("## How to reproduce\n")
     w("```sh")
@@ -379,8 +436,16 @@ def write_report(args, results, validate, m):
       "and emoji; ten annotations per KB with valid offsets, context and relations. "
       "`cargo run --release --features test-support --example gen -- DIR` writes them; sizes are decimal "
       "(1 MB = 1,000,000 bytes).")
+    kept = ""
+    if args.out.exists():
+        old = args.out.read_text(encoding="utf-8")
+        if KEEP_MARKER in old:
+            kept = old.split(KEEP_MARKER, 1)[1]
+    w("")
+    w(KEEP_MARKER)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
+    args.out.write_text("\n".join(out) + kept.rstrip("\n").rstrip() + "\n" if kept.strip()
+                        else "\n".join(out) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
