@@ -21,8 +21,8 @@ fails is reported as "not available"; the rest of the table is still written.
 
 Usage: python3 scripts/perf-table.py [--frames N] [--corpus N] [--data DIR] [--out FILE]
                                      [--skip-build] [--reuse-data]
-Standard library only. Peak memory is each process's maximum resident set size, read with
-wait4(2) (the same figure `/usr/bin/time -v` prints).
+Standard library only. Peak memory is each command's maximum resident set size, as GNU time
+(`/usr/bin/time`) reports it, else as wait4(2) does (which includes this script's own peak).
 """
 
 import argparse
@@ -91,8 +91,18 @@ class Run:
         return reason[:120]
 
 
+# Linux carries a process's peak RSS across fork and exec, so a child forked from this script
+# reports at least this script's own peak. GNU time forks from a small process and reports
+# the command's own figure: use it when present.
+GNU_TIME = "/usr/bin/time"
+RSS_TAG = "perf-table-maxrss-kb="
+
+
 def run(cmd, timeout=900, cwd=ROOT):
     """Runs `cmd`, capturing its output, wall time and peak memory."""
+    timed = os.access(GNU_TIME, os.X_OK)
+    if timed:
+        cmd = [GNU_TIME, "-f", RSS_TAG + "%M"] + list(cmd)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         try:
@@ -115,13 +125,24 @@ def run(cmd, timeout=900, cwd=ROOT):
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        err_text = err.read().decode("utf-8", "replace")
+        max_rss_mb = usage.ru_maxrss / 1024.0  # Linux reports KiB
+        if timed:
+            cmd = cmd[3:]
+            kept = []
+            for line in err_text.splitlines():
+                if line.startswith(RSS_TAG):
+                    max_rss_mb = int(line[len(RSS_TAG):]) / 1024.0
+                elif not line.startswith("Command exited with non-zero status"):
+                    kept.append(line)
+            err_text = "\n".join(kept)
         return Run(
             cmd,
             None if timed_out else proc.returncode,
             out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
+            err_text,
             wall,
-            usage.ru_maxrss / 1024.0,  # Linux reports KiB
+            max_rss_mb,
         )
 
 

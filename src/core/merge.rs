@@ -166,7 +166,7 @@ pub fn merge3(base: &SidecarData, ours: &SidecarData, theirs: &SidecarData) -> M
                         Side::Theirs
                     };
                     let mut kept = o.clone();
-                    kept.review = Some(Review::new(ReviewReason::MergeDeleted));
+                    kept.review = Some(Box::new(Review::new(ReviewReason::MergeDeleted)));
                     conflicts.push(MergeConflict::DeletedChanged {
                         id: kept.id.clone(),
                         deleted_by,
@@ -183,7 +183,7 @@ pub fn merge3(base: &SidecarData, ours: &SidecarData, theirs: &SidecarData) -> M
                     let review = |other: &str| {
                         let mut r = Review::new(ReviewReason::Merge);
                         r.other = Some(other.to_owned());
-                        Some(r)
+                        Some(Box::new(r))
                     };
                     mine.review = review(&other.id);
                     other.review = review(&mine.id);
@@ -781,7 +781,7 @@ mod tests {
         let review = |reason, other: &str| {
             let mut r = Review::new(reason);
             r.other = Some(other.into());
-            Some(r)
+            Some(Box::new(r))
         };
         assert_eq!(mine.review, review(ReviewReason::Merge, tid));
         assert_eq!(other.review, review(ReviewReason::Merge, "a"));
@@ -807,7 +807,10 @@ mod tests {
         );
         let a = get(&m, "a");
         assert_eq!(a.status, Some(Status::Uncertain));
-        assert_eq!(a.review, Some(Review::new(ReviewReason::MergeDeleted)));
+        assert_eq!(
+            a.review,
+            Some(Box::new(Review::new(ReviewReason::MergeDeleted)))
+        );
         // And the other way round.
         let m = merge3(&base, &theirs, &ours);
         assert_eq!(

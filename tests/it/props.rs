@@ -338,7 +338,7 @@ fn status() -> impl Strategy<Value = Option<Status>> {
     prop::sample::select(STATUSES)
 }
 
-fn review() -> impl Strategy<Value = Option<Review>> {
+fn review() -> impl Strategy<Value = Option<Box<Review>>> {
     let reason = prop::sample::select(vec![
         ReviewReason::Fuzzy,
         ReviewReason::Merge,
@@ -350,16 +350,18 @@ fn review() -> impl Strategy<Value = Option<Review>> {
             prop::option::of(any::<String>()),
             prop::option::of("[0-9a-z]{1,10}"),
         )
-            .prop_map(|(reason, was, other)| Review {
-                reason,
-                was,
-                other,
-                extra: Extra::new(),
+            .prop_map(|(reason, was, other)| {
+                Box::new(Review {
+                    reason,
+                    was,
+                    other,
+                    extra: Extra::new(),
+                })
             }),
     )
 }
 
-fn origin() -> impl Strategy<Value = Option<Origin>> {
+fn origin() -> impl Strategy<Value = Option<Box<Origin>>> {
     let kind = prop::sample::select(vec![
         OriginKind::Import,
         OriginKind::Suggest,
@@ -378,12 +380,14 @@ fn origin() -> impl Strategy<Value = Option<Origin>> {
             prop::collection::vec("[a-z]{1,5}:[0-9a-z]{1,6}", 0..3),
             decision,
         )
-            .prop_map(|(kind, model, format, from, decision)| Origin {
-                model,
-                format,
-                from,
-                decision,
-                ..Origin::new(kind)
+            .prop_map(|(kind, model, format, from, decision)| {
+                Box::new(Origin {
+                    model,
+                    format,
+                    from,
+                    decision,
+                    ..Origin::new(kind)
+                })
             }),
     )
 }

@@ -472,7 +472,7 @@ fn apply(text: &IndexedText, ann: &mut Annotation, placed: Option<Placement>) ->
         };
         let mut review = Review::fuzzy(String::new());
         review.was = was;
-        ann.review = Some(review);
+        ann.review = Some(Box::new(review));
         ann.text = now.to_owned();
     }
     ann.range = to;

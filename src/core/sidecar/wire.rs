@@ -314,8 +314,8 @@ impl<'de> Deserialize<'de> for AnnIn {
                         AnnField::Created => a.created = map.next_value()?,
                         AnnField::Modified => a.modified = map.next_value()?,
                         AnnField::Status => a.status = map.next_value::<Option<Status>>()?,
-                        AnnField::Review => a.review = map.next_value::<Option<Review>>()?,
-                        AnnField::Origin => a.origin = map.next_value::<Option<Origin>>()?,
+                        AnnField::Review => a.review = map.next_value::<Option<Box<Review>>>()?,
+                        AnnField::Origin => a.origin = map.next_value::<Option<Box<Origin>>>()?,
                         AnnField::Entity => {
                             a.entity = map.next_value::<Option<String>>()?.unwrap_or_default()
                         }
