@@ -62,6 +62,9 @@ pub enum Action {
         /// New state.
         status: Option<Status>,
     },
+    /// Accept every suggestion of the document (`status: suggested` becomes ordinary; their
+    /// `origin` is kept), as one step.
+    AcceptAllSuggestions,
     /// Keep an annotation as re-anchoring or a merge placed it: clears its `review` marker.
     KeepReviewed {
         /// Annotation id.

@@ -1,9 +1,9 @@
 //! Which annotations a list shows: one filter for the window's annotation list and
 //! `tagline show --annotator` (and later statistics and exports that take the same choices).
 
-use crate::core::model::Annotation;
+use crate::core::model::{Annotation, Status};
 
-/// A choice of annotations: by tag, by annotator, by words. Empty fields let everything
+/// A choice of annotations: by tag, by annotator, by words, suggestions only. Empty fields let everything
 /// through; the default filter keeps every annotation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AnnotationFilter {
@@ -14,6 +14,8 @@ pub struct AnnotationFilter {
     /// Only annotations whose text, note or an attribute value contains this, ignoring case
     /// (empty: any).
     pub text: String,
+    /// Only suggestions (`status: suggested`) still waiting for a decision.
+    pub suggested_only: bool,
 }
 
 impl AnnotationFilter {
@@ -30,6 +32,7 @@ impl AnnotationFilter {
         let q = self.text.to_lowercase();
         move |a: &Annotation| {
             self.tag.as_ref().is_none_or(|t| &a.tag == t)
+                && (!self.suggested_only || a.status == Some(Status::Suggested))
                 && self.annotator.as_ref().is_none_or(|w| &a.annotator == w)
                 && (q.is_empty()
                     || a.text.to_lowercase().contains(&q)
@@ -110,5 +113,12 @@ mod tests {
         assert_eq!(words("ORTIZ").positions(&anns), [0, 1, 2]);
         assert_eq!(words("work").positions(&anns), [2]);
         assert!(!words("nothing").matches(&anns[0]));
+        let mut anns = anns;
+        anns[1].status = Some(Status::Suggested);
+        let suggested = AnnotationFilter {
+            suggested_only: true,
+            ..AnnotationFilter::default()
+        };
+        assert_eq!(suggested.positions(&anns), [1]);
     }
 }

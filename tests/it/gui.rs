@@ -1372,3 +1372,105 @@ fn unreadable_articles_are_marked_in_the_list() {
     assert!(entry.unreadable.is_some(), "{:?}", h.state().notices);
     let _ = h.get_by_label_contains("cannot be read");
 }
+
+/// Writes the article with three suggestions (as an import would leave them) and returns
+/// their ids in reading order.
+fn article_with_suggestions(dir: &Path) -> (PathBuf, Vec<String>) {
+    use tagline::core::{Action, Document, FixedStamps, Origin, OriginKind, Status};
+    let path = write_article(dir);
+    let (mut doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
+    let mut stamps = FixedStamps::new("2026-12-01T00:00:00Z");
+    let mut ids = Vec::new();
+    for (text, tag) in [
+        ("The mayor", "sourcing"),
+        ("the pier is unsafe", "quote"),
+        ("called the vote rushed", "claim"),
+    ] {
+        let start = char_index(text);
+        let range = tagline::core::CharRange::new(start, start + text.chars().count());
+        let id = doc
+            .perform_with(
+                Action::Add {
+                    tag: tag.into(),
+                    range,
+                    attributes: Default::default(),
+                    note: String::new(),
+                    status: Some(Status::Suggested),
+                },
+                "model",
+                &mut stamps,
+            )
+            .unwrap();
+        ids.push(id.unwrap());
+    }
+    // What an import records: the origin must survive accepting.
+    let mut data = doc.snapshot();
+    for a in std::sync::Arc::make_mut(&mut data.annotations) {
+        a.origin = Some(Box::new(Origin {
+            model: Some("ner-v1".into()),
+            ..Origin::new(OriginKind::Import)
+        }));
+    }
+    let sc = tagline::core::sidecar::sidecar_path(&path);
+    let _ = std::fs::remove_file(&sc);
+    data.save_to(&sc).unwrap();
+    (path, ids)
+}
+
+#[test]
+fn suggestions_are_reviewed_with_one_key_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ids) = article_with_suggestions(dir.path());
+    let mut h = harness(app_for(&path));
+    let _ = h.get_by_label_contains("3 suggestions to review");
+    // Keyboard focus in the article, then the list shows suggestions only.
+    let at = screen_pos(&h, char_index("Critics") + 2);
+    click_at(&mut h, at);
+    h.get_by_label("Suggestions only (3 to review)").click();
+    h.run();
+    assert!(h.state().list.filter.suggested);
+    assert_eq!(h.state().list.rows.len(), 3);
+    // J: the first suggestion; A accepts it and moves on to the next.
+    h.key_press(Key::J);
+    h.run();
+    assert_eq!(h.state().focus.selected.as_deref(), Some(ids[0].as_str()));
+    h.key_press(Key::A);
+    h.run();
+    let status = |h: &Harness<'_, TaglineApp>, id: &str| {
+        h.state().doc().unwrap().annotation(id).map(|a| a.status)
+    };
+    assert_eq!(status(&h, &ids[0]), Some(None), "accepted: ordinary now");
+    assert_eq!(h.state().focus.selected.as_deref(), Some(ids[1].as_str()));
+    // X rejects the quote suggestion and moves on.
+    h.key_press(Key::X);
+    h.run();
+    assert_eq!(status(&h, &ids[1]), None, "rejected: gone");
+    assert_eq!(h.state().focus.selected.as_deref(), Some(ids[2].as_str()));
+    let _ = h.get_by_label_contains("1 suggestion to review");
+    // Shift+A accepts what is left, in one undoable step.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::A);
+    h.run();
+    assert_eq!(status(&h, &ids[2]), Some(None));
+    assert_eq!(h.state().list.suggestions, 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        status(&h, &ids[2]),
+        Some(Some(tagline::core::Status::Suggested))
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    // On disk: two annotations, ordinary, each still saying where it came from.
+    let json = sidecar(&path);
+    let anns = json["annotations"].as_array().unwrap();
+    assert_eq!(anns.len(), 2);
+    for a in anns {
+        assert!(a.get("status").is_none(), "{a}");
+        assert_eq!(a["origin"]["kind"], "import");
+        assert_eq!(a["origin"]["model"], "ner-v1");
+    }
+    let kept: Vec<&str> = anns.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(kept, [ids[0].as_str(), ids[2].as_str()]);
+}

@@ -192,6 +192,26 @@ impl Document {
                 a.status = status;
                 Ok(())
             }),
+            Action::AcceptAllSuggestions => {
+                let edits: Vec<Edit> = self
+                    .annotations()
+                    .iter()
+                    .filter(|a| a.status == Some(Status::Suggested))
+                    .map(|a| {
+                        let mut after = a.clone();
+                        after.status = None;
+                        after.modified = now.clone();
+                        Edit::UpdateAnnotation {
+                            before: Box::new(a.clone()),
+                            after: Box::new(after),
+                        }
+                    })
+                    .collect();
+                if edits.is_empty() {
+                    return Err(EditError::NoChange);
+                }
+                Ok((Edit::Batch(edits), None))
+            }
             Action::KeepReviewed { id } => update(&id, &|a| {
                 if a.is_orphaned() {
                     return Err(EditError::OrphanedByAnchoringOnly);

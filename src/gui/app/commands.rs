@@ -85,6 +85,14 @@ pub enum UiCommand {
     CheckWork,
     /// Delete the selected annotation.
     DeleteAnnotation,
+    /// Accept the selected suggestion, then select the next one.
+    Accept,
+    /// Reject (delete) the selected suggestion, then select the next one.
+    Reject,
+    /// Accept every suggestion of the article.
+    AcceptAll,
+    /// Show only suggestions in the annotation list (J / K then step through them).
+    ToggleSuggestionsOnly,
     /// Keyboard help.
     Help,
     /// Quit.
@@ -132,7 +140,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 41] = [
+    pub const ALL: [UiCommand; 45] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -172,6 +180,10 @@ impl UiCommand {
         UiCommand::PracticeWithKey,
         UiCommand::CheckWork,
         UiCommand::DeleteAnnotation,
+        UiCommand::Accept,
+        UiCommand::Reject,
+        UiCommand::AcceptAll,
+        UiCommand::ToggleSuggestionsOnly,
         UiCommand::Help,
         UiCommand::Quit,
     ];
@@ -218,6 +230,10 @@ impl UiCommand {
             UiCommand::PracticeWithKey => "Practice with key…",
             UiCommand::CheckWork => "Check my work",
             UiCommand::DeleteAnnotation => "Delete annotation",
+            UiCommand::Accept => "Accept suggestion",
+            UiCommand::Reject => "Reject suggestion",
+            UiCommand::AcceptAll => "Accept all suggestions",
+            UiCommand::ToggleSuggestionsOnly => "List suggestions only",
             UiCommand::Help => "Keyboard shortcuts",
             UiCommand::Quit => "Quit",
         }
@@ -286,6 +302,15 @@ impl UiCommand {
                 "Compare this article with the key: found, missed, extra, with the key's explanations"
             }
             UiCommand::DeleteAnnotation => "Delete the selected annotation",
+            UiCommand::Accept => {
+                "Keep the selected suggestion as an ordinary annotation (its origin is kept) and \
+                 go to the next suggestion"
+            }
+            UiCommand::Reject => "Delete the selected suggestion and go to the next one",
+            UiCommand::AcceptAll => "Keep every suggestion of this article, in one undoable step",
+            UiCommand::ToggleSuggestionsOnly => {
+                "List only suggestions waiting for a decision; J / K step through them"
+            }
             UiCommand::Help => "Show all keyboard shortcuts",
             UiCommand::Quit => "Save and close Tagline",
         }
@@ -343,6 +368,10 @@ impl UiCommand {
             UiCommand::ShowStatistics | UiCommand::PracticeWithKey => &[],
             UiCommand::CheckWork => const { &[sc(NONE, Key::F8)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
+            UiCommand::Accept => const { &[sc(NONE, Key::A)] },
+            UiCommand::Reject => const { &[sc(NONE, Key::X)] },
+            UiCommand::AcceptAll => const { &[sc(SHIFT, Key::A)] },
+            UiCommand::ToggleSuggestionsOnly => &[],
             UiCommand::Help => const { &[sc(NONE, Key::F1)] },
             UiCommand::Quit => const { &[sc(CMD, Key::Q)] },
         }

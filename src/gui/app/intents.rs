@@ -513,6 +513,29 @@ impl TaglineApp {
                     self.perform(Action::Remove { id });
                 }
             }
+            UiCommand::Accept | UiCommand::Reject => {
+                let Some(id) = self.selected_suggestion() else {
+                    // Nothing to decide on: go to the first suggestion after the caret.
+                    self.step_suggestion(None);
+                    return;
+                };
+                let at = self.doc().and_then(|d| d.annotation(&id)).map(|a| a.range);
+                let action = if cmd == UiCommand::Accept {
+                    Action::SetStatus {
+                        id: id.clone(),
+                        status: None,
+                    }
+                } else {
+                    Action::Remove { id: id.clone() }
+                };
+                self.perform(action);
+                // Prodigy's rhythm: each decision moves on to the next suggestion.
+                self.step_suggestion(at);
+            }
+            UiCommand::AcceptAll => self.perform(Action::AcceptAllSuggestions),
+            UiCommand::ToggleSuggestionsOnly => {
+                self.list.filter.suggested = !self.list.filter.suggested;
+            }
             UiCommand::Help => self.windows.help = !self.windows.help,
             UiCommand::ToggleLeftPanel => self.buffers.hide_left = !self.buffers.hide_left,
             UiCommand::ToggleRightPanel => self.buffers.hide_right = !self.buffers.hide_right,
@@ -670,6 +693,40 @@ impl TaglineApp {
         let id = anns[rows[next]].id.clone();
         self.focus.selection = None;
         self.apply_step_selection(id);
+    }
+
+    /// The selected annotation when it is a suggestion.
+    fn selected_suggestion(&self) -> Option<String> {
+        let id = self.focus.selected.as_ref()?;
+        let a = self.doc()?.annotation(id)?;
+        (a.status == Some(crate::core::Status::Suggested)).then(|| id.clone())
+    }
+
+    /// Selects the first suggestion after `after` (a decided span) or after the caret, in
+    /// reading order, wrapping around; clears the selection when none is left.
+    fn step_suggestion(&mut self, after: Option<crate::core::CharRange>) {
+        let Some(doc) = self.doc() else { return };
+        let from = after
+            .map(|r| (r.start, r.end))
+            .or_else(|| self.focus.selection.map(|s| (s.range().start, 0)))
+            .unwrap_or((0, 0));
+        let suggested: Vec<&crate::core::Annotation> = doc
+            .annotations()
+            .iter()
+            .filter(|a| a.status == Some(crate::core::Status::Suggested))
+            .collect();
+        let next = suggested
+            .iter()
+            .find(|a| (a.range.start, a.range.end) > from)
+            .or_else(|| suggested.first())
+            .map(|a| a.id.clone());
+        match next {
+            Some(id) => {
+                self.focus.selection = None;
+                self.apply_step_selection(id);
+            }
+            None => self.focus.selected = None,
+        }
     }
 
     fn apply_step_selection(&mut self, id: String) {

@@ -408,6 +408,7 @@ impl TaglineApp {
             anns.len(),
             f.tag.clone(),
             f.text.clone(),
+            f.suggested,
             who.clone(),
         );
         if self.list.key.as_ref() == Some(&key) {
@@ -417,6 +418,7 @@ impl TaglineApp {
             tag: f.tag.clone(),
             annotator: who,
             text: f.text.clone(),
+            suggested_only: f.suggested,
         };
         self.list.rows = filter.positions(anns);
         for (name, values) in crate::core::corpus::text_values(anns) {
@@ -426,6 +428,10 @@ impl TaglineApp {
         self.list.reviews = (0..anns.len())
             .filter(|&i| anns[i].needs_review())
             .collect();
+        self.list.suggestions = anns
+            .iter()
+            .filter(|a| a.status == Some(crate::core::Status::Suggested))
+            .count();
         self.list.key = Some(key);
     }
 }

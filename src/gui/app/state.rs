@@ -115,6 +115,8 @@ pub struct ListFilter {
     pub tag: Option<String>,
     /// Text, note or attribute containing this (case-insensitive).
     pub text: String,
+    /// Only suggestions waiting for a decision.
+    pub suggested: bool,
 }
 
 /// The annotation list: its filter and the rows it lets through.
@@ -128,6 +130,8 @@ pub struct AnnotationList {
     pub orphans: Vec<usize>,
     /// Positions of the annotations waiting for review (fuzzy moves, merges).
     pub reviews: Vec<usize>,
+    /// How many suggestions wait for a decision (accept, reject).
+    pub suggestions: usize,
     /// Open the orphan and review sections (the notice after opening links to them).
     pub show_lists: bool,
     /// What `rows` were computed for.
@@ -201,7 +205,15 @@ pub struct SearchState {
 }
 
 /// What the annotation list's rows depend on.
-pub type ListKey = (u64, usize, usize, Option<String>, String, Option<String>);
+pub type ListKey = (
+    u64,
+    usize,
+    usize,
+    Option<String>,
+    String,
+    bool,
+    Option<String>,
+);
 
 /// Editing buffers of the side panel (so typing is not one undo step per key).
 #[derive(Default)]

@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::core::{Action, Document};
+use crate::gui::app::commands::UiCommand;
 use crate::gui::app::{Buffers, Intent, ListFilter};
 
 use super::PanelState;
@@ -83,7 +84,7 @@ pub fn annotations_ui(
                             if ui.selectable_label(filter.tag == tag, label).clicked() {
                                 intents.push(Intent::FilterList(ListFilter {
                                     tag,
-                                    text: filter.text.clone(),
+                                    ..filter.clone()
                                 }));
                             }
                         }
@@ -118,6 +119,23 @@ pub fn annotations_ui(
                         .labelled_by(label.id);
                 }
             });
+            if st.list.suggestions > 0 || st.list.filter.suggested {
+                let mut only = st.list.filter.suggested;
+                let cmd = UiCommand::ToggleSuggestionsOnly;
+                if ui
+                    .checkbox(
+                        &mut only,
+                        format!("Suggestions only ({} to review)", st.list.suggestions),
+                    )
+                    .on_hover_text(format!(
+                        "{} — A accepts, X rejects, Shift+A accepts all",
+                        cmd.tooltip()
+                    ))
+                    .changed()
+                {
+                    intents.push(Intent::Command(cmd));
+                }
+            }
             let label = ui.label("Search annotations");
             let mut text = st.list.filter.text.clone();
             if ui
@@ -126,8 +144,8 @@ pub fn annotations_ui(
                 .changed()
             {
                 intents.push(Intent::FilterList(ListFilter {
-                    tag: st.list.filter.tag.clone(),
                     text,
+                    ..st.list.filter.clone()
                 }));
             }
             let anns = doc.annotations();

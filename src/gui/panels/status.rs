@@ -25,6 +25,15 @@ pub fn status_bar_ui(ui: &mut Ui, st: &PanelState<'_>) {
                 };
                 ui.label(RichText::new(state.label()).color(color));
                 ui.separator();
+                if st.list.suggestions > 0 {
+                    ui.label(format!(
+                        "{} suggestion{} to review",
+                        st.list.suggestions,
+                        if st.list.suggestions == 1 { "" } else { "s" }
+                    ))
+                    .on_hover_text("A accepts, X rejects, Shift+A accepts all, J / K step");
+                    ui.separator();
+                }
                 match st.focus.selection.map(|s| s.range()) {
                     Some(r) if !r.is_empty() => {
                         ui.label(format!(

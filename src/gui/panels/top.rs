@@ -69,6 +69,12 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                     st.focus.selected.is_some(),
                     intents,
                 );
+                ui.separator();
+                let suggestions = st.list.suggestions > 0;
+                command_button(ui, UiCommand::Accept, suggestions, intents);
+                command_button(ui, UiCommand::Reject, suggestions, intents);
+                command_button(ui, UiCommand::AcceptAll, suggestions, intents);
+                command_button(ui, UiCommand::ToggleSuggestionsOnly, suggestions, intents);
             });
             ui.menu_button("View", |ui| {
                 command_button(ui, UiCommand::ZoomIn, true, intents);
