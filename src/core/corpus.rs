@@ -98,13 +98,23 @@ pub struct ArticleSummary {
     pub text_values: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
-/// The text attribute values of `annotations`, by attribute name.
+/// The key of [`text_values`] under which the sources' canonical names (`entity`) are
+/// gathered: no attribute can have this name (scheme names are identifiers).
+pub const ENTITY_KEY: &str = "@entity";
+
+/// The text attribute values of `annotations`, by attribute name, and their entities under
+/// [`ENTITY_KEY`].
 pub fn text_values(
     annotations: &[crate::core::Annotation],
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
     let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
     for a in annotations {
+        if !a.entity.trim().is_empty() {
+            out.entry(ENTITY_KEY.to_owned())
+                .or_default()
+                .insert(a.entity.clone());
+        }
         for (name, v) in a.attributes.iter() {
             if let crate::core::AttrValue::Text(t) = v
                 && !t.trim().is_empty()

@@ -62,6 +62,13 @@ pub enum Action {
         /// New state.
         status: Option<Status>,
     },
+    /// Set (non-empty) or clear (empty) a source's canonical name, its `entity`.
+    SetEntity {
+        /// Annotation id.
+        id: String,
+        /// The name; surrounding spaces are trimmed.
+        entity: String,
+    },
     /// Accept every suggestion of the document (`status: suggested` becomes ordinary; their
     /// `origin` is kept), as one step.
     AcceptAllSuggestions,
@@ -172,6 +179,8 @@ impl Edit {
                     "set attribute".to_owned()
                 } else if before.note != after.note {
                     "edit note".to_owned()
+                } else if before.entity != after.entity {
+                    "set entity".to_owned()
                 } else if before.review != after.review {
                     "keep as placed".to_owned()
                 } else {

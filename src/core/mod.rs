@@ -10,6 +10,7 @@
 //! - [`stamps`]: the clock and id source of new annotations (real, or fixed for byte-stable
 //!   output).
 //! - [`anchor`]: finding an annotation's text again after the article changed.
+//! - [`entity`]: which known source a sourcing span names.
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
 //! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
 //!
@@ -22,6 +23,7 @@ pub mod article;
 pub mod corpus;
 pub mod document;
 pub mod edit;
+pub mod entity;
 pub mod filter;
 pub mod history;
 pub mod merge;

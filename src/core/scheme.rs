@@ -168,6 +168,11 @@ pub struct TagDef {
     /// Attributes of this tag.
     #[serde(default)]
     pub attributes: Vec<AttributeDef>,
+    /// Spans of this tag name a source (a person, an organisation): they can carry an
+    /// `entity`, the source's canonical name, so the same source is recognised across
+    /// articles.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub entity: bool,
 }
 
 impl TagDef {

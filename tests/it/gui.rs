@@ -1474,3 +1474,85 @@ fn suggestions_are_reviewed_with_one_key_each() {
     let kept: Vec<&str> = anns.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(kept, [ids[0].as_str(), ids[2].as_str()]);
 }
+
+/// Sources are people, not strings: a sourcing span named "Okafor" in a second article is
+/// offered the entity the folder already knows ("Zoë 李明 Okafor", given in the first), one
+/// click sets it, and a quote linked to it takes the entity as its speaker.
+#[test]
+fn a_new_source_is_offered_the_entity_the_folder_knows() {
+    use tagline::core::{Action, CharRange, Document};
+    let dir = tempfile::tempdir().unwrap();
+    let (first, source) = article_with_a_source(dir.path());
+    let (mut doc, _) = Document::open(&first, &LoadOptions::default()).unwrap();
+    doc.perform(
+        Action::SetEntity {
+            id: source,
+            entity: "  Zoë 李明 Okafor ".into(),
+        },
+        "someone",
+    )
+    .unwrap();
+    doc.save().unwrap();
+    assert_eq!(
+        sidecar(&first)["annotations"][0]["entity"],
+        "Zoë 李明 Okafor"
+    );
+    let second = dir.path().join("pier-follow-up.txt");
+    let text = "Okafor said “we will rebuild the pier” after the vote.\n";
+    std::fs::write(&second, text).unwrap();
+    let mut h = harness(app_for(dir.path()));
+    h.state_mut().open_paths(&[second.clone()]);
+    h.run();
+    h.run();
+    let source_range = CharRange::new(0, "Okafor".chars().count());
+    tag(&mut h, source_range.start, source_range.end, Key::Num4);
+    let id = id_of_tag(&h, "sourcing");
+    h.state_mut().focus.selected = Some(id.clone());
+    h.run();
+    h.get_by_label("Zoë 李明 Okafor").click();
+    h.run();
+    let entity = |h: &Harness<'_, TaglineApp>| {
+        h.state()
+            .doc()
+            .unwrap()
+            .annotation(&id)
+            .unwrap()
+            .entity
+            .clone()
+    };
+    assert_eq!(entity(&h), "Zoë 李明 Okafor");
+    // A quote linked to it takes the entity, not the span's words, as its speaker.
+    let q0 = text
+        .find("we will")
+        .map(|b| text[..b].chars().count())
+        .unwrap();
+    let q1 = text
+        .find("” after")
+        .map(|b| text[..b].chars().count())
+        .unwrap();
+    tag(&mut h, q0, q1, Key::Num2);
+    let quote = id_of_tag(&h, "quote");
+    h.state_mut().perform(Action::Relate {
+        kind: "attributed_to".into(),
+        from: quote.clone(),
+        to: id.clone(),
+        note: String::new(),
+    });
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert_eq!(
+        doc.annotation(&quote).unwrap().attributes.get("speaker"),
+        Some(&AttrValue::Text("Zoë 李明 Okafor".into()))
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let sc = sidecar(&second);
+    let src = sc["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["tag"] == "sourcing")
+        .unwrap()
+        .clone();
+    assert_eq!(src["entity"], "Zoë 李明 Okafor");
+}

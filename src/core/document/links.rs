@@ -23,10 +23,9 @@ impl Document {
         if set {
             return None;
         }
-        let value = to
-            .extra
-            .get("entity")
-            .and_then(|v| v.as_str())
+        // The source's canonical name when it has one ("Arvind Krishna" for "IBM CEO Arvind
+        // Krishna"), else its words.
+        let value = Some(to.entity.as_str())
             .filter(|e| !e.trim().is_empty())
             .unwrap_or(&to.text)
             .trim()

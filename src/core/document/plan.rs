@@ -192,6 +192,13 @@ impl Document {
                 a.status = status;
                 Ok(())
             }),
+            Action::SetEntity { id, entity } => {
+                let entity = entity.trim().to_owned();
+                update(&id, &|a| {
+                    a.entity = entity.clone();
+                    Ok(())
+                })
+            }
             Action::AcceptAllSuggestions => {
                 let edits: Vec<Edit> = self
                     .annotations()

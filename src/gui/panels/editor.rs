@@ -171,6 +171,9 @@ pub(super) fn editor_ui(
                         }
                     }
                 }
+                if def.entity {
+                    entity_ui(ui, a, completions, b, intents);
+                }
             }
             for (name, v) in &a.attributes {
                 if doc
@@ -387,4 +390,83 @@ pub(super) fn value_editor_ui(
         }
     }
     changed
+}
+
+/// The "Entity" row of a source: its canonical name, typed or chosen from the names already
+/// given in the folder that this span probably means ([`crate::core::entity::suggest`]).
+fn entity_ui(
+    ui: &mut Ui,
+    a: &Annotation,
+    completions: &Completions,
+    b: &mut crate::gui::app::Buffers,
+    intents: &mut Vec<Intent>,
+) {
+    use crate::core::corpus::ENTITY_KEY;
+    let label = ui.label("Entity").on_hover_text(
+        "The source's canonical name (\"Arvind Krishna\" for \"IBM CEO Arvind Krishna\" and \
+         for \"Krishna\"), so the same source is recognised across articles",
+    );
+    if b.text_attr.as_ref().is_none_or(|(i, _)| i != &a.id) {
+        b.text_attr = Some((a.id.clone(), Default::default()));
+    }
+    let Some((_, bufs)) = b.text_attr.as_mut() else {
+        return;
+    };
+    let buf = bufs
+        .entry(ENTITY_KEY.to_owned())
+        .or_insert_with(|| a.entity.clone());
+    let resp = ui
+        .add(
+            egui::TextEdit::singleline(buf)
+                .desired_width(160.0)
+                .hint_text("name of the source"),
+        )
+        .labelled_by(label.id);
+    if resp.lost_focus() && *buf != a.entity {
+        intents.push(Intent::Perform(Action::SetEntity {
+            id: a.id.clone(),
+            entity: buf.clone(),
+        }));
+    } else if !resp.has_focus() && *buf != a.entity {
+        *buf = a.entity.clone();
+    }
+    ui.end_row();
+    let empty = Default::default();
+    let known = completions.get(ENTITY_KEY).unwrap_or(&empty);
+    let typed = buf.trim().to_lowercase();
+    let offers: Vec<&str> = if typed.is_empty() {
+        crate::core::entity::suggest(&a.text, known, 3)
+    } else if *buf != a.entity {
+        known
+            .iter()
+            .filter(|k| {
+                let l = k.to_lowercase();
+                l.contains(&typed) && l != typed
+            })
+            .take(5)
+            .map(String::as_str)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if offers.is_empty() {
+        return;
+    }
+    ui.label("");
+    ui.horizontal_wrapped(|ui| {
+        for name in offers {
+            if ui
+                .small_button(name)
+                .on_hover_text("A source already named so in this folder")
+                .clicked()
+            {
+                *buf = name.to_owned();
+                intents.push(Intent::Perform(Action::SetEntity {
+                    id: a.id.clone(),
+                    entity: name.to_owned(),
+                }));
+            }
+        }
+    });
+    ui.end_row();
 }
