@@ -1501,7 +1501,7 @@ fn a_new_source_is_offered_the_entity_the_folder_knows() {
     let text = "Okafor said “we will rebuild the pier” after the vote.\n";
     std::fs::write(&second, text).unwrap();
     let mut h = harness(app_for(dir.path()));
-    h.state_mut().open_paths(&[second.clone()]);
+    h.state_mut().open_paths(std::slice::from_ref(&second));
     h.run();
     h.run();
     let source_range = CharRange::new(0, "Okafor".chars().count());
