@@ -25,7 +25,7 @@
 //! An unrelated sentence that shares a few common words (`the council will not …`) has too
 //! few content words in common, in order, to pass. An annotation with fewer than
 //! [`MIN_CONTENT_WORDS`] content words is matched only nearly verbatim, by the core's
-//! [`Anchorer::find_approximate`] (within [`SHORT_MAX_ERROR_RATE`] edits).
+//! [`find_approximate`] (within [`SHORT_MAX_ERROR_RATE`] edits).
 //!
 //! **Grouping.** A place that overlaps an eligible annotation of the other article (by at
 //! least half of the shorter of the two) links the two annotations; otherwise it becomes a
@@ -46,7 +46,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
-use crate::core::anchor::Anchorer;
+use crate::core::anchor::find_approximate;
 use crate::core::anchor::normalize::Normalized;
 use crate::core::{Annotation, Article, CharRange, IndexedText, Relation, Status};
 
@@ -355,8 +355,34 @@ struct Prepared<'a> {
     input: StoryArticle<'a>,
     words: Vec<Word>,
     /// Word id → positions in `words`.
-    index: HashMap<u32, Vec<u32>>,
-    anchorer: Anchorer<'a>,
+    index: HashMap<u32, Vec<u32>, IdHash>,
+}
+
+/// Hashing for word ids (small integers): a multiply, not SipHash.
+#[derive(Clone, Copy, Default)]
+struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// An eligible annotation.
@@ -462,16 +488,46 @@ fn best_place(q: &[Word], content: &[u32], target: &Prepared<'_>) -> Option<Alig
         return None;
     }
     hits.sort_unstable();
-    // Clusters: stretches of at most `span` words holding enough distinct content words.
+    // A verbatim copy (the same words in the same order) scores the most any place can: the
+    // first one is the answer.
+    let n = q.len();
+    for &(p, k) in &hits {
+        let Some(first) = q.iter().position(|w| w.id == content[k]) else {
+            continue;
+        };
+        let Some(start) = (p as usize).checked_sub(first) else {
+            continue;
+        };
+        let copy = target
+            .words
+            .get(start..start + n)
+            .is_some_and(|t| t.iter().zip(q).all(|(a, b)| a.id == b.id));
+        if copy {
+            return Some(Aligned {
+                start,
+                end: start + n,
+                score: query,
+            });
+        }
+    }
+    // How often each content word occurs in the query: a window holding it can match that
+    // much.
+    let occurs: Vec<f32> = content
+        .iter()
+        .map(|id| q.iter().filter(|w| w.id == *id).count() as f32)
+        .collect();
+    // Clusters: stretches of at most `span` words holding enough distinct content words to
+    // pass one of the two tests.
     let span = (q.len() + q.len() / 2 + 3) as u32;
     let mut counts = vec![0u32; content.len()];
-    let mut distinct = 0;
+    let (mut distinct, mut weight) = (0, 0f32);
     let mut l = 0;
     let mut clusters: Vec<(u32, u32)> = Vec::new();
     for r in 0..hits.len() {
         let (pr, kr) = hits[r];
         if counts[kr] == 0 {
             distinct += 1;
+            weight += occurs[kr];
         }
         counts[kr] += 1;
         while pr - hits[l].0 > span {
@@ -479,10 +535,13 @@ fn best_place(q: &[Word], content: &[u32], target: &Prepared<'_>) -> Option<Alig
             counts[kl] -= 1;
             if counts[kl] == 0 {
                 distinct -= 1;
+                weight -= occurs[kl];
             }
             l += 1;
         }
-        if distinct >= MIN_CONTENT_WORDS {
+        let promising =
+            distinct >= DENSE_CONTENT_WORDS || weight + function >= MIN_COVERAGE * query - 1e-3;
+        if distinct >= MIN_CONTENT_WORDS && promising {
             let (lo, hi) = (hits[l].0, pr);
             match clusters.last_mut() {
                 Some(c) if lo <= c.1 => c.1 = c.1.max(hi),
@@ -548,7 +607,7 @@ pub fn group(
         .map(|&i| {
             let input = articles[i];
             let words = words(input.text.as_str(), &mut vocab);
-            let mut index: HashMap<u32, Vec<u32>> = HashMap::new();
+            let mut index: HashMap<u32, Vec<u32>, IdHash> = HashMap::default();
             for (p, w) in words.iter().enumerate() {
                 index.entry(w.id).or_default().push(p as u32);
             }
@@ -556,7 +615,6 @@ pub fn group(
                 input,
                 words,
                 index,
-                anchorer: Anchorer::new(input.text),
             }
         })
         .collect();
@@ -601,30 +659,58 @@ pub fn group(
         .map(|a| items.partition_point(|it| it.article < a))
         .collect();
     let total = items.len();
-    for (x, item) in items.iter().enumerate() {
-        let source = &prepared[item.article];
-        let q = &source.words[item.span.0..item.span.1];
-        let mut content: Vec<u32> = q.iter().filter(|w| w.content()).map(|w| w.id).collect();
-        content.sort_unstable();
-        content.dedup();
-        for (b, target) in prepared.iter().enumerate() {
-            if b == item.article {
-                continue;
-            }
-            let place = if content.len() >= MIN_CONTENT_WORDS {
-                best_place(q, &content, target).map(|a| {
-                    CharRange::new(
-                        target.words[a.start].range.start,
-                        target.words[a.end - 1].range.end,
-                    )
+    // Places are searched on every core, in batches (so progress moves); linking is done in
+    // item order, so the result does not depend on the threads.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut found_in: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
+    let mut done = 0;
+    for batch in (0..total).collect::<Vec<_>>().chunks(256) {
+        let per = batch.len().div_ceil(workers);
+        let results: Vec<Vec<(usize, usize, CharRange)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(per.max(1))
+                .map(|xs| {
+                    let (items, prepared) = (&items, &prepared);
+                    scope.spawn(move || {
+                        let mut cache: HashMap<Vec<u32>, Vec<(usize, CharRange)>> = HashMap::new();
+                        let mut out = Vec::new();
+                        for &x in xs {
+                            let item = &items[x];
+                            let q = &prepared[item.article].words[item.span.0..item.span.1];
+                            let key: Vec<u32> = q.iter().map(|w| w.id).collect();
+                            // Short ones are matched on their chars, which the key does not
+                            // hold: never shared.
+                            let fresh;
+                            let places =
+                                if q.iter().filter(|w| w.content()).count() >= MIN_CONTENT_WORDS {
+                                    cache
+                                        .entry(key)
+                                        .or_insert_with(|| places_of(q, &item.ann.text, prepared))
+                                } else {
+                                    fresh = places_of(q, &item.ann.text, prepared);
+                                    &fresh
+                                };
+                            out.extend(
+                                places
+                                    .iter()
+                                    .filter(|(b, _)| *b != item.article)
+                                    .map(|&(b, r)| (x, b, r)),
+                            );
+                        }
+                        out
+                    })
                 })
-            } else {
-                short_place(q, &item.ann.text, target)
-            };
-            let Some(place) = place else { continue };
-            let theirs = first_item[b]..first_item[b + 1];
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (x, b, place) in results.into_iter().flatten() {
             let mut linked = false;
-            for y in theirs {
+            for y in first_item[b]..first_item[b + 1] {
                 if same_place(items[y].ann.range, place) {
                     links.push((x, y));
                     linked = true;
@@ -633,9 +719,10 @@ pub fn group(
             if linked {
                 continue;
             }
-            match found
-                .iter_mut()
-                .position(|(fa, fr)| *fa == b && same_place(*fr, place))
+            match found_in[b]
+                .iter()
+                .copied()
+                .find(|&f| same_place(found[f].1, place))
             {
                 Some(f) => {
                     let r = &mut found[f].1;
@@ -644,11 +731,13 @@ pub fn group(
                 }
                 None => {
                     found.push((b, place));
+                    found_in[b].push(found.len() - 1);
                     links.push((x, total + found.len() - 1));
                 }
             }
         }
-        progress(x + 1, total);
+        done += batch.len();
+        progress(done, total);
     }
 
     let mut sets = Sets((0..total + found.len()).collect());
@@ -725,6 +814,30 @@ pub fn group(
     }
 }
 
+/// The accepted places of words `q` (an annotation's `text`) in every article.
+fn places_of(q: &[Word], text: &str, prepared: &[Prepared<'_>]) -> Vec<(usize, CharRange)> {
+    let mut content: Vec<u32> = q.iter().filter(|w| w.content()).map(|w| w.id).collect();
+    content.sort_unstable();
+    content.dedup();
+    prepared
+        .iter()
+        .enumerate()
+        .filter_map(|(b, target)| {
+            let place = if content.len() >= MIN_CONTENT_WORDS {
+                best_place(q, &content, target).map(|a| {
+                    CharRange::new(
+                        target.words[a.start].range.start,
+                        target.words[a.end - 1].range.end,
+                    )
+                })
+            } else {
+                short_place(q, text, target)
+            };
+            place.map(|p| (b, p))
+        })
+        .collect()
+}
+
 /// A nearly verbatim place of a short annotation (too few content words to match by words).
 fn short_place(q: &[Word], text: &str, target: &Prepared<'_>) -> Option<CharRange> {
     if text.chars().count() < MIN_SHORT_CHARS || q.len() < 2 {
@@ -734,9 +847,7 @@ fn short_place(q: &[Word], text: &str, target: &Prepared<'_>) -> Option<CharRang
     if q.iter().any(|w| !target.index.contains_key(&w.id)) {
         return None;
     }
-    let occ = target
-        .anchorer
-        .find_approximate(text, SHORT_MAX_ERROR_RATE)
+    let occ = find_approximate(target.input.text, text, SHORT_MAX_ERROR_RATE)
         .into_iter()
         .next()?;
     let (s, e) = word_span(&target.words, occ.range);
