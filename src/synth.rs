@@ -930,3 +930,190 @@ mod tests {
         assert!(!doc.is_dirty());
     }
 }
+
+// ----- stories: one event covered by many outlets ------------------------------------------
+
+/// One article of a synthetic story ([`story_corpus`]).
+#[derive(Clone, Debug)]
+pub struct StoryDoc {
+    /// File name, e.g. `outlet-007.txt`.
+    pub name: String,
+    /// The article's text.
+    pub text: String,
+    /// Its quotes and claims, and a sourcing span for each quote.
+    pub annotations: Vec<Annotation>,
+    /// Each quote `attributed_to` its sourcing span.
+    pub relations: Vec<Relation>,
+}
+
+const SWAPS: &[(&str, &str)] = &[
+    ("cost", "total"),
+    ("delay", "hold up"),
+    ("accept", "tolerate"),
+    ("expected", "predicted"),
+    ("question", "matter"),
+    ("tired", "weary"),
+    ("plan", "scheme"),
+    ("review", "reconsider"),
+];
+
+/// A variant of `s` as another outlet may print it: trimmed at either end, a word swapped for
+/// a synonym, a figure changed, or the same words.
+fn variant(s: &str, rng: &mut Rng) -> String {
+    let mut words: Vec<String> = s.split(' ').map(str::to_owned).collect();
+    if words.len() > 6 && rng.chance(0.25) {
+        let cut = rng.between(1, 3);
+        if rng.chance(0.5) {
+            words.drain(..cut);
+        } else {
+            words.truncate(words.len() - cut);
+        }
+    }
+    if rng.chance(0.3) {
+        for w in words.iter_mut() {
+            if let Some((_, to)) = SWAPS.iter().find(|(from, _)| w == from) {
+                *w = (*to).to_owned();
+                break;
+            }
+        }
+    }
+    if rng.chance(0.2) {
+        for w in words.iter_mut() {
+            if w.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || "€$£¥".contains(c))
+            {
+                *w = format!("£{}.{}", rng.between(1, 99), rng.below(10));
+                break;
+            }
+        }
+    }
+    words.join(" ")
+}
+
+fn story_annotation(
+    text: &IndexedText,
+    id: String,
+    tag: &str,
+    range: CharRange,
+    rng: &mut Rng,
+) -> Annotation {
+    let t = BASE_TIME + rng.below(1_000_000) as u64;
+    Annotation {
+        id,
+        tag: tag.into(),
+        range,
+        text: text.slice(range).unwrap_or_default().to_owned(),
+        prefix: text.before(range.start, CONTEXT_CHARS).to_owned(),
+        suffix: text.after(range.end, CONTEXT_CHARS).to_owned(),
+        attributes: attributes_for(tag, rng).into_iter().collect(),
+        note: String::new(),
+        annotator: "synth".into(),
+        created: rfc3339_from_unix(t),
+        modified: rfc3339_from_unix(t),
+        status: None,
+        review: None,
+        origin: None,
+        entity: String::new(),
+        extra: Extra::new(),
+    }
+}
+
+/// `n_articles` articles covering one event, each with `per_article` annotated quotes and
+/// claims among news-like filler. The statements come from a shared pool of about
+/// `2 × per_article` (so each is carried by several outlets), each printed as a [`variant`];
+/// quotes sit in curly quote marks followed by `said NAME`, a sourcing span with an
+/// `entity`, linked `attributed_to`. Deterministic for a seed.
+pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<StoryDoc> {
+    let mut w = Writer {
+        rng: Rng::new(seed),
+    };
+    let pool: Vec<(bool, String, &str)> = (0..(2 * per_article).max(1))
+        .map(|i| {
+            let quote = i % 2 == 0;
+            let s = if quote {
+                format!("{} and {}", w.quote(), w.clause())
+            } else {
+                w.clause()
+            };
+            (quote, s, w.pick(PEOPLE))
+        })
+        .collect();
+    let mut used = HashSet::new();
+    (0..n_articles)
+        .map(|a| {
+            let mut text = w.headline();
+            let mut spans: Vec<(&str, usize, usize, Option<(usize, usize, &str)>)> = Vec::new();
+            let chars = |s: &str| s.chars().count();
+            for _ in 0..per_article {
+                text.push_str("\n\n");
+                for _ in 0..w.rng.between(1, 3) {
+                    text.push_str(&w.sentence());
+                    text.push(' ');
+                }
+                let (quote, s, who) = &pool[w.rng.below(pool.len())];
+                let v = variant(s, &mut w.rng);
+                if *quote {
+                    text.push('“');
+                    let start = chars(&text);
+                    text.push_str(&cap(&v));
+                    let end = chars(&text);
+                    text.push_str(",” said ");
+                    let ss = chars(&text);
+                    text.push_str(who);
+                    let se = chars(&text);
+                    text.push('.');
+                    spans.push(("quote", start, end, Some((ss, se, who))));
+                } else {
+                    let start = chars(&text);
+                    text.push_str(&cap(&v));
+                    let end = chars(&text);
+                    text.push('.');
+                    spans.push(("claim", start, end, None));
+                }
+            }
+            text.push('\n');
+            let indexed = IndexedText::new(text.clone());
+            let mut annotations = Vec::new();
+            let mut relations = Vec::new();
+            for (tag, s, e, source) in spans {
+                let id = fresh_id(&mut w.rng, &mut used);
+                annotations.push(story_annotation(
+                    &indexed,
+                    id.clone(),
+                    tag,
+                    CharRange::new(s, e),
+                    &mut w.rng,
+                ));
+                if let Some((ss, se, who)) = source {
+                    let sid = fresh_id(&mut w.rng, &mut used);
+                    let mut src = story_annotation(
+                        &indexed,
+                        sid.clone(),
+                        "sourcing",
+                        CharRange::new(ss, se),
+                        &mut w.rng,
+                    );
+                    src.entity = who.to_owned();
+                    annotations.push(src);
+                    relations.push(Relation {
+                        id: fresh_id(&mut w.rng, &mut used),
+                        kind: "attributed_to".into(),
+                        from: id,
+                        to: sid,
+                        annotator: "synth".into(),
+                        note: String::new(),
+                        extra: Extra::new(),
+                    });
+                }
+            }
+            annotations.sort_by_key(|a| (a.range.start, a.range.end));
+            StoryDoc {
+                name: format!("outlet-{a:03}.txt"),
+                text,
+                annotations,
+                relations,
+            }
+        })
+        .collect()
+}

@@ -13,3 +13,4 @@ pub mod align;
 pub mod grade;
 pub mod pairing;
 pub mod stats;
+pub mod story;

@@ -110,6 +110,9 @@ pub enum Command {
     Agree(agree::AgreeArgs),
     /// Grade students' annotations against a teacher's key: gradebook, feedback pages.
     Grade(grade::GradeArgs),
+    /// The same quote or claim across the outlets of a folder: variants, attributions, what
+    /// each outlet alone has or leaves out (a summary, or --json / --csv / --html OUT).
+    Story(story::StoryArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -203,6 +206,7 @@ mod io;
 mod merge;
 mod show;
 mod stats;
+mod story;
 
 pub use io::Out;
 
@@ -288,6 +292,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Agree(args) => agree::run(args, options),
         Command::Grade(args) => grade::run(args, options),
         Command::Stats(args) => stats::stats(args, options),
+        Command::Story(args) => story::run(args, options),
         Command::MergeDriver { base, ours, theirs } => {
             return merge::run_driver(&base, &ours, &theirs);
         }

@@ -8,3 +8,4 @@
 
 pub mod agreement;
 pub mod grade;
+pub mod story;

@@ -11,6 +11,7 @@
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
+//! - [`story`]: `tagline story` on the five-outlet fixture: expected groups, none wrong;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
@@ -37,5 +38,6 @@ mod reanchor;
 mod reliability;
 mod sidecar;
 mod stats;
+mod story;
 mod util;
 mod walker;
