@@ -22,6 +22,38 @@ pub enum Job {
     Save(Box<SaveJob>),
     /// Corpus statistics of these articles (the Statistics window), on a thread of its own.
     Stats(Vec<PathBuf>, LoadOptions),
+    /// The story of a folder (the Story window), on a thread of its own.
+    Story(Box<StoryJob>),
+}
+
+/// What the Story window groups: the folder's articles, the open one as it is in memory
+/// (unsaved edits included).
+pub struct StoryJob {
+    /// Every article of the folder.
+    pub paths: Vec<PathBuf>,
+    /// The folder they are named relative to (`None`: by file name).
+    pub root: Option<PathBuf>,
+    /// The open article, its annotations and relations as they are now.
+    pub open: Option<InMemory>,
+    /// How articles are read.
+    pub options: LoadOptions,
+}
+
+/// An article with its annotations and relations, shared with the open document.
+pub type InMemory = (
+    Arc<Article>,
+    Arc<Vec<crate::core::Annotation>>,
+    Arc<Vec<crate::core::Relation>>,
+);
+
+/// The story of a folder, with the file behind each of its articles.
+pub struct StoryResult {
+    /// The groups ([`crate::analysis::story::group`]).
+    pub story: crate::analysis::story::Story,
+    /// `paths[i]` is the file of `story.articles[i]`.
+    pub paths: Vec<PathBuf>,
+    /// Articles that could not be read (left out).
+    pub unreadable: usize,
 }
 
 /// What a folder list shows for one article (the core's summary).
@@ -45,6 +77,83 @@ pub enum Reply {
     Stats(Vec<(PathBuf, crate::analysis::stats::Stats)>),
     /// Every article asked for has been counted.
     StatsDone,
+    /// The story of the folder.
+    Story(Box<StoryResult>),
+}
+
+/// Reads the folder's articles (the open one from memory) and groups their story.
+fn story_of(job: &StoryJob) -> StoryResult {
+    use crate::analysis::story::{self, StoryArticle};
+    struct Read {
+        name: String,
+        path: PathBuf,
+        outlet: String,
+        article: Arc<Article>,
+        annotations: Arc<Vec<crate::core::Annotation>>,
+        relations: Arc<Vec<crate::core::Relation>>,
+    }
+    let name_of = |p: &std::path::Path| {
+        job.root
+            .as_deref()
+            .and_then(|r| p.strip_prefix(r).ok())
+            .unwrap_or(p)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut read = Vec::new();
+    let mut unreadable = 0;
+    for path in &job.paths {
+        let from_memory = job.open.as_ref().filter(|(a, _, _)| a.path == *path);
+        let (article, annotations, relations) = match from_memory {
+            Some((a, anns, rels)) => (Arc::clone(a), Arc::clone(anns), Arc::clone(rels)),
+            None => match Document::open(path, &job.options) {
+                Ok((doc, _)) => {
+                    let snap = doc.snapshot();
+                    (Arc::clone(&doc.article), snap.annotations, snap.relations)
+                }
+                Err(_) => {
+                    unreadable += 1;
+                    continue;
+                }
+            },
+        };
+        read.push(Read {
+            name: name_of(path),
+            path: path.clone(),
+            outlet: story::outlet(&article),
+            article,
+            annotations,
+            relations,
+        });
+    }
+    let input: Vec<StoryArticle<'_>> = read
+        .iter()
+        .map(|r| StoryArticle {
+            name: &r.name,
+            outlet: &r.outlet,
+            text: &r.article.text,
+            annotations: &r.annotations,
+            relations: &r.relations,
+        })
+        .collect();
+    let story = story::group(&input, story::Options::default(), &mut |_, _| {});
+    let paths = story
+        .articles
+        .iter()
+        .map(|a| {
+            read.iter()
+                .find(|r| r.name == a.name)
+                .map(|r| r.path.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    StoryResult {
+        story,
+        paths,
+        unreadable,
+    }
 }
 
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
@@ -62,6 +171,7 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
             }
             send(Reply::StatsDone);
         }
+        Job::Story(job) => send(Reply::Story(Box::new(story_of(&job)))),
         Job::Open(path, options) => {
             let result = Document::open_with(&path, &options, |article, _| {
                 send(Reply::Text(Arc::clone(article)))
@@ -126,7 +236,7 @@ impl Worker {
                         let _ = tx.send(r);
                         wake();
                     };
-                    if matches!(job, Job::Scan(_) | Job::Stats(..)) {
+                    if matches!(job, Job::Scan(_) | Job::Stats(..) | Job::Story(_)) {
                         let spawned = std::thread::Builder::new()
                             .name("tagline-scan".into())
                             .spawn(move || run_job(job, &mut send));

@@ -1556,3 +1556,78 @@ fn a_new_source_is_offered_the_entity_the_folder_knows() {
         .clone();
     assert_eq!(src["entity"], "Zoë 李明 Okafor");
 }
+
+/// View → Story groups the folder's quotes across outlets with the differing words marked,
+/// and clicking a variant in another outlet opens that article with the variant selected.
+#[test]
+fn the_story_window_groups_variants_and_opens_the_one_clicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/story");
+    for e in std::fs::read_dir(&fixture).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".md") || name.ends_with(".annotations.json") {
+            std::fs::copy(&p, dir.path().join(&name)).unwrap();
+        }
+    }
+    let mut h = harness(app_for(dir.path()));
+    h.run();
+    let first = h.state().doc().unwrap().article.path.clone();
+    h.state_mut().run_command(
+        &egui::Context::default(),
+        tagline::gui::app::commands::UiCommand::ShowStory,
+    );
+    h.run();
+    h.run();
+    let state = h.state().story.as_ref().expect("the story was asked for");
+    assert!(!state.loading);
+    let result = state.result.as_ref().expect("grouped");
+    assert_eq!(result.story.articles.len(), 5);
+    // The mayor's quote, as the Gazette has it and as Coastline rewords it, in one group.
+    let group = result
+        .story
+        .groups
+        .iter()
+        .find(|g| {
+            g.members
+                .iter()
+                .any(|m| m.text.contains("we will not condone cutting corners"))
+        })
+        .expect("the mayor's quote is grouped");
+    // A variant in another outlet than the open one, worded as no other variant is.
+    let coastline = group
+        .members
+        .iter()
+        .find(|m| {
+            result.paths[m.article] != first
+                && group.members.iter().filter(|o| o.text == m.text).count() == 1
+        })
+        .expect("a variant elsewhere")
+        .clone();
+    // The variants' differing words are marked against the group's reference.
+    assert!(
+        group.members.iter().any(|m| m
+            .diff
+            .iter()
+            .any(|p| matches!(p, tagline::analysis::story::Piece::Changed(_)))),
+        "{:?}",
+        group.members.iter().map(|m| &m.diff).collect::<Vec<_>>()
+    );
+    let target = result.paths[coastline.article].clone();
+    assert_ne!(target, first);
+    let _ = h.get_by_label_contains("carried by more than one outlet");
+    h.get_by_label(&coastline.text).click();
+    h.run();
+    h.run();
+    h.run();
+    let app = h.state();
+    let doc = app.doc().unwrap();
+    assert_eq!(doc.article.path, target);
+    match &coastline.annotation {
+        Some(id) => assert_eq!(app.focus.selected.as_deref(), Some(id.as_str())),
+        None => assert_eq!(
+            app.focus.selection.map(|s| s.range()),
+            Some(coastline.range)
+        ),
+    }
+}

@@ -79,6 +79,8 @@ pub enum UiCommand {
     LinkChoose,
     /// View → Statistics: charts of the open folder.
     ShowStatistics,
+    /// View → Story: the same quotes and claims across the folder's outlets.
+    ShowStory,
     /// View → Practice with key…: set the teacher's key folder.
     PracticeWithKey,
     /// Check my work against the key (practice mode).
@@ -140,7 +142,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 45] = [
+    pub const ALL: [UiCommand; 46] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -177,6 +179,7 @@ impl UiCommand {
         UiCommand::LinkChoose,
         UiCommand::FocusAttribute,
         UiCommand::ShowStatistics,
+        UiCommand::ShowStory,
         UiCommand::PracticeWithKey,
         UiCommand::CheckWork,
         UiCommand::DeleteAnnotation,
@@ -227,6 +230,7 @@ impl UiCommand {
             UiCommand::LinkChoose => "Linking: link to the candidate",
             UiCommand::FocusAttribute => "Edit the first attribute",
             UiCommand::ShowStatistics => "Statistics…",
+            UiCommand::ShowStory => "Story…",
             UiCommand::PracticeWithKey => "Practice with key…",
             UiCommand::CheckWork => "Check my work",
             UiCommand::DeleteAnnotation => "Delete annotation",
@@ -291,6 +295,10 @@ impl UiCommand {
             UiCommand::LinkChoose => "Link to the proposed target",
             UiCommand::FocusAttribute => {
                 "Move the keyboard to the selected annotation's first attribute"
+            }
+            UiCommand::ShowStory => {
+                "The folder's quotes and claims grouped with their variants in the other \
+                 outlets, the differing words marked; click one to open it"
             }
             UiCommand::ShowStatistics => {
                 "Charts of the open folder: progress, tags, attribute values, annotators, span lengths"
@@ -365,7 +373,7 @@ impl UiCommand {
             UiCommand::LinkNext => const { &[sc(NONE, Key::ArrowRight)] },
             UiCommand::LinkChoose => const { &[sc(NONE, Key::Enter)] },
             UiCommand::FocusAttribute => const { &[sc(NONE, Key::Enter)] },
-            UiCommand::ShowStatistics | UiCommand::PracticeWithKey => &[],
+            UiCommand::ShowStatistics | UiCommand::ShowStory | UiCommand::PracticeWithKey => &[],
             UiCommand::CheckWork => const { &[sc(NONE, Key::F8)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
             UiCommand::Accept => const { &[sc(NONE, Key::A)] },

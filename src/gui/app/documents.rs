@@ -201,6 +201,11 @@ impl TaglineApp {
                         }
                     }
                 }
+                Reply::Story(result) => {
+                    let state = self.story.get_or_insert_with(Default::default);
+                    state.loading = false;
+                    state.result = Some(result);
+                }
                 Reply::StatsDone => {
                     if let Some(stats) = &mut self.stats {
                         stats.loading = false;
@@ -314,6 +319,13 @@ impl TaglineApp {
         {
             // Re-anchored: save the new positions soon.
             self.last_edit = Some(Instant::now());
+        }
+        if let Some((path, range, id)) = self.pending_goto.take() {
+            if self.doc().is_some_and(|d| d.article.path == path) {
+                self.go_to(range, id);
+            } else {
+                self.pending_goto = Some((path, range, id));
+            }
         }
     }
 

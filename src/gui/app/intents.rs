@@ -33,6 +33,17 @@ pub enum Intent {
     /// A tag's key: retag the selected annotation when no text is selected, else tag the
     /// selection.
     TagKey(String),
+    /// Group the folder's story again (the Story window's Refresh).
+    RefreshStory,
+    /// Open this article (when it is not the open one) and select this span or annotation.
+    GoTo {
+        /// The article.
+        path: PathBuf,
+        /// The span to show.
+        range: crate::core::CharRange,
+        /// The annotation to select, when the span is one.
+        id: Option<String>,
+    },
     /// Select an annotation (or none), scrolling to it when `scroll`.
     Select {
         /// The annotation.
@@ -217,11 +228,82 @@ impl TaglineApp {
                     self.start_stats();
                 }
             }
+            Intent::ShowWindow {
+                window: PanelWindow::Story,
+                open,
+            } => {
+                self.windows.story = open;
+                if open && self.story.is_none() {
+                    self.start_story();
+                }
+            }
+            Intent::RefreshStory => self.start_story(),
+            Intent::GoTo { path, range, id } => {
+                if self.doc().is_some_and(|d| d.article.path == path) {
+                    self.go_to(range, id);
+                } else {
+                    self.pending_goto = Some((path.clone(), range, id));
+                    self.open_article(path);
+                }
+            }
             Intent::SettingsChanged => {
                 apply_theme(ctx, self.settings.theme);
                 self.save_settings();
             }
         }
+    }
+
+    /// Groups the folder's story in the background (the open article from memory).
+    pub(super) fn start_story(&mut self) {
+        let paths: Vec<PathBuf> = if self.library.entries.is_empty() {
+            self.doc()
+                .map(|d| vec![d.article.path.clone()])
+                .unwrap_or_default()
+        } else {
+            self.library
+                .entries
+                .iter()
+                .map(|e| e.path.clone())
+                .collect()
+        };
+        let open = self.open.as_ref().filter(|o| o.ready).map(|o| {
+            let snap = o.doc.snapshot();
+            (
+                std::sync::Arc::clone(&o.doc.article),
+                snap.annotations,
+                snap.relations,
+            )
+        });
+        let state = self.story.get_or_insert_with(Default::default);
+        state.loading = !paths.is_empty();
+        if !paths.is_empty() {
+            self.worker
+                .submit(Job::Story(Box::new(crate::gui::worker::StoryJob {
+                    paths,
+                    root: self.library.root.clone(),
+                    open,
+                    options: self.load_options,
+                })));
+        }
+    }
+
+    /// Selects `range` in the open article (and the annotation `id`, when it is there) and
+    /// scrolls to it.
+    pub(super) fn go_to(&mut self, range: crate::core::CharRange, id: Option<String>) {
+        let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
+            return;
+        };
+        self.view.scroll_to_char(doc, range.start);
+        let id = id.filter(|i| doc.annotation(i).is_some());
+        if id.is_some() {
+            self.focus.selection = None;
+        } else {
+            self.focus.selection = Some(Selection {
+                anchor: range.start,
+                head: range.end,
+            });
+        }
+        self.focus.selected = id;
     }
 
     pub(super) fn notice_action(&mut self, ctx: &Context, action: NoticeAction) {
@@ -498,6 +580,16 @@ impl TaglineApp {
                 self.buffers.typed_path = Some((PathPurpose::PracticeKey, String::new()));
             }
             UiCommand::CheckWork => self.check_my_work(),
+            UiCommand::ShowStory => {
+                let open = !self.windows.story;
+                self.apply_intent(
+                    ctx,
+                    Intent::ShowWindow {
+                        window: PanelWindow::Story,
+                        open,
+                    },
+                );
+            }
             UiCommand::ShowStatistics => {
                 let open = !self.windows.stats;
                 self.apply_intent(

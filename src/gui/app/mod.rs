@@ -74,6 +74,11 @@ pub struct TaglineApp {
     pub practice: Option<practice::Practice>,
     /// The Statistics window's figures, once counted.
     pub stats: Option<state::FolderStats>,
+    /// The Story window's groups (`None` until it is first shown).
+    pub story: Option<state::StoryState>,
+    /// Where to go once the article being opened is ready: its path, a span to select and the
+    /// annotation to select (a Story window member was clicked).
+    pub pending_goto: Option<(PathBuf, crate::core::CharRange, Option<String>)>,
     /// Text attribute values used in the folder (from the folder scan and the open document),
     /// offered while typing a text attribute.
     pub completions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
@@ -119,6 +124,8 @@ impl TaglineApp {
             list: AnnotationList::default(),
             windows: Windows::default(),
             stats: None,
+            story: None,
+            pending_goto: None,
             practice: None,
             completions: Default::default(),
             worker,
@@ -348,6 +355,12 @@ impl TaglineApp {
                     open: false,
                 });
             }
+        }
+        if self.windows.story && !panels::story_window_ui(&ctx, self.story.as_ref(), &mut intents) {
+            intents.push(Intent::ShowWindow {
+                window: PanelWindow::Story,
+                open: false,
+            });
         }
         panels::windows_ui(
             ui,

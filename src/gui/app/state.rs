@@ -174,6 +174,8 @@ pub struct Windows {
     pub help: bool,
     /// Statistics.
     pub stats: bool,
+    /// The story of the folder.
+    pub story: bool,
 }
 
 /// A floating window, for [`super::Intent::ShowWindow`].
@@ -185,6 +187,17 @@ pub enum PanelWindow {
     Help,
     /// Statistics of the open folder.
     Stats,
+    /// The story of the open folder.
+    Story,
+}
+
+/// The Story window's content: being grouped, or grouped.
+#[derive(Default)]
+pub struct StoryState {
+    /// A grouping is under way.
+    pub loading: bool,
+    /// The last grouping.
+    pub result: Option<Box<crate::gui::worker::StoryResult>>,
 }
 
 /// Find-in-article state.

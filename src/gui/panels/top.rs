@@ -85,6 +85,7 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                 command_button(ui, UiCommand::ToggleTheme, true, intents);
                 ui.separator();
                 command_button(ui, UiCommand::ShowStatistics, st.doc.is_some(), intents);
+                command_button(ui, UiCommand::ShowStory, st.doc.is_some(), intents);
                 command_button(ui, UiCommand::PracticeWithKey, true, intents);
                 command_button(ui, UiCommand::CheckWork, st.doc.is_some(), intents);
             });
