@@ -39,7 +39,10 @@ pub mod validate;
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
-pub use edit::{Action, Edit, EditError, ValueError};
+pub use edit::{
+    Action, Edit, EditError, ImportBatch, ImportItem, ImportOutcome, ImportRelation, ImportSkip,
+    ImportSpan, ValueError,
+};
 pub use filter::AnnotationFilter;
 pub use model::{
     Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin, OriginKind, Relation, Review,
