@@ -177,7 +177,7 @@ pub struct ImportRelation {
 }
 
 /// Which item of an [`ImportBatch`] a report is about.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ImportItem {
     /// `spans[i]`.
     Span(usize),

@@ -46,7 +46,11 @@ impl Importer for BratImport {
             read_pair(txt, anns.remove(stem), &mut out);
         }
         for (stem, ann) in anns {
-            out.problem(ann.name, 0, format!("no {stem}.txt next to it; not imported"));
+            out.problem(
+                ann.name,
+                0,
+                format!("no {stem}.txt next to it; not imported"),
+            );
         }
         out
     }
@@ -85,7 +89,11 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
         }
         let mut cols = line.splitn(3, '\t');
         let (Some(id), Some(middle), covered) = (cols.next(), cols.next(), cols.next()) else {
-            out.problem(name, n, "malformed T line: expected `T1<TAB>TAG START END<TAB>TEXT`");
+            out.problem(
+                name,
+                n,
+                "malformed T line: expected `T1<TAB>TAG START END<TAB>TEXT`",
+            );
             continue;
         };
         let Some((tag, offsets)) = middle.split_once(' ') else {
@@ -104,7 +112,11 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
             }
         }
         if frags.is_empty() {
-            out.problem(name, n, format!("{id}: offsets `{offsets}` are not START END pairs"));
+            out.problem(
+                name,
+                n,
+                format!("{id}: offsets `{offsets}` are not START END pairs"),
+            );
             continue;
         }
         let slices: Option<Vec<&str>> = frags
@@ -115,7 +127,10 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
             out.problem(
                 name,
                 n,
-                format!("{id}: offsets {offsets} are outside the text ({} chars)", indexed.len_chars()),
+                format!(
+                    "{id}: offsets {offsets} are outside the text ({} chars)",
+                    indexed.len_chars()
+                ),
             );
             continue;
         };
@@ -126,7 +141,9 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
             out.problem(
                 name,
                 n,
-                format!("{id}: says its text is “{covered}”, but the .txt has “{joined}” at {offsets}"),
+                format!(
+                    "{id}: says its text is “{covered}”, but the .txt has “{joined}” at {offsets}"
+                ),
             );
             continue;
         }
@@ -164,16 +181,25 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
         let target = |t: &str, out: &mut Parsed| -> Option<usize> {
             let at = t_index.get(t).copied();
             if at.is_none() {
-                out.problem(name, n, format!("{id}: no span `{t}` (events and normalizations are not imported)"));
+                out.problem(
+                    name,
+                    n,
+                    format!("{id}: no span `{t}` (events and normalizations are not imported)"),
+                );
             }
             at
         };
         match id.chars().next() {
             Some('T') => {}
             Some('R') => {
-                let (Some(kind), Some(a1), Some(a2)) = (fields.first(), fields.get(1), fields.get(2))
+                let (Some(kind), Some(a1), Some(a2)) =
+                    (fields.first(), fields.get(1), fields.get(2))
                 else {
-                    out.problem(name, n, format!("{id}: malformed R line: expected `R1<TAB>TYPE Arg1:T1 Arg2:T2`"));
+                    out.problem(
+                        name,
+                        n,
+                        format!("{id}: malformed R line: expected `R1<TAB>TYPE Arg1:T1 Arg2:T2`"),
+                    );
                     continue;
                 };
                 let arg = |a: &str| a.split_once(':').map(|(_, t)| t.to_owned());
@@ -204,7 +230,8 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
                     ("status", Some(&"uncertain")) => span.status = Some(Status::Uncertain),
                     ("status", v) => out.problem(name, n, format!("{id}: unknown status {v:?}")),
                     (attr, None) => {
-                        span.attributes.insert(attr.to_owned(), AttrValue::Bool(true));
+                        span.attributes
+                            .insert(attr.to_owned(), AttrValue::Bool(true));
                     }
                     (attr, Some(v)) => {
                         span.attributes
@@ -226,7 +253,11 @@ fn read_pair(txt: &Input<'_>, ann: Option<&Input<'_>>, out: &mut Parsed) {
                 span.note.push_str(note);
             }
             Some('E') => out.problem(name, n, format!("{id}: brat events are not imported")),
-            Some('N') => out.problem(name, n, format!("{id}: brat normalizations are not imported")),
+            Some('N') => out.problem(
+                name,
+                n,
+                format!("{id}: brat normalizations are not imported"),
+            ),
             Some('*') => out.problem(name, n, format!("{id}: brat equivalences are not imported")),
             _ => out.problem(name, n, "not a brat standoff line"),
         }
@@ -245,9 +276,21 @@ mod tests {
                    A2\tcheckworthy T2\n#1\tAnnotatorNotes T2\tnote\nR1\tattributed_to Arg1:T1 Arg2:T2\n\
                    T3\tclaim 1 2;8 9\tA 🚢\nT4\tclaim 1 99\tx\nT5\tclaim 1 3\tzz\nE1\tx:T1\nR2\tr Arg1:T1 Arg2:T9\n";
         let p = BratImport.read(&[
-            Input { name: "d/a.txt", relative: "a.txt", text: txt },
-            Input { name: "d/a.ann", relative: "a.ann", text: ann },
-            Input { name: "d/b.ann", relative: "b.ann", text: "" },
+            Input {
+                name: "d/a.txt",
+                relative: "a.txt",
+                text: txt,
+            },
+            Input {
+                name: "d/a.ann",
+                relative: "a.ann",
+                text: ann,
+            },
+            Input {
+                name: "d/b.ann",
+                relative: "b.ann",
+                text: "",
+            },
         ]);
         assert_eq!(p.records.len(), 1);
         let r = &p.records[0];
@@ -260,7 +303,10 @@ mod tests {
             .collect();
         assert_eq!(s, [(0, 6, "quote"), (9, 11, "sourcing"), (0, 8, "claim")]);
         assert_eq!(r.batch.spans[0].status, Some(Status::Uncertain));
-        assert_eq!(r.batch.spans[1].attributes["checkworthy"], AttrValue::Bool(true));
+        assert_eq!(
+            r.batch.spans[1].attributes["checkworthy"],
+            AttrValue::Bool(true)
+        );
         assert_eq!(r.batch.spans[1].note, "note");
         assert_eq!(r.batch.relations.len(), 1);
         let lines: Vec<usize> = p.problems.iter().map(|p| p.line).collect();

@@ -40,7 +40,8 @@ pub(crate) fn record_name(relative: &str, n: &str) -> String {
 }
 
 fn offset(v: Option<&Value>) -> Option<usize> {
-    v.and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok())
+    v.and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
 }
 
 fn id_text(v: Option<&Value>) -> Option<String> {
@@ -55,7 +56,8 @@ impl Importer for JsonlImport {
     fn read(&self, inputs: &[Input<'_>]) -> Parsed {
         let mut out = Parsed::default();
         for input in inputs {
-            for (i, line) in input.text.split('\n').enumerate() {
+            let text = input.text.strip_prefix('\u{feff}').unwrap_or(input.text);
+            for (i, line) in text.split('\n').enumerate() {
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 if line.trim().is_empty() {
                     continue;
@@ -105,7 +107,13 @@ fn read_line(input: &Input<'_>, n: usize, obj: &Map<String, Value>, out: &mut Pa
         text: text.to_owned(),
         ..Record::default()
     };
-    let origin = || Some(import_origin(ImportFormat::Jsonl, name, format!("line {n}")));
+    let origin = || {
+        Some(import_origin(
+            ImportFormat::Jsonl,
+            name,
+            format!("line {n}"),
+        ))
+    };
     let mut by_offsets: HashMap<(usize, usize), String> = HashMap::new();
     let mut push = |record: &mut Record, span: ImportSpan| {
         by_offsets
@@ -255,23 +263,23 @@ fn read_line(input: &Input<'_>, n: usize, obj: &Map<String, Value>, out: &mut Pa
     }
     if let Some(relations) = obj.get("relations").and_then(Value::as_array) {
         for (k, r) in relations.iter().enumerate() {
-            let ends = if let (Some(from), Some(to)) = (id_text(r.get("from")), id_text(r.get("to")))
-            {
-                Some((from, to)) // ours
-            } else if let (Some(from), Some(to)) =
-                (id_text(r.get("from_id")), id_text(r.get("to_id")))
-            {
-                Some((from, to)) // doccano
-            } else {
-                // Prodigy: the spans by their offsets.
-                let at = |key: &str| {
-                    let s = r.get(key)?;
-                    by_offsets
-                        .get(&(offset(s.get("start"))?, offset(s.get("end"))?))
-                        .cloned()
+            let ends =
+                if let (Some(from), Some(to)) = (id_text(r.get("from")), id_text(r.get("to"))) {
+                    Some((from, to)) // ours
+                } else if let (Some(from), Some(to)) =
+                    (id_text(r.get("from_id")), id_text(r.get("to_id")))
+                {
+                    Some((from, to)) // doccano
+                } else {
+                    // Prodigy: the spans by their offsets.
+                    let at = |key: &str| {
+                        let s = r.get(key)?;
+                        by_offsets
+                            .get(&(offset(s.get("start"))?, offset(s.get("end"))?))
+                            .cloned()
+                    };
+                    at("head_span").zip(at("child_span"))
                 };
-                at("head_span").zip(at("child_span"))
-            };
             let kind = r
                 .get("type")
                 .or_else(|| r.get("label"))
@@ -295,7 +303,10 @@ fn read_line(input: &Input<'_>, n: usize, obj: &Map<String, Value>, out: &mut Pa
             record.relation_lines.push(n);
         }
     }
-    if let Some(labels) = meta.and_then(|m| m.get("labels")).and_then(Value::as_object) {
+    if let Some(labels) = meta
+        .and_then(|m| m.get("labels"))
+        .and_then(Value::as_object)
+    {
         for (k, v) in labels {
             match attr_from_json(v) {
                 Some(v) => {

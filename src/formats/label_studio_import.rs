@@ -29,7 +29,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::jsonl_import::record_name;
-use super::{ImportFormat, Importer, Input, Parsed, Record, attr_from_json, import_origin, whole_seconds};
+use super::{
+    ImportFormat, Importer, Input, Parsed, Record, attr_from_json, import_origin, whole_seconds,
+};
 use crate::core::{AttrValue, CharRange, ImportRelation, ImportSpan, IndexedText, Status};
 
 /// The `label-studio` importer.
@@ -154,9 +156,11 @@ fn char_range(text: &IndexedText, start: usize, end: usize, claimed: Option<&str
 
 fn read_task(input: &Input<'_>, line: usize, k: usize, task: &Value, out: &mut Parsed) {
     let name = input.name;
-    let task_id = task
-        .get("id")
-        .and_then(|v| v.as_u64().map(|n| n.to_string()).or(v.as_str().map(str::to_owned)));
+    let task_id = task.get("id").and_then(|v| {
+        v.as_u64()
+            .map(|n| n.to_string())
+            .or(v.as_str().map(str::to_owned))
+    });
     let which = match &task_id {
         Some(id) => format!("task {id}"),
         None => format!("task {}", k + 1),
@@ -212,9 +216,11 @@ fn read_task(input: &Input<'_>, line: usize, k: usize, task: &Value, out: &mut P
             .get("updated_at")
             .and_then(Value::as_str)
             .and_then(whole_seconds);
-        let model = group
-            .get("model_version")
-            .and_then(|v| v.as_str().map(str::to_owned).or(v.as_u64().map(|n| n.to_string())));
+        let model = group.get("model_version").and_then(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .or(v.as_u64().map(|n| n.to_string()))
+        });
         let results = group
             .get("result")
             .and_then(Value::as_array)
@@ -256,7 +262,11 @@ fn read_task(input: &Input<'_>, line: usize, k: usize, task: &Value, out: &mut P
                     origin.model = model.clone();
                 }
                 let span = ImportSpan {
-                    key: if l == 0 { key(id) } else { format!("{}#{l}", key(id)) },
+                    key: if l == 0 {
+                        key(id)
+                    } else {
+                        format!("{}#{l}", key(id))
+                    },
                     id: (l == 0 && !id.is_empty()).then(|| id.to_owned()),
                     tag: (*tag).to_owned(),
                     range,
@@ -411,7 +421,10 @@ mod tests {
         assert_eq!(r.file, "t-7.txt");
         let q = &r.batch.spans[0];
         assert_eq!(q.attributes["kind"], AttrValue::Text("direct".into()));
-        assert_eq!((q.note.as_str(), q.annotator.as_deref()), ("hm", Some("a@x")));
+        assert_eq!(
+            (q.note.as_str(), q.annotator.as_deref()),
+            ("hm", Some("a@x"))
+        );
         assert_eq!(q.created.as_deref(), Some("2021-08-23T12:19:18Z"));
         let pred = &r.batch.spans[2];
         assert_eq!(pred.status, Some(Status::Suggested));
@@ -421,7 +434,12 @@ mod tests {
         let lines: Vec<(usize, bool)> = p
             .problems
             .iter()
-            .map(|p| (p.line, p.message.contains("rating") || p.message.contains("data.text")))
+            .map(|p| {
+                (
+                    p.line,
+                    p.message.contains("rating") || p.message.contains("data.text"),
+                )
+            })
             .collect();
         assert_eq!(lines, [(1, true), (13, true)], "{:?}", p.problems);
     }

@@ -583,7 +583,8 @@ pub(crate) fn attr_from_json(v: &serde_json::Value) -> Option<crate::core::AttrV
 /// `2021-08-23T12:19:18.905800Z`; `None` for anything else (the import's clock is used).
 pub(crate) fn whole_seconds(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
     let shape = digits(0..4)
         && b.get(4) == Some(&b'-')
         && digits(5..7)
@@ -611,7 +612,9 @@ pub fn safe_relative(name: &str) -> Option<String> {
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
     if parts.is_empty()
-        || parts.iter().any(|p| *p == ".." || p.contains(':') || p.starts_with('.'))
+        || parts
+            .iter()
+            .any(|p| *p == ".." || p.contains(':') || p.starts_with('.'))
     {
         return None;
     }
@@ -628,7 +631,10 @@ mod import_tests {
             whole_seconds("2021-08-23T12:19:18.905800Z").as_deref(),
             Some("2021-08-23T12:19:18Z")
         );
-        assert_eq!(whole_seconds("2021-08-23T12:19:18Z").as_deref(), Some("2021-08-23T12:19:18Z"));
+        assert_eq!(
+            whole_seconds("2021-08-23T12:19:18Z").as_deref(),
+            Some("2021-08-23T12:19:18Z")
+        );
         assert_eq!(whole_seconds("2021-08-23T12:19:18+02:00"), None);
         assert_eq!(whole_seconds("yesterday"), None);
         assert_eq!(safe_relative("a/b.txt").as_deref(), Some("a/b.txt"));

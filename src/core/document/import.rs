@@ -279,7 +279,9 @@ mod tests {
     fn find(needle: &str) -> (usize, usize) {
         let chars: Vec<char> = TEXT.chars().collect();
         let n: Vec<char> = needle.chars().collect();
-        let at = (0..chars.len()).find(|&i| chars[i..].starts_with(&n)).unwrap();
+        let at = (0..chars.len())
+            .find(|&i| chars[i..].starts_with(&n))
+            .unwrap();
         (at, at + n.len())
     }
 
@@ -314,10 +316,16 @@ mod tests {
         let out = d.import_with(batch(), "me", &mut stamps).unwrap();
         assert_eq!((out.spans, out.relations, out.labels), (2, 1, 1), "{out:?}");
         let q = d.annotation("q1").unwrap();
-        assert_eq!((q.annotator.as_str(), q.created.as_str()), ("ann", "2020-01-02T03:04:05Z"));
+        assert_eq!(
+            (q.annotator.as_str(), q.created.as_str()),
+            ("ann", "2020-01-02T03:04:05Z")
+        );
         assert_eq!(q.modified, q.created);
         let s = d.annotation("s1").unwrap();
-        assert_eq!((s.annotator.as_str(), s.created.as_str()), ("me", "2026-01-01T00:00:00Z"));
+        assert_eq!(
+            (s.annotator.as_str(), s.created.as_str()),
+            ("me", "2026-01-01T00:00:00Z")
+        );
         assert_eq!(d.relations()[0].id, "r1");
         assert_eq!(d.undo_label().unwrap(), "import 2 annotation(s)");
         assert!(d.undo());
@@ -332,7 +340,10 @@ mod tests {
         d.import_with(batch(), "me", &mut stamps).unwrap();
         let again = d.import_with(batch(), "me", &mut stamps).unwrap();
         assert!(again.is_empty(), "{again:?}");
-        assert!(again.skipped.iter().all(|(_, s)| s.is_duplicate()), "{again:?}");
+        assert!(
+            again.skipped.iter().all(|(_, s)| s.is_duplicate()),
+            "{again:?}"
+        );
         assert_eq!(d.annotations().len(), 2);
         // The same ids on other spans: fresh ids, and the relation follows them.
         let (a, b) = find("Critics");
@@ -350,7 +361,10 @@ mod tests {
         let out = d.import_with(other, "me", &mut stamps).unwrap();
         assert_eq!((out.spans, out.relations, out.labels), (2, 1, 0), "{out:?}");
         assert_eq!(out.renamed.len(), 2);
-        assert!(matches!(out.skipped[..], [(ImportItem::Label(_), ImportSkip::LabelKept(_))]));
+        assert!(matches!(
+            out.skipped[..],
+            [(ImportItem::Label(_), ImportSkip::LabelKept(_))]
+        ));
         let r = d.relations().iter().find(|r| r.id != "r1").unwrap();
         assert_eq!(d.annotation(&r.from).unwrap().text, "Critics");
         assert_eq!(d.labels()["status"], AttrValue::Text("done".into()));
