@@ -89,7 +89,8 @@ pub(crate) fn elements(text: &str) -> Result<Vec<(usize, usize)>, usize> {
             }
             i += 1;
         }
-        if i >= b.len() {
+        // An element ends at a comma or at the list's `]`; anything else breaks the list.
+        if i >= b.len() || i == start || b[i] == b'}' {
             return Err(i);
         }
         out.push((start, i));
@@ -384,6 +385,7 @@ mod tests {
         assert_eq!(line_at(t, e[1].0), 3);
         assert!(elements("[{\"a\": 1}").is_err());
         assert!(elements("nope").is_err());
+        assert!(elements("[}").is_err() && elements("[1,,2]").is_err() && elements("[1}").is_err());
         assert_eq!(elements("{\"data\": {}}").unwrap().len(), 1);
     }
 
