@@ -63,7 +63,7 @@ pub struct ImportArgs {
 #[derive(Default)]
 struct Tally {
     new_articles: usize,
-    articles: usize,
+    articles: std::collections::BTreeSet<PathBuf>,
     spans: usize,
     relations: usize,
     labels: usize,
@@ -380,7 +380,7 @@ fn import_record(
             return;
         }
     };
-    tally.articles += 1;
+    tally.articles.insert(article.clone());
     tally.spans += outcome.spans;
     tally.relations += outcome.relations;
     tally.labels += outcome.labels;
@@ -448,7 +448,7 @@ fn print_summary(tally: &Tally, into: &Path, as_json: bool) -> Result<(), Fail> 
             .collect();
         let doc = json!({
             "into": into.display().to_string(),
-            "articles": tally.articles,
+            "articles": tally.articles.len(),
             "new_articles": tally.new_articles,
             "annotations": tally.spans,
             "relations": tally.relations,
@@ -465,7 +465,7 @@ fn print_summary(tally: &Tally, into: &Path, as_json: bool) -> Result<(), Fail> 
         tally.spans,
         tally.relations,
         tally.labels,
-        tally.articles,
+        tally.articles.len(),
         tally.new_articles,
         into.display()
     );
