@@ -9,24 +9,19 @@
 //! is reported on stderr as `tagline: INPUT:LINE: what and why`. Exit codes: 0 done; 1 done,
 //! with records or items not imported; 2 usage, input or I/O error (nothing was written).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
 
-use crate::core::article::{Article, has_article_extension, sha256_hex};
-use crate::core::scheme::AttrKind;
-use crate::core::sidecar::sidecar_path;
-use crate::core::store::{lock_for_write, read_regular};
-use crate::core::{
-    AttrValue, EditError, ImportBatch, ImportItem, ImportSkip, LoadOptions, Scheme, Status,
-    SystemStamps,
-};
-use crate::formats::{ImportFormat, Input, Problem, Record, safe_relative};
+use crate::core::intake::{FolderTexts, import_into_article, place_article};
+use crate::core::store::read_regular;
+use crate::core::{EditError, ImportBatch, ImportItem, ImportSkip, LoadOptions, SystemStamps};
+use crate::formats::{ImportFormat, ImportOptions, Input, Problem, Record};
 
-use super::edit::{annotator_name, open_for_edit};
+use super::edit::annotator_name;
 use super::{Fail, Out, io};
 
 /// Arguments of `tagline import`.
@@ -76,13 +71,17 @@ struct Tally {
 pub(super) fn run(args: ImportArgs, options: &LoadOptions) -> Result<u8, Fail> {
     let format = ImportFormat::from_name(&args.format)
         .ok_or_else(|| Fail(format!("--format {}: unknown format", args.format)))?;
-    let mut map = HashMap::new();
+    let mut opts = ImportOptions {
+        as_suggestions: args.as_suggestions,
+        model: args.model.clone(),
+        ..ImportOptions::default()
+    };
     for m in &args.map {
         let (from, to) = m
             .split_once('=')
             .filter(|(a, b)| !a.is_empty() && !b.is_empty())
             .ok_or_else(|| Fail(format!("--map {m}: expected SRC=TAG")))?;
-        map.insert(from.to_owned(), to.to_owned());
+        opts.map.insert(from.to_owned(), to.to_owned());
     }
     // Read every input before writing anything: a missing or unreadable one stops the import.
     let files = input_files(format, &args.inputs)?;
@@ -113,21 +112,18 @@ pub(super) fn run(args: ImportArgs, options: &LoadOptions) -> Result<u8, Fail> {
         report(&p);
         tally.problems.push(p);
     }
-    let mut by_text = TextIndex::of_folder(into, options);
+    let mut texts = FolderTexts::of_folder(into, options);
     let annotator = annotator_name(args.annotator.clone());
+    let run = Run {
+        into,
+        opts: &opts,
+        annotator: &annotator,
+        options,
+    };
     let bar = super::progress_bar(parsed.records.len() as u64, "importing");
     for record in parsed.records {
         let mut problems = Vec::new();
-        import_record(
-            record,
-            &args,
-            &map,
-            &annotator,
-            options,
-            &mut by_text,
-            &mut tally,
-            &mut problems,
-        );
+        import_record(record, &run, &mut texts, &mut tally, &mut problems);
         bar.suspend(|| problems.iter().for_each(report));
         tally.problems.extend(problems);
         bar.inc(1);
@@ -202,181 +198,62 @@ fn input_files(format: ImportFormat, args: &[PathBuf]) -> Result<Vec<(PathBuf, S
     Ok(out)
 }
 
-/// The articles of the target folder by the SHA-256 of their decoded text (how articles are
-/// paired across folders), so that a record lands on the article with its text whatever its
-/// name.
-struct TextIndex(HashMap<String, PathBuf>);
-
-impl TextIndex {
-    fn of_folder(folder: &Path, options: &LoadOptions) -> TextIndex {
-        let mut map = HashMap::new();
-        for item in crate::core::corpus::collect(&[folder.to_path_buf()], &mut |_| {})
-            .into_iter()
-            .flatten()
-        {
-            if let Ok(a) = Article::load(&item.article, options) {
-                map.entry(sha256_hex(a.text.as_str().as_bytes()))
-                    .or_insert(item.article);
-            }
-        }
-        TextIndex(map)
-    }
-
-    fn find(&self, text: &str) -> Option<&PathBuf> {
-        self.0.get(&sha256_hex(text.as_bytes()))
-    }
+/// What every record of one run is imported with.
+struct Run<'a> {
+    into: &'a Path,
+    opts: &'a ImportOptions,
+    annotator: &'a str,
+    options: &'a LoadOptions,
 }
 
-/// The article of `record` in the target folder: found by name (when it holds the record's
-/// text) or by text, else written there. `Ok(None)` with a problem pushed when it cannot be.
-fn article_for(
-    record: &Record,
-    into: &Path,
-    options: &LoadOptions,
-    by_text: &mut TextIndex,
-    tally: &mut Tally,
-) -> Result<PathBuf, String> {
-    let mut name = safe_relative(&record.file)
-        .ok_or_else(|| format!("article name `{}` is not a safe relative path", record.file))?;
-    if !has_article_extension(Path::new(&name)) {
-        name.push_str(".txt");
-    }
-    let path = into.join(&name);
-    if path.exists() {
-        let article = Article::load(&path, options).map_err(|e| e.to_string())?;
-        if article.text.as_str() == record.text {
-            return Ok(path);
-        }
-        if let Some(p) = by_text.find(&record.text) {
-            return Ok(p.clone());
-        }
-        return Err(format!(
-            "{} exists with another text; the record is not imported (nothing is replaced)",
-            path.display()
-        ));
-    }
-    if let Some(p) = by_text.find(&record.text) {
-        return Ok(p.clone());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    crate::core::store::write_new_with(&path, |f| f.write_all(record.text.as_bytes()))
-        .map_err(|e| e.to_string())?;
-    by_text
-        .0
-        .insert(sha256_hex(record.text.as_bytes()), path.clone());
-    tally.new_articles += 1;
-    Ok(path)
-}
-
-/// A typed value for an attribute the scheme defines as a flag, from the text an input held
-/// (`"true"`, brat's and Label Studio's choices); other values as they are.
-fn typed(scheme: &Scheme, tag: &str, name: &str, value: AttrValue) -> AttrValue {
-    match (&value, scheme.tag(tag).and_then(|t| t.attribute(name))) {
-        (AttrValue::Text(s), Some(def)) if def.kind == AttrKind::Bool => {
-            scheme.parse_attr_value(tag, name, s)
-        }
-        _ => value,
-    }
-}
-
-/// `--map`, `--as-suggestions`, `--model` and typed values applied to a record's batch.
-fn prepare(
-    batch: &mut ImportBatch,
-    args: &ImportArgs,
-    map: &HashMap<String, String>,
-    scheme: &Scheme,
-) {
-    for s in &mut batch.spans {
-        if let Some(to) = map.get(&s.tag) {
-            s.tag = to.clone();
-        }
-        let attrs = std::mem::take(&mut s.attributes);
-        s.attributes = attrs
-            .into_iter()
-            .map(|(k, v)| {
-                let v = typed(scheme, &s.tag, &k, v);
-                (k, v)
-            })
-            .collect();
-        if args.as_suggestions {
-            s.status = Some(Status::Suggested);
-        }
-        if let (Some(model), Some(origin)) = (&args.model, &mut s.origin) {
-            origin.model = Some(model.clone());
-        }
-    }
-    for r in &mut batch.relations {
-        if let Some(to) = map.get(&r.kind) {
-            r.kind = to.clone();
-        }
-    }
-    let labels = std::mem::take(&mut batch.labels);
-    batch.labels = labels
-        .into_iter()
-        .map(|(k, v)| match v {
-            AttrValue::Text(s) => {
-                let v = scheme.parse_label_value(&k, &s);
-                (k, v)
-            }
-            v => (k, v),
-        })
-        .collect::<BTreeMap<_, _>>();
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one record's context, passed down once"
-)]
 fn import_record(
     mut record: Record,
-    args: &ImportArgs,
-    map: &HashMap<String, String>,
-    annotator: &str,
-    options: &LoadOptions,
-    by_text: &mut TextIndex,
+    run: &Run<'_>,
+    texts: &mut FolderTexts,
     tally: &mut Tally,
     problems: &mut Vec<Problem>,
 ) {
+    let Run {
+        into,
+        opts,
+        annotator,
+        options,
+    } = *run;
     let input = record.input.clone();
     let problem = |line: usize, message: String| Problem {
         input: input.clone(),
         line,
         message,
     };
-    let article = match article_for(&record, &args.into, options, by_text, tally) {
-        Ok(a) => a,
+    let article = match place_article(into, &record.file, &record.text, texts, options) {
+        Ok((a, new)) => {
+            tally.new_articles += usize::from(new);
+            a
+        }
         Err(e) => {
-            problems.push(problem(record.line, e));
+            problems.push(problem(record.line, e.to_string()));
             return;
         }
     };
-    let saved = (|| -> Result<_, Fail> {
-        io::not_a_sidecar(&article)?;
-        let lock = lock_for_write(&sidecar_path(&article), io::lock_wait())?;
-        let (mut doc, _) = open_for_edit(&article, options)?;
-        if doc.article.text.as_str() != record.text {
-            return Err(Fail(format!(
-                "{}: its text is not the record's text",
-                article.display()
-            )));
-        }
-        let mut batch = std::mem::take(&mut record.batch);
-        prepare(&mut batch, args, map, &doc.scheme);
-        let described = describe_items(&batch);
-        let outcome = doc
-            .import_with(batch, annotator, &mut SystemStamps)
-            .map_err(|e| Fail(format!("{}: {e}", article.display())))?;
-        if !outcome.is_empty() {
-            doc.save_locked(&lock)?;
-        }
-        Ok((outcome, described, doc.scheme.clone()))
-    })();
-    let (outcome, described, scheme) = match saved {
+    let mut batch = std::mem::take(&mut record.batch);
+    let mut described = HashMap::new();
+    let imported = import_into_article(
+        &article,
+        &record.text,
+        options,
+        io::lock_wait(),
+        annotator,
+        &mut SystemStamps,
+        |doc| {
+            opts.prepare(&mut batch, &doc.scheme);
+            described = describe_items(&batch);
+            batch
+        },
+    );
+    let (outcome, doc) = match imported {
         Ok(x) => x,
-        Err(Fail(e)) => {
-            problems.push(problem(record.line, e));
+        Err(e) => {
+            problems.push(problem(record.line, e.to_string()));
             return;
         }
     };
@@ -404,7 +281,7 @@ fn import_record(
             ImportSkip::Refused(EditError::UnknownRelation { kind, .. }) => {
                 format!("{skip} (map it with --map {kind}=TYPE)")
             }
-            ImportSkip::UnknownLabel => format!("{skip} (scheme {})", scheme.reference()),
+            ImportSkip::UnknownLabel => format!("{skip} (scheme {})", doc.scheme.reference()),
             _ => skip.to_string(),
         };
         problems.push(problem(line, format!("{what} not imported: {why}")));

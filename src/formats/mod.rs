@@ -604,21 +604,55 @@ pub(crate) fn whole_seconds(s: &str) -> Option<String> {
     (shape && matches!(rest, "Z" | "" | "+00:00")).then(|| format!("{}T{}Z", &s[..10], &s[11..19]))
 }
 
-/// An article name from an input, made safe to join under the target folder: relative, `/`
-/// separated, no `.`/`..` parts, no empty parts; `None` when nothing safe is left.
-pub fn safe_relative(name: &str) -> Option<String> {
-    let parts: Vec<&str> = name
-        .split(['/', '\\'])
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    if parts.is_empty()
-        || parts
-            .iter()
-            .any(|p| *p == ".." || p.contains(':') || p.starts_with('.'))
-    {
-        return None;
+/// What the person asked of an import, applied to each record's batch once its article's
+/// scheme is known ([`ImportOptions::prepare`]); shared by the command line and the window.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// The input's label → the scheme's tag or relation type (`--map SRC=TAG`).
+    pub map: std::collections::HashMap<String, String>,
+    /// Import everything as suggestions (`status: suggested`).
+    pub as_suggestions: bool,
+    /// The model that made the annotations, recorded in `origin.model`.
+    pub model: Option<String>,
+}
+
+impl ImportOptions {
+    /// Applies the options to `batch` for an article following `scheme`: tags and relation
+    /// types renamed, statuses and models set, and values of flag attributes and labels read
+    /// from the text inputs hold them as (`"true"`).
+    pub fn prepare(&self, batch: &mut ImportBatch, scheme: &crate::core::Scheme) {
+        use crate::core::{AttrKind, AttrValue, Status};
+        for s in &mut batch.spans {
+            if let Some(to) = self.map.get(&s.tag) {
+                s.tag = to.clone();
+            }
+            for (name, value) in s.attributes.iter_mut() {
+                let flag = scheme
+                    .tag(&s.tag)
+                    .and_then(|t| t.attribute(name))
+                    .is_some_and(|d| d.kind == AttrKind::Bool);
+                if let (true, AttrValue::Text(raw)) = (flag, &*value) {
+                    *value = scheme.parse_attr_value(&s.tag, name, raw);
+                }
+            }
+            if self.as_suggestions {
+                s.status = Some(Status::Suggested);
+            }
+            if let (Some(model), Some(origin)) = (&self.model, &mut s.origin) {
+                origin.model = Some(model.clone());
+            }
+        }
+        for r in &mut batch.relations {
+            if let Some(to) = self.map.get(&r.kind) {
+                r.kind = to.clone();
+            }
+        }
+        for (name, value) in batch.labels.iter_mut() {
+            if let AttrValue::Text(raw) = &*value {
+                *value = scheme.parse_label_value(name, raw);
+            }
+        }
     }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -626,7 +660,7 @@ mod import_tests {
     use super::*;
 
     #[test]
-    fn timestamps_and_names() {
+    fn timestamps() {
         assert_eq!(
             whole_seconds("2021-08-23T12:19:18.905800Z").as_deref(),
             Some("2021-08-23T12:19:18Z")
@@ -637,10 +671,5 @@ mod import_tests {
         );
         assert_eq!(whole_seconds("2021-08-23T12:19:18+02:00"), None);
         assert_eq!(whole_seconds("yesterday"), None);
-        assert_eq!(safe_relative("a/b.txt").as_deref(), Some("a/b.txt"));
-        assert_eq!(safe_relative("/abs/./b.txt").as_deref(), Some("abs/b.txt"));
-        assert_eq!(safe_relative("../x.txt"), None);
-        assert_eq!(safe_relative("C:\\x.txt"), None);
-        assert_eq!(safe_relative(""), None);
     }
 }
