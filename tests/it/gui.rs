@@ -1560,7 +1560,7 @@ fn a_new_source_is_offered_the_entity_the_folder_knows() {
 #[test]
 fn file_import_adds_to_the_open_article_as_one_undo_step_and_writes_new_articles() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_article(dir.path());
+    write_article(dir.path());
     let (qs, qe) = (
         char_index("the pier is unsafe"),
         char_index("the pier is unsafe") + 18,

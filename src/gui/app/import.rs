@@ -127,7 +127,7 @@ impl TaglineApp {
         let opts = ImportOptions::default();
         let mut known = FolderTexts::of_folder(&folder, &self.load_options);
         let annotator = self.settings.annotator.clone();
-        let (mut added, mut articles) = (0usize, 0usize);
+        let (mut spans, mut relations, mut labels, mut articles) = (0usize, 0usize, 0usize, 0usize);
         for record in parsed.records {
             let where_ = format!("{}:{}", record.input, record.line);
             let article = match place_article(
@@ -182,7 +182,9 @@ impl TaglineApp {
                     }
                 }
             };
-            added += outcome.spans + outcome.relations + outcome.labels;
+            spans += outcome.spans;
+            relations += outcome.relations;
+            labels += outcome.labels;
             problems.extend(
                 outcome
                     .skipped
@@ -200,7 +202,7 @@ impl TaglineApp {
         }
         self.refresh_summary();
         let mut message = format!(
-            "Imported {added} annotation(s), relation(s) and label(s) from {} into {} article(s) of {}.",
+            "Imported {spans} annotation(s), {relations} relation(s) and {labels} label(s) from {} into {} article(s) of {}.",
             path.display(),
             articles,
             folder.display()
