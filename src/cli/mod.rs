@@ -108,6 +108,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Agreement between annotators: span F1, Cohen's κ, Krippendorff's α, Fleiss' κ.
     Agree(agree::AgreeArgs),
+    /// Import annotations from jsonl (ours, doccano, Prodigy), label-studio or brat into a
+    /// folder of articles.
+    Import(import::ImportArgs),
     /// Grade students' annotations against a teacher's key: gradebook, feedback pages.
     Grade(grade::GradeArgs),
     /// The same quote or claim across the outlets of a folder: variants, attributions, what
@@ -202,6 +205,7 @@ mod check;
 mod edit;
 mod export;
 mod grade;
+mod import;
 mod io;
 mod merge;
 mod show;
@@ -291,6 +295,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Export(args) => Ok(export::run(args, options)),
         Command::Agree(args) => agree::run(args, options),
         Command::Grade(args) => grade::run(args, options),
+        Command::Import(args) => import::run(args, options),
         Command::Stats(args) => stats::stats(args, options),
         Command::Story(args) => story::run(args, options),
         Command::MergeDriver { base, ours, theirs } => {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::model::{Annotation, AttrValue, Relation, Status};
+use crate::core::model::{Annotation, AttrValue, Origin, Relation, Status};
 use crate::core::text::offsets::CharRange;
 
 /// What a person asks to do to a document.
@@ -107,6 +107,131 @@ pub enum Action {
         /// New value.
         value: Option<AttrValue>,
     },
+    /// Add many annotations, relations and document labels as one step (`tagline import`,
+    /// File → Import…). Nothing existing is overwritten or duplicated; what cannot be added is
+    /// skipped and reported ([`crate::core::Document::import_with`] returns the
+    /// [`ImportOutcome`]).
+    Import(ImportBatch),
+}
+
+/// What an [`Action::Import`] adds: annotations, relations between them (or to annotations
+/// already in the document) and document labels, as read from another tool's file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportBatch {
+    /// The annotations, in input order.
+    pub spans: Vec<ImportSpan>,
+    /// The relations, in input order.
+    pub relations: Vec<ImportRelation>,
+    /// Document labels to set where the document has none of that name.
+    pub labels: BTreeMap<String, AttrValue>,
+}
+
+/// One annotation to import.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportSpan {
+    /// The name relations of this batch use for it (its id in the input: a brat `T1`, a
+    /// Label Studio region id); unique within the batch.
+    pub key: String,
+    /// The id to keep (`None`: a fresh one); one that collides gets a fresh id.
+    pub id: Option<String>,
+    /// Tag id from the scheme.
+    pub tag: String,
+    /// The span, in chars.
+    pub range: CharRange,
+    /// The text the input says the span covers, checked against the article.
+    pub text: Option<String>,
+    /// Attribute values (kept as given: no scheme defaults are added).
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// Note.
+    pub note: String,
+    /// Who made it (`None`: the importing annotator).
+    pub annotator: Option<String>,
+    /// When it was made, RFC 3339 (`None`: now, from the stamps).
+    pub created: Option<String>,
+    /// When it last changed (`None`: `created`).
+    pub modified: Option<String>,
+    /// Review state (`orphaned` is refused).
+    pub status: Option<Status>,
+    /// Where it came from.
+    pub origin: Option<Origin>,
+    /// A source's canonical name.
+    pub entity: String,
+}
+
+/// One relation to import, between two annotations named by their [`ImportSpan::key`] (or by
+/// the id of an annotation already in the document).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportRelation {
+    /// The id to keep (`None` or colliding: a fresh one).
+    pub id: Option<String>,
+    /// Relation type.
+    pub kind: String,
+    /// Source annotation's key.
+    pub from: String,
+    /// Target annotation's key.
+    pub to: String,
+    /// Who made it (`None`: the importing annotator).
+    pub annotator: Option<String>,
+    /// Note.
+    pub note: String,
+}
+
+/// Which item of an [`ImportBatch`] a report is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ImportItem {
+    /// `spans[i]`.
+    Span(usize),
+    /// `relations[i]`.
+    Relation(usize),
+    /// The label of this name.
+    Label(String),
+}
+
+/// Why an item of an import was not added.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ImportSkip {
+    /// The same span with the same tag (or the same relation) is already there: nothing to add.
+    #[error("already there (as `{0}`)")]
+    Duplicate(String),
+    /// The document already has this label with another value; it is kept.
+    #[error("the document already has this label set to `{}`; kept", .0.display())]
+    LabelKept(AttrValue),
+    /// The scheme has no document label of this name.
+    #[error("the scheme has no document label of this name")]
+    UnknownLabel,
+    /// Refused as an edit would be (bad span, text that does not match, unknown tag, bad
+    /// attribute, relation the scheme does not allow, relation to a skipped annotation…).
+    #[error(transparent)]
+    Refused(EditError),
+}
+
+impl ImportSkip {
+    /// `true` for an item that is simply already present (importing twice), not a problem.
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, ImportSkip::Duplicate(_))
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportOutcome {
+    /// Annotations added.
+    pub spans: usize,
+    /// Relations added.
+    pub relations: usize,
+    /// Labels set.
+    pub labels: usize,
+    /// Items not added, with why, in batch order.
+    pub skipped: Vec<(ImportItem, ImportSkip)>,
+    /// Ids of the input that were taken already and were replaced: (given, given out).
+    pub renamed: Vec<(String, String)>,
+}
+
+impl ImportOutcome {
+    /// `true` when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.spans + self.relations + self.labels == 0
+    }
 }
 
 /// A concrete, invertible change to a document.
@@ -190,6 +315,21 @@ impl Edit {
             Edit::AddRelation(r) => format!("relate ({})", r.kind),
             Edit::RemoveRelation(r) => format!("unrelate ({})", r.kind),
             Edit::SetLabel { name, .. } => format!("set {name}"),
+            Edit::Batch(edits)
+                if edits.len() > 1
+                    && edits.iter().all(|e| {
+                        matches!(
+                            e,
+                            Edit::AddAnnotation(_) | Edit::AddRelation(_) | Edit::SetLabel { .. }
+                        )
+                    }) =>
+            {
+                let spans = edits
+                    .iter()
+                    .filter(|e| matches!(e, Edit::AddAnnotation(_)))
+                    .count();
+                format!("import {spans} annotation(s)")
+            }
             Edit::Batch(edits) => edits
                 .iter()
                 .find(|e| matches!(e, Edit::RemoveAnnotation(_)))

@@ -12,6 +12,7 @@
 //! - [`anchor`]: finding an annotation's text again after the article changed.
 //! - [`entity`]: which known source a sourcing span names.
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
+//! - [`intake`]: bringing imported records into a folder (their articles, their sidecars).
 //! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
 //!
 //! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
@@ -26,6 +27,7 @@ pub mod edit;
 pub mod entity;
 pub mod filter;
 pub mod history;
+pub mod intake;
 pub mod merge;
 pub mod model;
 pub mod output;
@@ -39,7 +41,10 @@ pub mod validate;
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
-pub use edit::{Action, Edit, EditError, ValueError};
+pub use edit::{
+    Action, Edit, EditError, ImportBatch, ImportItem, ImportOutcome, ImportRelation, ImportSkip,
+    ImportSpan, ValueError,
+};
 pub use filter::AnnotationFilter;
 pub use model::{
     Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin, OriginKind, Relation, Review,

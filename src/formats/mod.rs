@@ -22,11 +22,14 @@
 //! [`ExportOptions::include_suggested`]; relations are exported only between exported spans.
 
 pub mod brat;
+pub mod brat_import;
 pub mod conll;
 pub mod csv;
 pub mod inception;
 pub mod jsonl;
+pub mod jsonl_import;
 pub mod label_studio;
+pub mod label_studio_import;
 pub mod spacy;
 pub mod tokens;
 pub mod w3c;
@@ -34,7 +37,7 @@ pub mod w3c;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::core::{Annotation, Document, Relation, Status};
+use crate::core::{Annotation, Document, ImportBatch, Relation, Status};
 
 /// The name a single-file format writes to.
 pub const MAIN: &str = "";
@@ -424,4 +427,249 @@ pub(crate) fn labels_json(doc: &Document) -> serde_json::Value {
             .map(|(k, v)| (k.clone(), attr_json(v)))
             .collect(),
     )
+}
+
+// ----- importing ---------------------------------------------------------------------------
+
+/// The import formats (`tagline import --format NAME`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImportFormat {
+    /// [`jsonl_import`]: our `jsonl` export, doccano's and Prodigy's JSON lines.
+    Jsonl,
+    /// [`label_studio_import`]: a Label Studio JSON export (annotations and predictions).
+    LabelStudio,
+    /// [`brat_import`]: brat standoff `.txt` + `.ann` pairs.
+    Brat,
+}
+
+impl ImportFormat {
+    /// Every import format, in the order the docs list them.
+    pub const ALL: [ImportFormat; 3] = [
+        ImportFormat::Jsonl,
+        ImportFormat::LabelStudio,
+        ImportFormat::Brat,
+    ];
+
+    /// The name on the command line (`--format NAME`), also recorded in `origin.format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportFormat::Jsonl => "jsonl",
+            ImportFormat::LabelStudio => "label-studio",
+            ImportFormat::Brat => "brat",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<ImportFormat> {
+        ImportFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The file name endings this format reads when a folder is given.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ImportFormat::Jsonl => &["jsonl", "ndjson", "json"],
+            ImportFormat::LabelStudio => &["json"],
+            ImportFormat::Brat => &["ann", "txt"],
+        }
+    }
+
+    /// Reads `inputs` in this format.
+    pub fn read(self, inputs: &[Input<'_>]) -> Parsed {
+        let importer: &dyn Importer = match self {
+            ImportFormat::Jsonl => &jsonl_import::JsonlImport,
+            ImportFormat::LabelStudio => &label_studio_import::LabelStudioImport,
+            ImportFormat::Brat => &brat_import::BratImport,
+        };
+        importer.read(inputs)
+    }
+}
+
+/// One input file, read by the face.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    /// The file as the person named it (reports and `origin.input` use it).
+    pub name: &'a str,
+    /// Its path relative to the argument it came from, with `/` (article names come from it).
+    pub relative: &'a str,
+    /// Its text, decoded, line endings as in the file.
+    pub text: &'a str,
+}
+
+/// One article's worth of imported data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Record {
+    /// The input it came from ([`Input::name`]).
+    pub input: String,
+    /// The line of the input where it starts (1-based).
+    pub line: usize,
+    /// The article's name to write or find in the target folder, relative, with `/`.
+    pub file: String,
+    /// The article's full text; the batch's offsets index it in chars.
+    pub text: String,
+    /// What to add to the article.
+    pub batch: ImportBatch,
+    /// The input line of each of `batch.spans`.
+    pub span_lines: Vec<usize>,
+    /// The input line of each of `batch.relations`.
+    pub relation_lines: Vec<usize>,
+}
+
+/// Something in an input that could not be imported as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The input ([`Input::name`]).
+    pub input: String,
+    /// The line (1-based; 0 for the file as a whole).
+    pub line: usize,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// What an importer read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    /// The records read, in input order.
+    pub records: Vec<Record>,
+    /// What could not be read, in input order.
+    pub problems: Vec<Problem>,
+}
+
+impl Parsed {
+    pub(crate) fn problem(&mut self, input: &str, line: usize, message: impl Into<String>) {
+        self.problems.push(Problem {
+            input: input.to_owned(),
+            line,
+            message: message.into(),
+        });
+    }
+}
+
+/// One import format. Importers do no file I/O: they read the inputs they are given.
+pub trait Importer {
+    /// Reads `inputs` into records and problems.
+    fn read(&self, inputs: &[Input<'_>]) -> Parsed;
+}
+
+/// The `origin` of an imported annotation: kind `import`, the format, input and record.
+pub(crate) fn import_origin(
+    format: ImportFormat,
+    input: &str,
+    record: String,
+) -> crate::core::Origin {
+    let mut o = crate::core::Origin::new(crate::core::OriginKind::Import);
+    o.format = Some(format.name().to_owned());
+    o.input = Some(input.to_owned());
+    o.record = Some(record);
+    o
+}
+
+/// A JSON value as an attribute or label value (strings, numbers, flags, lists of strings).
+pub(crate) fn attr_from_json(v: &serde_json::Value) -> Option<crate::core::AttrValue> {
+    use crate::core::AttrValue;
+    match v {
+        serde_json::Value::Bool(b) => Some(AttrValue::Bool(*b)),
+        serde_json::Value::Number(n) => Some(AttrValue::Number(n.clone())),
+        serde_json::Value::String(s) => Some(AttrValue::Text(s.clone())),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .map(AttrValue::List),
+        _ => None,
+    }
+}
+
+/// A timestamp as the sidecar keeps it (RFC 3339 UTC, whole seconds), from an export's
+/// `2021-08-23T12:19:18.905800Z`; `None` for anything else (the import's clock is used).
+pub(crate) fn whole_seconds(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b' '))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16)
+        && b.get(16) == Some(&b':')
+        && digits(17..19);
+    let rest = s.get(19..)?;
+    let rest = rest
+        .strip_prefix('.')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest);
+    (shape && matches!(rest, "Z" | "" | "+00:00")).then(|| format!("{}T{}Z", &s[..10], &s[11..19]))
+}
+
+/// What the person asked of an import, applied to each record's batch once its article's
+/// scheme is known ([`ImportOptions::prepare`]); shared by the command line and the window.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// The input's label → the scheme's tag or relation type (`--map SRC=TAG`).
+    pub map: std::collections::HashMap<String, String>,
+    /// Import everything as suggestions (`status: suggested`).
+    pub as_suggestions: bool,
+    /// The model that made the annotations, recorded in `origin.model`.
+    pub model: Option<String>,
+}
+
+impl ImportOptions {
+    /// Applies the options to `batch` for an article following `scheme`: tags and relation
+    /// types renamed, statuses and models set, and values of flag attributes and labels read
+    /// from the text inputs hold them as (`"true"`).
+    pub fn prepare(&self, batch: &mut ImportBatch, scheme: &crate::core::Scheme) {
+        use crate::core::{AttrKind, AttrValue, Status};
+        for s in &mut batch.spans {
+            if let Some(to) = self.map.get(&s.tag) {
+                s.tag = to.clone();
+            }
+            for (name, value) in s.attributes.iter_mut() {
+                let flag = scheme
+                    .tag(&s.tag)
+                    .and_then(|t| t.attribute(name))
+                    .is_some_and(|d| d.kind == AttrKind::Bool);
+                if let (true, AttrValue::Text(raw)) = (flag, &*value) {
+                    *value = scheme.parse_attr_value(&s.tag, name, raw);
+                }
+            }
+            if self.as_suggestions {
+                s.status = Some(Status::Suggested);
+            }
+            if let (Some(model), Some(origin)) = (&self.model, &mut s.origin) {
+                origin.model = Some(model.clone());
+            }
+        }
+        for r in &mut batch.relations {
+            if let Some(to) = self.map.get(&r.kind) {
+                r.kind = to.clone();
+            }
+        }
+        for (name, value) in batch.labels.iter_mut() {
+            if let AttrValue::Text(raw) = &*value {
+                *value = scheme.parse_label_value(name, raw);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(
+            whole_seconds("2021-08-23T12:19:18.905800Z").as_deref(),
+            Some("2021-08-23T12:19:18Z")
+        );
+        assert_eq!(
+            whole_seconds("2021-08-23T12:19:18Z").as_deref(),
+            Some("2021-08-23T12:19:18Z")
+        );
+        assert_eq!(whole_seconds("2021-08-23T12:19:18+02:00"), None);
+        assert_eq!(whole_seconds("yesterday"), None);
+    }
 }

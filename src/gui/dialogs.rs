@@ -17,6 +17,8 @@ pub enum Pick {
     Folder,
     /// Choose where to save a copy of the annotations.
     SaveCopy,
+    /// A file to import (File → Import…).
+    Import,
 }
 
 /// How a dialog ended.
@@ -63,6 +65,13 @@ impl Dialogs for NativeDialogs {
                     .add_filter("Any text file", &["*"])
                     .pick_file(),
                 Pick::Folder => d.pick_folder(),
+                Pick::Import => d
+                    .add_filter(
+                        "Annotations (jsonl, Label Studio, brat)",
+                        &["jsonl", "ndjson", "json", "ann"],
+                    )
+                    .add_filter("Any file", &["*"])
+                    .pick_file(),
                 Pick::SaveCopy => d
                     .set_file_name(suggested_name.unwrap_or_else(|| "annotations.json".into()))
                     .save_file(),

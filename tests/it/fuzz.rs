@@ -83,3 +83,63 @@ proptest! {
         let _ = SidecarData::parse(json.as_bytes(), Path::new("s.json"));
     }
 }
+
+/// Feeds `inputs` to every importer, then imports every record into a document of its text:
+/// nothing panics, and every annotation added holds the text at its span.
+fn check_importers(inputs: &[(&str, &str)]) {
+    use tagline::core::{Document, FixedStamps, Scheme};
+    use tagline::formats::{ImportFormat, Input};
+    let inputs: Vec<Input<'_>> = inputs
+        .iter()
+        .map(|(name, text)| Input {
+            name,
+            relative: name,
+            text,
+        })
+        .collect();
+    for format in ImportFormat::ALL {
+        let parsed = format.read(&inputs);
+        for record in parsed.records {
+            assert_eq!(record.span_lines.len(), record.batch.spans.len());
+            assert_eq!(record.relation_lines.len(), record.batch.relations.len());
+            let Ok(article) = Article::from_bytes(
+                Path::new("a.txt"),
+                record.text.as_bytes(),
+                &LoadOptions::default(),
+            ) else {
+                continue;
+            };
+            let mut doc = Document::new(article, Scheme::default_news(), None);
+            let mut stamps = FixedStamps::new("2026-01-01T00:00:00Z");
+            let _ = doc.import_with(record.batch, "fuzz", &mut stamps);
+            for a in doc.annotations() {
+                assert_eq!(doc.article.text.slice(a.range), Some(a.text.as_str()));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn importers_never_panic_on_any_text(text in "[{}\\[\\]\":,0-9a-zT\\-;# \t\r\n\u{feff}🚢]{0,300}") {
+        check_importers(&[("a.jsonl", &text), ("a.ann", &text), ("a.txt", "some text\r\n"), ("t.json", &text)]);
+    }
+
+    #[test]
+    fn importers_never_panic_on_record_like_input(
+        start in 0u64..40, end in 0u64..40, text in "[a-z 🚢\r\n]{0,30}", label in "(claim|quote|x)",
+        claimed in "[a-z]{0,5}",
+    ) {
+        let t = serde_json::to_string(&text).unwrap();
+        let jsonl = format!(
+            "{{\"text\": {t}, \"label\": [[{start}, {end}, \"{label}\"]], \"spans\": [{{\"start\": {end}, \"end\": {start}, \"label\": \"{label}\", \"text\": \"{claimed}\", \"id\": \"a\"}}], \"relations\": [{{\"from\": \"a\", \"to\": \"a\", \"type\": \"about\"}}], \"meta\": {{\"labels\": {{\"status\": \"{claimed}\"}}}}}}\n"
+        );
+        let ls = format!(
+            "[{{\"data\": {{\"text\": {t}}}, \"annotations\": [{{\"result\": [{{\"id\": \"a\", \"type\": \"labels\", \"value\": {{\"start\": {start}, \"end\": {end}, \"text\": \"{claimed}\", \"labels\": [\"{label}\"]}}}}, {{\"from_id\": \"a\", \"to_id\": \"b\", \"type\": \"relation\", \"labels\": [\"about\"]}}]}}]}}]"
+        );
+        let ann = format!("T1\t{label} {start} {end};{end} {start}\t{claimed}\nT2\t{label} {start} {end}\t{claimed}\nR1\tabout Arg1:T1 Arg2:T2\nA1\tstatus T2 {claimed}\n");
+        check_importers(&[("a.jsonl", &jsonl), ("t.json", &ls), ("a.ann", &ann), ("a.txt", &text)]);
+    }
+}

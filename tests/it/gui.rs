@@ -1631,3 +1631,65 @@ fn the_story_window_groups_variants_and_opens_the_one_clicked() {
         ),
     }
 }
+
+#[test]
+fn file_import_adds_to_the_open_article_as_one_undo_step_and_writes_new_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    write_article(dir.path());
+    let (qs, qe) = (
+        char_index("the pier is unsafe"),
+        char_index("the pier is unsafe") + 18,
+    );
+    let input = dir.path().join("export.jsonl");
+    let lines = [
+        serde_json::json!({"text": ARTICLE, "label": [[qs, qe, "quote"], [0, 7, "claim"]]}),
+        serde_json::json!({"text": "A new story.\n", "meta": {"file": "new.txt"}, "spans": [{"start": 2, "end": 5, "label": "claim"}]}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&input, text).unwrap();
+    let mut dialogs = ScriptedDialogs::default();
+    dialogs.answers.push_back(Some(input.clone()));
+    let settings = Settings {
+        annotator: "tester".into(),
+        annotator_confirmed: true,
+        autosave_seconds: 0.0,
+        ..Settings::default()
+    };
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::inline(),
+        Box::new(dialogs),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[dir.path().to_owned()]);
+    let mut h = harness(app);
+    assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import…").click();
+    h.run();
+    h.run();
+    let doc = h.state().doc().unwrap();
+    let texts: Vec<&str> = doc.annotations().iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(texts, ["Harbour", "the pier is unsafe"]);
+    assert_eq!(doc.undo_label().as_deref(), Some("import 2 annotation(s)"));
+    assert_eq!(
+        doc.annotations()[0]
+            .origin
+            .as_ref()
+            .unwrap()
+            .format
+            .as_deref(),
+        Some("jsonl")
+    );
+    // The other record became an article of the folder, with its sidecar, and is listed.
+    let new = dir.path().join("new.txt");
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "A new story.\n");
+    assert_eq!(sidecar(&new)["annotations"][0]["text"], "new");
+    assert_eq!(h.state().library.entries.len(), 2);
+    // One undo takes the open article's import back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().doc().unwrap().annotations().is_empty());
+}

@@ -4,6 +4,7 @@
 //! - [`document`]: re-anchoring and the never-clobber rules through the library;
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
+//! - [`import`]: `tagline import` of each format, round trips and bad input;
 //! - [`merge`]: real `git merge` with `tagline merge-driver`, and `tagline git-setup`;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
 //! - [`reanchor`]: re-anchoring measured on edited articles with ground truth;
@@ -31,6 +32,7 @@ mod export;
 mod fuzz;
 mod grade;
 mod gui;
+mod import;
 mod merge;
 mod props;
 mod reanchor;

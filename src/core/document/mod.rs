@@ -7,6 +7,7 @@
 //! changed on disk since it was loaded, is never overwritten.
 
 mod check;
+mod import;
 mod links;
 mod plan;
 

@@ -284,6 +284,10 @@ impl Document {
                     .ok_or_else(|| EditError::NoSuchRelation(id.clone()))?;
                 Ok((Edit::RemoveRelation(r.clone()), None))
             }
+            Action::Import(batch) => match self.plan_import(batch, annotator, stamps) {
+                (Some(edit), _) => Ok((edit, None)),
+                (None, _) => Err(EditError::NoChange),
+            },
             Action::SetLabel { name, value } => {
                 if let (Some(def), Some(v)) = (self.scheme.label(&name), &value) {
                     check_value(def.kind, &def.values, v).map_err(|reason| {

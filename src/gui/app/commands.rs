@@ -13,6 +13,8 @@ pub enum UiCommand {
     OpenFolder,
     /// File → Open path…
     OpenPath,
+    /// File → Import…: annotations from another tool into the open folder.
+    Import,
     /// Save now.
     Save,
     /// Save the annotations to another file.
@@ -142,10 +144,11 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 46] = [
+    pub const ALL: [UiCommand; 47] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
+        UiCommand::Import,
         UiCommand::Save,
         UiCommand::SaveCopy,
         UiCommand::Undo,
@@ -197,6 +200,7 @@ impl UiCommand {
             UiCommand::OpenArticle => "Open article…",
             UiCommand::OpenFolder => "Open folder…",
             UiCommand::OpenPath => "Open path…",
+            UiCommand::Import => "Import…",
             UiCommand::Save => "Save",
             UiCommand::SaveCopy => "Save annotations as…",
             UiCommand::Undo => "Undo",
@@ -249,6 +253,10 @@ impl UiCommand {
             UiCommand::OpenArticle => "Open a .txt or .md article with the system file dialog",
             UiCommand::OpenFolder => "Open a folder and list its articles",
             UiCommand::OpenPath => "Type or paste the path of an article or folder",
+            UiCommand::Import => {
+                "Bring annotations in from jsonl (ours, doccano, Prodigy), a Label Studio export \
+                 or brat files, into the open folder (undoable on the open article)"
+            }
             UiCommand::Save => "Save the annotations now (Tagline also saves automatically)",
             UiCommand::SaveCopy => "Write the annotations to a file of your choice",
             UiCommand::Undo => "Undo the last change",
@@ -373,7 +381,10 @@ impl UiCommand {
             UiCommand::LinkNext => const { &[sc(NONE, Key::ArrowRight)] },
             UiCommand::LinkChoose => const { &[sc(NONE, Key::Enter)] },
             UiCommand::FocusAttribute => const { &[sc(NONE, Key::Enter)] },
-            UiCommand::ShowStatistics | UiCommand::ShowStory | UiCommand::PracticeWithKey => &[],
+            UiCommand::ShowStatistics
+            | UiCommand::ShowStory
+            | UiCommand::PracticeWithKey
+            | UiCommand::Import => &[],
             UiCommand::CheckWork => const { &[sc(NONE, Key::F8)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
             UiCommand::Accept => const { &[sc(NONE, Key::A)] },

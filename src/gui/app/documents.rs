@@ -429,10 +429,10 @@ impl TaglineApp {
                 Answer::Chosen(p) => p,
                 Answer::Cancelled => continue,
                 Answer::Unavailable => {
-                    let purpose = if pick == Pick::SaveCopy {
-                        PathPurpose::SaveCopy
-                    } else {
-                        PathPurpose::Open
+                    let purpose = match pick {
+                        Pick::SaveCopy => PathPurpose::SaveCopy,
+                        Pick::Import => PathPurpose::Import,
+                        _ => PathPurpose::Open,
                     };
                     self.notify(
                         Level::Warning,
@@ -453,6 +453,7 @@ impl TaglineApp {
             match pick {
                 Pick::Article => self.open_article(path),
                 Pick::Folder => self.open_folder(path),
+                Pick::Import => self.import_from(&path),
                 Pick::SaveCopy => {
                     if let Some(doc) = self.doc() {
                         let saved = (doc.article.path.clone(), doc.revision());

@@ -75,6 +75,8 @@ pub enum Intent {
     SaveCopyTo(PathBuf),
     /// Practise against the key in this folder.
     PracticeKey(PathBuf),
+    /// Import the annotations of this file into the open folder.
+    ImportFrom(PathBuf),
     /// A notice's button.
     Notice {
         /// Which notice.
@@ -169,6 +171,7 @@ impl TaglineApp {
             Intent::CancelRelation => self.focus.pending_relation = None,
             Intent::Open(p) => self.open_path(p),
             Intent::SaveCopyTo(p) => self.use_picked_path(Pick::SaveCopy, p),
+            Intent::ImportFrom(p) => self.use_picked_path(Pick::Import, p),
             Intent::PracticeKey(key_dir) => {
                 self.practice = Some(crate::gui::app::practice::Practice {
                     key_dir,
@@ -495,6 +498,7 @@ impl TaglineApp {
             UiCommand::OpenPath => {
                 self.buffers.typed_path = Some((PathPurpose::Open, String::new()));
             }
+            UiCommand::Import => self.dialogs.start(Pick::Import, start_dir, None),
             UiCommand::Save => {
                 // On the worker like autosave, so a 100,000-annotation save never blocks a
                 // frame; a save already under way is followed by autosave for newer edits.

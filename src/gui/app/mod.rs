@@ -21,6 +21,7 @@ use crate::gui::worker::Worker;
 pub mod commands;
 use commands::Binding;
 mod documents;
+mod import;
 mod intents;
 mod keys;
 pub mod practice;

@@ -305,4 +305,6 @@ pub enum PathPurpose {
     SaveCopy,
     /// The teacher's key folder (practice mode).
     PracticeKey,
+    /// A file to import (File → Import…, or no file dialog).
+    Import,
 }

@@ -20,6 +20,7 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                 command_button(ui, UiCommand::OpenArticle, true, intents);
                 command_button(ui, UiCommand::OpenFolder, true, intents);
                 command_button(ui, UiCommand::OpenPath, true, intents);
+                command_button(ui, UiCommand::Import, true, intents);
                 ui.menu_button("Recent", |ui| {
                     if st.settings.recent.is_empty() {
                         ui.label("Nothing opened yet");

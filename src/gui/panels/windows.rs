@@ -43,6 +43,12 @@ pub fn windows_ui(
                 "Practise",
                 "/path/to/key",
             ),
+            PathPurpose::Import => (
+                "Import",
+                "jsonl, Label Studio .json or brat .ann file (or a brat folder)",
+                "Import",
+                "/path/to/export.jsonl",
+            ),
         };
         egui::Window::new(title)
             .collapsible(false)
@@ -69,6 +75,7 @@ pub fn windows_ui(
                             PathPurpose::Open => Intent::Open(p),
                             PathPurpose::SaveCopy => Intent::SaveCopyTo(p),
                             PathPurpose::PracticeKey => Intent::PracticeKey(p),
+                            PathPurpose::Import => Intent::ImportFrom(p),
                         });
                         keep = false;
                     }
