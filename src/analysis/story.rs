@@ -604,19 +604,7 @@ pub fn group(
     let mut vocab = Vocab::default();
     let prepared: Vec<Prepared<'_>> = order
         .iter()
-        .map(|&i| {
-            let input = articles[i];
-            let words = words(input.text.as_str(), &mut vocab);
-            let mut index: HashMap<u32, Vec<u32>, IdHash> = HashMap::default();
-            for (p, w) in words.iter().enumerate() {
-                index.entry(w.id).or_default().push(p as u32);
-            }
-            Prepared {
-                input,
-                words,
-                index,
-            }
-        })
+        .map(|&i| prepare(articles[i], &mut vocab))
         .collect();
 
     let (mut orphaned, mut suggested) = (0, 0);
@@ -812,6 +800,31 @@ pub fn group(
         orphaned,
         suggested,
     }
+}
+
+/// An article cut into words, with an index of where each word is.
+fn prepare<'a>(input: StoryArticle<'a>, vocab: &mut Vocab) -> Prepared<'a> {
+    let words = words(input.text.as_str(), vocab);
+    let mut index: HashMap<u32, Vec<u32>, IdHash> = HashMap::default();
+    for (p, w) in words.iter().enumerate() {
+        index.entry(w.id).or_default().push(p as u32);
+    }
+    Prepared {
+        input,
+        words,
+        index,
+    }
+}
+
+/// Where `text` (a span just tagged) has a variant in each of `articles`, by the rules that
+/// group a story (reworded, trimmed or nearly verbatim; see the module docs): at most one
+/// place per article, a tight span at code-point offsets, as `(index in articles, range)`.
+/// The window offers these as suggestions in the folder's other articles.
+pub fn variants_of(text: &str, articles: &[StoryArticle<'_>]) -> Vec<(usize, CharRange)> {
+    let mut vocab = Vocab::default();
+    let prepared: Vec<Prepared<'_>> = articles.iter().map(|a| prepare(*a, &mut vocab)).collect();
+    let q = words(text, &mut vocab);
+    places_of(&q, text, &prepared)
 }
 
 /// The accepted places of words `q` (an annotation's `text`) in every article.
