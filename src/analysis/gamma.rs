@@ -113,6 +113,22 @@ pub struct GammaResult {
     pub sample_disorders: Vec<f64>,
 }
 
+impl GammaResult {
+    /// The standard deviation of the sampled disorders (with n − 1), when two or more.
+    pub fn sample_sd(&self) -> Option<f64> {
+        let n = self.sample_disorders.len();
+        (n >= 2).then(|| {
+            let var = self
+                .sample_disorders
+                .iter()
+                .map(|x| (x - self.expected) * (x - self.expected))
+                .sum::<f64>()
+                / (n - 1) as f64;
+            var.sqrt()
+        })
+    }
+}
+
 /// Why γ has no value for a continuum.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum GammaUndefined {
