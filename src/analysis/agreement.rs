@@ -1449,6 +1449,49 @@ mod tests {
         assert_eq!(json["pairs"][0]["span"]["strict"]["correct"], 0);
     }
 
+    /// γ only when asked; undefined with a reason for one annotator or no spans; the mean of
+    /// articles over the defined ones; no pooled value.
+    #[test]
+    fn gamma_is_opt_in_per_article() {
+        let input = Input {
+            annotators: vec!["a".into(), "b".into()],
+            articles: vec![
+                ArticleInput {
+                    name: "1".into(),
+                    text: "0123456789abcdefghij",
+                    coders: vec![Some(vec![m(0, 10, "claim")]), Some(vec![m(0, 10, "claim")])],
+                },
+                ArticleInput {
+                    name: "2".into(),
+                    text: "0123456789",
+                    coders: vec![Some(vec![m(0, 5, "claim")]), None],
+                },
+                ArticleInput {
+                    name: "3".into(),
+                    text: "0123456789",
+                    coders: vec![Some(vec![]), Some(vec![])],
+                },
+            ],
+        };
+        assert!(get(&compute(&input).unwrap().group, "gamma").is_none());
+        let ag = compute_with(
+            &input,
+            &Options {
+                gamma: Some(GammaOptions::default()),
+            },
+        )
+        .unwrap();
+        assert_eq!(value(&ag.per_article[0].group, "gamma"), 1.0);
+        assert_eq!(
+            value(&ag.per_article[0].group, "gamma_disorder.observed"),
+            0.0
+        );
+        assert!(reason(&ag.per_article[1].group, "gamma").contains("two or more"));
+        assert!(reason(&ag.per_article[2].group, "gamma").contains("no annotator marked"));
+        assert_eq!(value(&ag.group_mean_of_articles, "gamma"), 1.0);
+        assert!(reason(&ag.group, "gamma").contains("one article"));
+    }
+
     #[test]
     fn three_annotators_fleiss_and_missing_article() {
         // Identical marks by three: κ = α = 1. A second article only two have.

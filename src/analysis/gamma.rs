@@ -299,7 +299,6 @@ fn solve_group(
     // Every set of units, at most one per annotator, linked pairwise by candidate pairs.
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
-    #[allow(clippy::too_many_arguments)]
     fn extend(
         a: usize,
         by_annotator: &[Vec<usize>],
