@@ -406,7 +406,8 @@ pub fn compute_with(input: &Input<'_>, options: &Options) -> Result<Agreement, A
         .collect();
     let mut group = group_figures(&pooled_chars, &pooled_words, &tag_names);
     if options.gamma.is_some() {
-        let why = "γ is a figure of one article (one continuum): see mean_of_articles and per_article";
+        let why =
+            "γ is a figure of one article (one continuum): see mean_of_articles and per_article";
         for name in [
             "gamma",
             "gamma_disorder.observed",

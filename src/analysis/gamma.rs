@@ -358,22 +358,13 @@ fn solve_group(
     // Follow the choices.
     let mut out = Vec::new();
     let mut placed = vec![0u64; words];
-    loop {
-        let Some(first) = first_free(&placed, m) else {
-            break;
-        };
+    while let Some(first) = first_free(&placed, m) {
         match memo.get(&placed).and_then(|&(_, ch)| ch) {
             Some(ci) => {
                 for &x in &candidates[ci].members {
                     placed[x / 64] |= 1 << (x % 64);
                 }
-                out.push(
-                    candidates[ci]
-                        .members
-                        .iter()
-                        .map(|&x| members[x])
-                        .collect(),
-                );
+                out.push(candidates[ci].members.iter().map(|&x| members[x]).collect());
             }
             None => placed[first / 64] |= 1 << (first % 64),
         }
@@ -680,7 +671,10 @@ mod tests {
         let al = best_alignment(&o, &units).unwrap();
         assert_eq!(
             al.unitary,
-            vec![vec![Some(0), Some(0), Some(0)], vec![Some(1), Some(1), None]]
+            vec![
+                vec![Some(0), Some(0), Some(0)],
+                vec![Some(1), Some(1), None]
+            ]
         );
         close(al.disorders[0], 2.0 / 243.0);
         close(al.disorders[1], 1.0);
@@ -695,7 +689,10 @@ mod tests {
         let o = GammaOptions::default();
         let al = best_alignment(
             &o,
-            &[vec![u(0.0, 10.0, 0)], vec![u(0.0, 10.0, 0), u(50.0, 60.0, 0)]],
+            &[
+                vec![u(0.0, 10.0, 0)],
+                vec![u(0.0, 10.0, 0), u(50.0, 60.0, 0)],
+            ],
         )
         .unwrap();
         assert_eq!(

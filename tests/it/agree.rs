@@ -253,7 +253,10 @@ fn agree_measure_gamma() {
         &dir,
         "cy/g.txt",
         &text,
-        &[(0, 10, "claim", "", ""), (25, 35, "stance", "", "suggested")],
+        &[
+            (0, 10, "claim", "", ""),
+            (25, 35, "stance", "", "suggested"),
+        ],
     );
     let args = ["agree", "ana", "ben", "cy", "--json", "--measure", "gamma"];
     let out = dir.run(&args).expect(0);
@@ -265,7 +268,10 @@ fn agree_measure_gamma() {
     );
     let g = art["gamma"].as_f64().unwrap();
     let expected = art["gamma_disorder"]["expected"].as_f64().unwrap();
-    close(&art["gamma"], 1.0 - (2.0 / 243.0 + 1.0) / (5.0 / 3.0) / expected);
+    close(
+        &art["gamma"],
+        1.0 - (2.0 / 243.0 + 1.0) / (5.0 / 3.0) / expected,
+    );
     assert!(art["gamma_disorder"]["sampled_sd"].as_f64().unwrap() > 0.0);
     close(&v["mean_of_articles"]["gamma"], g);
     assert_eq!(v["gamma"], Value::Null);
@@ -297,6 +303,9 @@ fn agree_measure_gamma() {
         .run(&["agree", "ana", "ben", "cy", "--csv", "--measure", "gamma"])
         .expect(0)
         .stdout;
-    assert!(csv.contains("article,g.txt,,,,gamma_disorder.observed,0.6049"), "{csv}");
+    assert!(
+        csv.contains("article,g.txt,,,,gamma_disorder.observed,0.6049"),
+        "{csv}"
+    );
     assert!(csv.contains("mean_of_articles,,,,,gamma,"), "{csv}");
 }
