@@ -1,6 +1,7 @@
 //! Benchmarks of agreement (`tagline agree`) and grading (`tagline grade`, below): 1,000 articles of about 3 KB, three annotators
 //! with about 15 spans each per article (perturbed copies of one another: shifted boundaries,
-//! other tags, extras and misses). The goal is ≤ 2 s for the figures (docs/performance.md).
+//! other tags, extras and misses). The goal is ≤ 2 s for the figures (docs/performance.md);
+//! γ (`--measure gamma`, with its sampling) is measured apart.
 //!
 //! Run with `cargo bench --bench agreement`.
 
@@ -102,6 +103,35 @@ fn agree_1000_articles_3_annotators(bencher: Bencher) {
     };
     bencher.bench(|| {
         let ag = agreement::compute(black_box(&input)).unwrap();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        black_box(ag.to_json(&texts))
+    });
+}
+
+/// γ (`tagline agree --measure gamma`) on the same corpus: per article the best alignment of
+/// the annotators' spans and of 30 sampled continua. Reported apart from the ≤ 2 s figure of
+/// the other measures (docs/performance.md).
+#[divan::bench(sample_count = 3)]
+fn gamma_1000_articles_3_annotators(bencher: Bencher) {
+    let (texts, spans) = corpus(if quick() { 20 } else { 1_000 }, 3);
+    let input = Input {
+        annotators: vec!["ana".into(), "ben".into(), "cy".into()],
+        articles: texts
+            .iter()
+            .zip(&spans)
+            .enumerate()
+            .map(|(i, (t, s))| ArticleInput {
+                name: format!("{i:04}.txt"),
+                text: t,
+                coders: s.iter().cloned().map(Some).collect(),
+            })
+            .collect(),
+    };
+    let options = agreement::Options {
+        gamma: Some(tagline::analysis::gamma::GammaOptions::default()),
+    };
+    bencher.bench(|| {
+        let ag = agreement::compute_with(black_box(&input), &options).unwrap();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         black_box(ag.to_json(&texts))
     });

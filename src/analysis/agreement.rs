@@ -15,6 +15,10 @@
 //! counted in runs between span boundaries, so the cost follows the number of spans, not the
 //! length of the text.
 //!
+//! γ (gamma, [`super::gamma`]) is computed only when [`Options::gamma`] asks for it: per
+//! article over the annotators who have it (a group figure), and the mean of articles; it has
+//! no pooled value.
+//!
 //! An undefined figure is [`Figure::Undefined`] with the reason, never 0 or NaN.
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::align::{self, Counts, Mode, OverlapCounts, Span};
+use super::gamma::{self, GammaOptions};
 use crate::core::CharRange;
 
 /// A figure, or why it has no value.
@@ -164,10 +169,64 @@ pub struct Agreement {
     pub per_article: Vec<ArticleResult>,
     /// Spans only one annotator has, in article, annotator and span order.
     pub only: Vec<OnlySpan>,
+    /// The settings γ was computed with, when it was.
+    pub gamma: Option<GammaOptions>,
 }
 
-/// Computes every figure.
+/// Measures computed only when asked for, because they cost more than the others.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// γ (gamma) with these settings: per article and their mean ([`super::gamma`]).
+    pub gamma: Option<GammaOptions>,
+}
+
+/// Computes every figure (γ not included).
 pub fn compute(input: &Input<'_>) -> Result<Agreement, AgreementError> {
+    compute_with(input, &Options::default())
+}
+
+/// γ of one article over the annotators who have it: `gamma`, and `gamma_disorder.observed`,
+/// `.expected` and `.sampled_sd` (the standard deviation of the sampled continua's disorders).
+fn gamma_figures(o: &GammaOptions, name: &str, coders: &[Option<Vec<Span>>]) -> Figures {
+    let units: Vec<Vec<gamma::Unit>> = coders
+        .iter()
+        .flatten()
+        .map(|spans| {
+            spans
+                .iter()
+                .map(|s| gamma::Unit::new(s.range.start as f64, s.range.end as f64, s.tag))
+                .collect()
+        })
+        .collect();
+    let seed = gamma::article_seed(o.seed, name);
+    let (g, observed, expected, sd) = match gamma::gamma(o, &units, seed) {
+        Ok(r) => {
+            let sd = match r.sample_sd() {
+                Some(v) => Figure::Value(v),
+                None => Figure::undefined("fewer than two sampled continua"),
+            };
+            (
+                Figure::Value(r.gamma),
+                Figure::Value(r.observed),
+                Figure::Value(r.expected),
+                sd,
+            )
+        }
+        Err(e) => {
+            let f = Figure::undefined(e.to_string());
+            (f.clone(), f.clone(), f.clone(), f)
+        }
+    };
+    vec![
+        ("gamma".into(), Entry::Figure(g)),
+        ("gamma_disorder.observed".into(), Entry::Figure(observed)),
+        ("gamma_disorder.expected".into(), Entry::Figure(expected)),
+        ("gamma_disorder.sampled_sd".into(), Entry::Figure(sd)),
+    ]
+}
+
+/// Computes every figure, and the measures `options` asks for.
+pub fn compute_with(input: &Input<'_>, options: &Options) -> Result<Agreement, AgreementError> {
     let k = input.annotators.len();
     if k < 2 {
         return Err(AgreementError::TooFewAnnotators(k));
@@ -296,11 +355,15 @@ pub fn compute(input: &Input<'_>) -> Result<Agreement, AgreementError> {
             }
         }
 
+        let mut group = group_figures(&chars, &words, &tag_names);
+        if let Some(o) = &options.gamma {
+            group.extend(gamma_figures(o, &art.name, &coders));
+        }
         per_article.push(ArticleResult {
             name: art.name.clone(),
             annotators: present,
             pairs,
-            group: group_figures(&chars, &words, &tag_names),
+            group,
         });
     }
 
@@ -341,7 +404,19 @@ pub fn compute(input: &Input<'_>) -> Result<Agreement, AgreementError> {
             }
         })
         .collect();
-    let group = group_figures(&pooled_chars, &pooled_words, &tag_names);
+    let mut group = group_figures(&pooled_chars, &pooled_words, &tag_names);
+    if options.gamma.is_some() {
+        let why =
+            "γ is a figure of one article (one continuum): see mean_of_articles and per_article";
+        for name in [
+            "gamma",
+            "gamma_disorder.observed",
+            "gamma_disorder.expected",
+            "gamma_disorder.sampled_sd",
+        ] {
+            group.push((name.into(), Entry::Figure(Figure::undefined(why))));
+        }
+    }
     let group_mean = mean_of(&group, per_article.iter().map(|r| &r.group));
     Ok(Agreement {
         annotators: input.annotators.clone(),
@@ -351,6 +426,7 @@ pub fn compute(input: &Input<'_>) -> Result<Agreement, AgreementError> {
         group_mean_of_articles: group_mean,
         per_article,
         only,
+        gamma: options.gamma.clone(),
     })
 }
 
@@ -1036,6 +1112,19 @@ impl Agreement {
         let mut mean = figures_json(&self.group_mean_of_articles, &self.tags);
         mean.insert("scope".into(), "mean_of_articles".into());
         top.insert("mean_of_articles".into(), Value::Object(mean));
+        if let Some(g) = &self.gamma {
+            top.insert(
+                "gamma_settings".into(),
+                json!({
+                    "alpha": g.alpha,
+                    "beta": g.beta,
+                    "delta_empty": g.delta_empty,
+                    "samples": g.samples,
+                    "seed": g.seed,
+                    "sampler": "statistical",
+                }),
+            );
+        }
         top.insert("only_counts".into(), Value::Object(only_counts));
         top.insert("only".into(), only.into());
         top.insert("per_article".into(), per_article.into());
@@ -1359,6 +1448,49 @@ mod tests {
         assert_eq!(json["pairs"][0]["char_kappa"], serde_json::Value::Null);
         assert!(json["pairs"][0]["char_kappa_reason"].is_string());
         assert_eq!(json["pairs"][0]["span"]["strict"]["correct"], 0);
+    }
+
+    /// γ only when asked; undefined with a reason for one annotator or no spans; the mean of
+    /// articles over the defined ones; no pooled value.
+    #[test]
+    fn gamma_is_opt_in_per_article() {
+        let input = Input {
+            annotators: vec!["a".into(), "b".into()],
+            articles: vec![
+                ArticleInput {
+                    name: "1".into(),
+                    text: "0123456789abcdefghij",
+                    coders: vec![Some(vec![m(0, 10, "claim")]), Some(vec![m(0, 10, "claim")])],
+                },
+                ArticleInput {
+                    name: "2".into(),
+                    text: "0123456789",
+                    coders: vec![Some(vec![m(0, 5, "claim")]), None],
+                },
+                ArticleInput {
+                    name: "3".into(),
+                    text: "0123456789",
+                    coders: vec![Some(vec![]), Some(vec![])],
+                },
+            ],
+        };
+        assert!(get(&compute(&input).unwrap().group, "gamma").is_none());
+        let ag = compute_with(
+            &input,
+            &Options {
+                gamma: Some(GammaOptions::default()),
+            },
+        )
+        .unwrap();
+        assert_eq!(value(&ag.per_article[0].group, "gamma"), 1.0);
+        assert_eq!(
+            value(&ag.per_article[0].group, "gamma_disorder.observed"),
+            0.0
+        );
+        assert!(reason(&ag.per_article[1].group, "gamma").contains("two or more"));
+        assert!(reason(&ag.per_article[2].group, "gamma").contains("no annotator marked"));
+        assert_eq!(value(&ag.group_mean_of_articles, "gamma"), 1.0);
+        assert!(reason(&ag.group, "gamma").contains("one article"));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod agreement;
 pub mod align;
+pub mod gamma;
 pub mod grade;
 pub mod pairing;
 pub mod stats;

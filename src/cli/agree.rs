@@ -13,6 +13,7 @@ use clap::Args;
 
 use super::{Fail, folder_name, progress_bar};
 use crate::analysis::agreement::{self, input_from_pairing};
+use crate::analysis::gamma::GammaOptions;
 use crate::analysis::pairing::{self, Source};
 use crate::core::corpus::collect;
 use crate::core::{Document, LoadOptions};
@@ -40,6 +41,16 @@ pub struct AgreeArgs {
     /// Count suggested annotations too.
     #[arg(long)]
     pub include_suggested: bool,
+    /// Also compute these measures, which cost more than the others: `gamma` (γ of Mathet et
+    /// al. 2015, per article and their mean; docs/agreement.md).
+    #[arg(long = "measure", value_parser = ["gamma"], value_name = "MEASURE")]
+    pub measures: Vec<String>,
+    /// With --measure gamma: random continua drawn per article for the expected disorder.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub gamma_samples: u64,
+    /// With --measure gamma: the seed of the sampling (mixed with each article's path).
+    #[arg(long, default_value_t = crate::analysis::gamma::DEFAULT_SEED)]
+    pub gamma_seed: u64,
 }
 
 /// Opened documents of one path argument, with their relative paths.
@@ -125,7 +136,18 @@ pub fn run(args: AgreeArgs, options: &LoadOptions) -> Result<u8, Fail> {
         (names, paired, tally)
     };
     let input = input_from_pairing(names, &paired);
-    let result = agreement::compute(&input)?;
+    let options = agreement::Options {
+        gamma: args
+            .measures
+            .iter()
+            .any(|m| m == "gamma")
+            .then(|| GammaOptions {
+                samples: args.gamma_samples as usize,
+                seed: args.gamma_seed,
+                ..GammaOptions::default()
+            }),
+    };
+    let result = agreement::compute_with(&input, &options)?;
     bar.finish_and_clear();
     for w in &tally.warnings {
         eprintln!("tagline: warning: {w}");

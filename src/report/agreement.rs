@@ -97,6 +97,32 @@ pub fn table(ag: &Agreement) -> String {
             label, v[0], v[1], v[2], v[3]
         );
     }
+    if let Some(g) = &ag.gamma {
+        let _ = writeln!(
+            out,
+            "\nγ per article (α = {}, β = {}, Δ∅ = {}; expected disorder from {} sampled continua, seed {})",
+            g.alpha, g.beta, g.delta_empty, g.samples, g.seed
+        );
+        let _ = writeln!(
+            out,
+            "{:<20} {:>10} {:>10} {:>10}",
+            "", "γ", "observed", "expected"
+        );
+        let cols = [
+            "gamma",
+            "gamma_disorder.observed",
+            "gamma_disorder.expected",
+        ];
+        let v: Vec<String> = cols
+            .iter()
+            .map(|c| show(get(&ag.group_mean_of_articles, c)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<20} {:>10} {:>10} {:>10}",
+            "mean of articles", v[0], v[1], v[2]
+        );
+    }
     if !ag.tags.is_empty() {
         let _ = writeln!(out, "\nPer tag (pooled; covered / not covered)");
         let _ = writeln!(

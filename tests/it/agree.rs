@@ -230,3 +230,82 @@ fn agree_refuses_bad_input_with_exit_2_and_skips_unreadable_sidecars_with_1() {
     let out = dir.run(&["agree", "ana", "ben"]).expect(1);
     assert!(out.stderr.contains("bad.txt"), "{}", out.stderr);
 }
+
+/// `--measure gamma`: the worked example of docs/agreement.md (three annotators), the JSON
+/// shape, reruns byte-identical, the seed, suggested spans left out, the table and the CSV.
+#[test]
+fn agree_measure_gamma() {
+    let dir = Dir::new();
+    let text = "x".repeat(40);
+    article(
+        &dir,
+        "ana/g.txt",
+        &text,
+        &[(0, 10, "claim", "", ""), (20, 30, "quote", "", "")],
+    );
+    article(
+        &dir,
+        "ben/g.txt",
+        &text,
+        &[(2, 10, "claim", "", ""), (20, 30, "claim", "", "")],
+    );
+    article(
+        &dir,
+        "cy/g.txt",
+        &text,
+        &[
+            (0, 10, "claim", "", ""),
+            (25, 35, "stance", "", "suggested"),
+        ],
+    );
+    let args = ["agree", "ana", "ben", "cy", "--json", "--measure", "gamma"];
+    let out = dir.run(&args).expect(0);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let art = &v["per_article"][0];
+    close(
+        &art["gamma_disorder"]["observed"],
+        (2.0 / 243.0 + 1.0) / (5.0 / 3.0),
+    );
+    let g = art["gamma"].as_f64().unwrap();
+    let expected = art["gamma_disorder"]["expected"].as_f64().unwrap();
+    close(
+        &art["gamma"],
+        1.0 - (2.0 / 243.0 + 1.0) / (5.0 / 3.0) / expected,
+    );
+    assert!(art["gamma_disorder"]["sampled_sd"].as_f64().unwrap() > 0.0);
+    close(&v["mean_of_articles"]["gamma"], g);
+    assert_eq!(v["gamma"], Value::Null);
+    assert!(v["gamma_reason"].as_str().unwrap().contains("one article"));
+    assert_eq!(
+        v["gamma_settings"],
+        json!({"alpha": 1.0, "beta": 1.0, "delta_empty": 1.0, "samples": 30, "seed": 2015,
+               "sampler": "statistical"})
+    );
+    assert_eq!(v["skipped"]["suggested"], 1);
+    // Reruns agree; another seed samples other continua.
+    assert_eq!(dir.run(&args).expect(0).stdout, out.stdout);
+    let mut seeded = args.to_vec();
+    seeded.extend(["--gamma-seed", "7", "--gamma-samples", "5"]);
+    let other = dir.run(&seeded).expect(0);
+    let w: Value = serde_json::from_str(&other.stdout).unwrap();
+    assert_ne!(w["per_article"][0]["gamma"], art["gamma"]);
+    assert_eq!(w["gamma_settings"]["samples"], 5);
+    // Without --measure gamma: no γ at all.
+    let plain = dir.run(&args[..5]).expect(0).stdout;
+    assert!(!plain.contains("gamma"), "{plain}");
+    // The table and the CSV.
+    let table = dir
+        .run(&["agree", "ana", "ben", "cy", "--measure", "gamma"])
+        .expect(0)
+        .stdout;
+    assert!(table.contains("γ per article"), "{table}");
+    let csv = dir
+        .run(&["agree", "ana", "ben", "cy", "--csv", "--measure", "gamma"])
+        .expect(0)
+        .stdout;
+    assert!(
+        csv.contains("article,g.txt,,,,gamma_disorder.observed,0.6049"),
+        "{csv}"
+    );
+    assert!(csv.contains("mean_of_articles,,,,,gamma,"), "{csv}");
+}
