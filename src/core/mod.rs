@@ -13,6 +13,8 @@
 //! - [`entity`]: which known source a sourcing span names.
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
 //! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
+//! - [`disk`]: what changed on disk behind an open document's back, and what to do about it;
+//!   [`recovery`]: the crash-recovery journal of unsaved edits.
 //!
 //! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
 //! egui, eframe, rfd or clap, nor the two faces (gui, cli), nor the libraries built on it
@@ -21,6 +23,7 @@
 pub mod anchor;
 pub mod article;
 pub mod corpus;
+pub mod disk;
 pub mod document;
 pub mod edit;
 pub mod entity;
@@ -29,6 +32,7 @@ pub mod history;
 pub mod merge;
 pub mod model;
 pub mod output;
+pub mod recovery;
 pub mod scheme;
 pub mod sidecar;
 pub mod stamps;
@@ -38,7 +42,7 @@ pub mod validate;
 
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
-pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
+pub use document::{DiskMerge, DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{Action, Edit, EditError, ValueError};
 pub use filter::AnnotationFilter;
 pub use model::{

@@ -11,7 +11,8 @@
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
-//! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
+//! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout;
+//! - [`watch`]: files changed behind the window's back, and recovery after a kill.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
 //! anything that writes.
@@ -39,3 +40,4 @@ mod sidecar;
 mod stats;
 mod util;
 mod walker;
+mod watch;

@@ -99,8 +99,17 @@ impl TaglineApp {
         if !has_unsaved_work(&open.doc) {
             return true;
         }
+        if !self.check_disk() {
+            return self.copy_holds_edits();
+        }
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         match open.doc.save() {
-            Ok(()) => true,
+            Ok(()) => {
+                self.after_saved();
+                true
+            }
             Err(_) if self.copy_holds_edits() => true,
             Err(e) => {
                 let msg = format!("{e}. The article stays open so nothing is lost.");
@@ -125,6 +134,9 @@ impl TaglineApp {
 
     pub(super) fn poll_worker(&mut self) {
         while let Some(reply) = self.worker.poll() {
+            if self.on_outside_reply(&reply) {
+                continue;
+            }
             match reply {
                 Reply::Text(article) => {
                     if self.loading.as_deref() == Some(article.path.as_path()) {
@@ -235,10 +247,13 @@ impl TaglineApp {
                             }
                             self.last_save_error = None;
                             self.refresh_summary();
+                            self.after_saved();
                         }
                         Err(e) => self.on_save_failed(e),
                     }
                 }
+                // Handled by `on_outside_reply`.
+                Reply::ArticleStamp(..) | Reply::Journaled(..) | Reply::Base(..) => {}
             }
         }
     }
@@ -286,6 +301,20 @@ impl TaglineApp {
                 vec![NoticeAction::SaveCopy],
             );
         }
+        self.report_anchoring(&name, &report);
+        self.open = Some(OpenDoc { doc, ready: true });
+        if let Some(o) = &self.open
+            && o.doc.is_dirty()
+        {
+            // Re-anchored: save the new positions soon.
+            self.last_edit = Some(Instant::now());
+        }
+        self.after_opened();
+    }
+
+    /// The notice saying what re-anchoring did (opening a changed article, the article
+    /// changing while open, a merge).
+    pub(super) fn report_anchoring(&mut self, name: &str, report: &OpenReport) {
         if !report.anchoring.is_empty() {
             let fuzzy = report.fuzzy_moves().count();
             let moved = report
@@ -308,18 +337,24 @@ impl TaglineApp {
                 },
             );
         }
-        self.open = Some(OpenDoc { doc, ready: true });
-        if let Some(o) = &self.open
-            && o.doc.is_dirty()
-        {
-            // Re-anchored: save the new positions soon.
-            self.last_edit = Some(Instant::now());
-        }
     }
 
     /// What a failed save offers depends on why it failed, never on the message's words.
     pub(super) fn on_save_failed(&mut self, error: SaveError) {
         self.save_blocked = true;
+        if matches!(error, SaveError::Conflict { .. }) {
+            // Someone else's sidecar is on disk: the same choices as when the watcher sees it.
+            self.last_save_error = Some(error);
+            self.check_disk();
+            if !self
+                .notices
+                .iter()
+                .any(|n| n.actions.contains(&NoticeAction::MergeFromDisk))
+            {
+                self.ask_about_sidecar();
+            }
+            return;
+        }
         let actions = save_failure_actions(&error);
         let msg = error.to_string();
         self.last_save_error = Some(error);
@@ -356,6 +391,11 @@ impl TaglineApp {
     }
 
     pub(super) fn start_save(&mut self) {
+        // Never save against an outdated article or over someone else's sidecar.
+        if !self.check_disk() {
+            return;
+        }
+        self.journal_if_due(Instant::now(), true);
         let Some(open) = &self.open else { return };
         match open.doc.prepare_save() {
             Ok(job) => {
@@ -374,12 +414,19 @@ impl TaglineApp {
         if !open.ready || !has_unsaved_work(&open.doc) {
             return true;
         }
+        if !self.check_disk() {
+            return false;
+        }
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         let result = open.doc.save();
         match result {
             Ok(()) => {
                 self.save_blocked = false;
                 self.last_save_error = None;
                 self.refresh_summary();
+                self.after_saved();
                 true
             }
             Err(e) => {
@@ -455,6 +502,13 @@ impl TaglineApp {
                                     ),
                                     vec![],
                                 );
+                                if self.sidecar_question_open() {
+                                    self.notify(
+                                        Level::Warning,
+                                        "The sidecar on disk is still the other version: reload it to work on theirs, or merge yours into it by id.",
+                                        vec![NoticeAction::ReloadFromDisk, NoticeAction::MergeFromDisk],
+                                    );
+                                }
                             }
                             Err(e) => self.notify(
                                 Level::Error,
@@ -473,7 +527,11 @@ impl TaglineApp {
 pub fn save_failure_actions(error: &SaveError) -> Vec<NoticeAction> {
     match error {
         // Someone else's version is on disk: see theirs, or keep ours elsewhere.
-        SaveError::Conflict { .. } => vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk],
+        SaveError::Conflict { .. } => vec![
+            NoticeAction::ReloadFromDisk,
+            NoticeAction::MergeFromDisk,
+            NoticeAction::SaveCopy,
+        ],
         // The sidecar on disk is unreadable: only a copy elsewhere can hold the edits.
         SaveError::Locked { .. } => vec![NoticeAction::SaveCopy],
         // Writing failed (disk full, permissions): it may work again.
