@@ -8,8 +8,8 @@
 //! - The article changed: re-read it and re-anchor at once ([`Document::replace_article`]),
 //!   whatever else happens — never draw or save against an outdated article.
 //! - The sidecar changed and the document has no unsaved edits: reload it; nothing is lost.
-//! - The sidecar changed and there are unsaved edits: stop saving and ask — reload (drop my
-//!   edits), merge by id ([`Document::merge_with_disk`]), or save a copy.
+//! - The sidecar changed and there are unsaved edits, or it was deleted: stop saving and ask —
+//!   reload (drop my edits), merge by id ([`Document::merge_with_disk`]), or save a copy.
 //!
 //! [`FileStamp`] keeps the check cheap: a file whose length and modification time did not
 //! change is not read again.
@@ -38,6 +38,15 @@ fn meta_of(path: &Path) -> std::io::Result<Option<(u64, Option<SystemTime>)>> {
 }
 
 impl FileStamp {
+    /// The stamp of a file just written whose hash is known (no need to read it back).
+    pub fn written(path: &Path, hash: ContentHash) -> std::io::Result<Option<FileStamp>> {
+        Ok(meta_of(path)?.map(|(len, modified)| FileStamp {
+            len,
+            modified,
+            hash,
+        }))
+    }
+
     /// Stamps the file at `path` now (`None`: there is none). The metadata is taken before
     /// the bytes are hashed, so a change while hashing shows as a change next time.
     pub fn of(path: &Path) -> std::io::Result<Option<FileStamp>> {
@@ -90,13 +99,22 @@ pub struct Seen {
 }
 
 /// Compares the files on disk with what `doc` was read from (`seen`), updating `seen` where a
-/// file only looks different (touched, same bytes).
-pub fn check(doc: &Document, seen: &mut Seen) -> std::io::Result<DiskCheck> {
+/// file only looks different (touched, same bytes). `thorough` hashes the files even when
+/// their length and modification time are unchanged (a watcher said something happened: a
+/// same-length edit within the file system's timestamp tick must not slip through).
+pub fn check(doc: &Document, seen: &mut Seen, thorough: bool) -> std::io::Result<DiskCheck> {
+    let refresh = |stamp: &FileStamp, path: &Path| {
+        if thorough {
+            FileStamp::of(path)
+        } else {
+            stamp.refresh(path)
+        }
+    };
     let mut out = DiskCheck::default();
     let article_path = &doc.article.path;
     match &seen.article {
         Some(stamp) => {
-            let now = stamp.refresh(article_path)?;
+            let now = refresh(stamp, article_path)?;
             match now {
                 Some(n) if n.hash == stamp.hash => seen.article = Some(n),
                 other => out.article = Some(other),
@@ -112,7 +130,7 @@ pub fn check(doc: &Document, seen: &mut Seen) -> std::io::Result<DiskCheck> {
     };
     let path = doc.sidecar_path();
     let now = match &seen.sidecar {
-        Some(stamp) if Some(&stamp.hash) == expected => stamp.refresh(path)?,
+        Some(stamp) if Some(&stamp.hash) == expected => refresh(stamp, path)?,
         _ => FileStamp::of(path)?,
     };
     if now.as_ref().map(|s| &s.hash) == expected {
@@ -132,9 +150,10 @@ pub enum SidecarReaction {
     Ask,
 }
 
-/// The rule of the module docs.
-pub fn sidecar_reaction(unsaved_edits: bool) -> SidecarReaction {
-    if unsaved_edits {
+/// The rule of the module docs; a sidecar that was deleted is always asked about (reloading
+/// would empty the window of annotations that may exist nowhere else now).
+pub fn sidecar_reaction(unsaved_edits: bool, deleted: bool) -> SidecarReaction {
+    if unsaved_edits || deleted {
         SidecarReaction::Ask
     } else {
         SidecarReaction::Reload
@@ -153,18 +172,19 @@ mod tests {
         std::fs::write(&path, "One two.").unwrap();
         let (doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
         let mut seen = Seen::default();
-        assert!(check(&doc, &mut seen).unwrap().is_empty());
+        assert!(check(&doc, &mut seen, false).unwrap().is_empty());
         // Same bytes written again: not a change.
         std::fs::write(&path, "One two.").unwrap();
-        assert!(check(&doc, &mut seen).unwrap().is_empty());
+        assert!(check(&doc, &mut seen, false).unwrap().is_empty());
         std::fs::write(&path, "One two three.").unwrap();
-        let c = check(&doc, &mut seen).unwrap();
+        let c = check(&doc, &mut seen, false).unwrap();
         assert!(c.article.is_some() && c.sidecar.is_none());
         // A sidecar appearing where there was none is someone else's.
         std::fs::write(doc.sidecar_path(), "{}").unwrap();
-        let c = check(&doc, &mut seen).unwrap();
+        let c = check(&doc, &mut seen, false).unwrap();
         assert!(matches!(c.sidecar, Some(Some(_))));
-        assert_eq!(sidecar_reaction(false), SidecarReaction::Reload);
-        assert_eq!(sidecar_reaction(true), SidecarReaction::Ask);
+        assert_eq!(sidecar_reaction(false, false), SidecarReaction::Reload);
+        assert_eq!(sidecar_reaction(true, false), SidecarReaction::Ask);
+        assert_eq!(sidecar_reaction(false, true), SidecarReaction::Ask);
     }
 }

@@ -79,6 +79,21 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    fn drop(&mut self) {
+        // A session that ends with no journal left leaves nothing behind.
+        let prefix = format!("{}-", self.id);
+        let journals = std::fs::read_dir(&self.dir).into_iter().flatten().flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".journal"))
+        });
+        if !journals {
+            let _ = std::fs::remove_file(self.dir.join(format!("{}.lock", self.id)));
+        }
+    }
+}
+
 /// The first line of a journal.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Header {
@@ -207,8 +222,10 @@ pub fn left_behind(dir: &Path) -> Vec<(PathBuf, Result<Journal, String>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    sweep_locks(dir, &entries);
     let mut found: Vec<(PathBuf, Result<Journal, String>)> = entries
-        .flatten()
+        .iter()
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_owned();
             let session = session_of(&name)?.to_owned();
@@ -224,6 +241,37 @@ pub fn left_behind(dir: &Path) -> Vec<(PathBuf, Result<Journal, String>)> {
         t(&b.1).cmp(&t(&a.1)).then_with(|| a.0.cmp(&b.0))
     });
     found
+}
+
+/// Removes the lock files of sessions that ended (killed) without a journal, once they are a
+/// minute old (a session just starting creates its file a moment before it locks it).
+fn sweep_locks(dir: &Path, entries: &[std::fs::DirEntry]) {
+    let sessions_with_journals: std::collections::HashSet<String> = entries
+        .iter()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_owned();
+            name.ends_with(".journal")
+                .then(|| session_of(&name).map(str::to_owned))
+                .flatten()
+        })
+        .collect();
+    for e in entries {
+        let Some(name) = e.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let Some(session) = name.strip_suffix(".lock") else {
+            continue;
+        };
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() >= 60);
+        if old && !sessions_with_journals.contains(session) && !is_running(dir, session) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Removes a journal left behind, and its session's lock file once that session has no
@@ -349,6 +397,9 @@ mod tests {
         assert_eq!((changes.annotations, changes.added_or_changed), (1, 1));
         discard(&journal.file).unwrap();
         assert_eq!(std::fs::read_dir(&rec).unwrap().count(), 0, "lock file gone too");
+        // A session that ends without a journal removes its lock file.
+        drop(Session::start(&rec, 8, 2).unwrap());
+        assert_eq!(std::fs::read_dir(&rec).unwrap().count(), 0);
     }
 
     #[test]

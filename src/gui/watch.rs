@@ -125,7 +125,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_change_to_a_watched_file_is_reported_and_others_are_not() {
+    fn a_change_to_a_watched_file_wakes_the_window() {
         let dir = tempfile::tempdir().unwrap();
         let article = dir.path().join("a.txt");
         std::fs::write(&article, "x").unwrap();

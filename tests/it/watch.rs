@@ -224,8 +224,12 @@ fn conflicting(dialogs: ScriptedDialogs) -> (tempfile::TempDir, PathBuf, Harness
 fn a_sidecar_changed_while_open_reload_takes_theirs() {
     let (_dir, path, mut h) = conflicting(ScriptedDialogs::default());
     let theirs = std::fs::read(tagline::core::sidecar::sidecar_path(&path)).unwrap();
-    // Autosave is paused: nothing is written over their version.
+    // Autosave is paused: nothing is written over their version, and the status bar says so.
     h.run();
+    assert!(matches!(
+        h.state().save_state(),
+        tagline::gui::app::SaveState::Failed(_)
+    ));
     assert_eq!(
         std::fs::read(tagline::core::sidecar::sidecar_path(&path)).unwrap(),
         theirs
@@ -506,4 +510,53 @@ fn recovery_after_sigkill_of_the_real_window() {
     assert_eq!(json["annotations"][0]["tag"], "quote");
     assert_eq!(json["annotations"][0]["annotator"], "ana");
     assert!(validate(&path).0);
+}
+
+/// A sidecar deleted while open is asked about even with nothing unsaved (reloading would
+/// empty the window); merging with nothing keeps mine and writes it again.
+#[test]
+fn a_deleted_sidecar_is_asked_about_and_merge_writes_mine_again() {
+    let (_dir, path) = setup();
+    let mut a = app(0.0, ScriptedDialogs::default());
+    a.open_paths(std::slice::from_ref(&path));
+    let mut h = harness(a);
+    tag_in_window(&mut h, "quote", "the pier is unsafe");
+    std::fs::remove_file(tagline::core::sidecar::sidecar_path(&path)).unwrap();
+    focus(&mut h);
+    assert!(has_notice_with(&h, &NoticeAction::MergeFromDisk));
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 1);
+    h.get_by_label("Merge by id (keep both)").click();
+    h.run();
+    h.run();
+    assert_eq!(texts(&sidecar_json(&path)), ["the pier is unsafe"]);
+}
+
+/// With nothing unsaved, a sidecar someone else saved is simply read again.
+#[test]
+fn a_sidecar_changed_with_nothing_unsaved_is_read_again() {
+    let (_dir, path) = setup();
+    let mut a = app(0.0, ScriptedDialogs::default());
+    a.open_paths(std::slice::from_ref(&path));
+    let mut h = harness(a);
+    tag_in_window(&mut h, "quote", "the pier is unsafe");
+    other_program(&path, |doc| {
+        let text = doc.article.text.as_str().to_owned();
+        doc.perform(add("stance", span(&text, "Harbour council")), "them")
+            .unwrap();
+    });
+    let theirs = std::fs::read(tagline::core::sidecar::sidecar_path(&path)).unwrap();
+    focus(&mut h);
+    assert_eq!(h.state().doc().unwrap().annotations().len(), 2);
+    assert!(!has_notice_with(&h, &NoticeAction::MergeFromDisk));
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("were read again: 2 annotation(s), 1 before"))
+    );
+    h.run();
+    assert_eq!(
+        std::fs::read(tagline::core::sidecar::sidecar_path(&path)).unwrap(),
+        theirs
+    );
 }

@@ -942,8 +942,9 @@ impl Document {
     /// Merges the sidecar now on disk (someone else changed it) into this document by id with
     /// [`crate::core::merge::merge3`]: `base` is the sidecar as this document last read or
     /// wrote it (`None` when unknown: an empty base, so what differs is kept from both sides
-    /// and marked for review), ours the document in memory, theirs the file. The document
-    /// then holds the merge, unsaved, and expects the file it merged with on disk.
+    /// and marked for review), ours the document in memory, theirs the file (a deleted file
+    /// merges as nothing over an empty base: mine is kept whole). The document then holds the
+    /// merge, unsaved, and expects the file it merged with on disk.
     pub fn merge_with_disk(&mut self, base: Option<&SidecarData>) -> Result<DiskMerge, SidecarError> {
         let ours = self.to_sidecar();
         let empty = SidecarData {
@@ -955,6 +956,9 @@ impl Document {
             Some((data, hash)) => (data, DiskState::Synced { hash }),
             None => (empty.clone(), DiskState::Absent),
         };
+        // A deleted sidecar is not a deletion of each annotation: merging with nothing keeps
+        // mine (as if the base were empty).
+        let base = base.filter(|_| matches!(disk, DiskState::Synced { .. }));
         let base_known = base.is_some();
         let base = base.unwrap_or(&empty);
         let outcome = crate::core::merge::merge3(base, &ours, &theirs);

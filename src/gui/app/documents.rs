@@ -315,6 +315,11 @@ impl TaglineApp {
     /// The notice saying what re-anchoring did (opening a changed article, the article
     /// changing while open, a merge).
     pub(super) fn report_anchoring(&mut self, name: &str, report: &OpenReport) {
+        self.report_anchoring_as(&format!("{name} changed since it was annotated"), report);
+    }
+
+    /// [`Self::report_anchoring`] with its own first words (`headline`).
+    pub(super) fn report_anchoring_as(&mut self, headline: &str, report: &OpenReport) {
         if !report.anchoring.is_empty() {
             let fuzzy = report.fuzzy_moves().count();
             let moved = report
@@ -328,7 +333,7 @@ impl TaglineApp {
             self.notify(
                 if needs_look { Level::Warning } else { Level::Info },
                 format!(
-                    "{name} changed since it was annotated: {moved} annotation(s) moved to their exact text, {fuzzy} moved to text that differs a little (listed under “Needs review”: keep, or re-place with R), {orphaned} orphaned (their text is gone; listed under “Orphaned”, never drawn at a wrong place)."
+                    "{headline}: {moved} annotation(s) moved to their exact text, {fuzzy} moved to text that differs a little (listed under “Needs review”: keep, or re-place with R), {orphaned} orphaned (their text is gone; listed under “Orphaned”, never drawn at a wrong place)."
                 ),
                 if needs_look {
                     vec![NoticeAction::ShowLists]

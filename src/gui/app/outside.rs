@@ -35,6 +35,8 @@ pub struct Outside {
     pending_stamp: Option<(PathBuf, Option<FileStamp>)>,
     /// A check is wanted (watcher event, focus) but had to wait (a save or load under way).
     pub check_due: bool,
+    /// The watcher fired since the last check: hash the files, whatever their metadata says.
+    thorough: bool,
     /// The sidecar as last read or written: its fingerprint and bytes (the base of a merge).
     base: Option<(PathBuf, ContentHash, Arc<Vec<u8>>)>,
     /// The sidecar version on disk already asked about (so a check does not ask twice).
@@ -54,6 +56,7 @@ impl Default for Outside {
             seen: Seen::default(),
             pending_stamp: None,
             check_due: false,
+            thorough: false,
             base: None,
             asked_about: None,
             session: None,
@@ -300,6 +303,11 @@ impl TaglineApp {
         let Some(doc) = self.doc() else { return };
         let sidecar = doc.sidecar_path().to_owned();
         let clean = !has_unsaved_work(doc);
+        // What was just written is known: the next check reads only its metadata. (A change
+        // by someone else in between is still refused by the next save's own check.)
+        if let DiskState::Synced { hash } = doc.disk_state() {
+            self.outside.seen.sidecar = FileStamp::written(&sidecar, hash.clone()).ok().flatten();
+        }
         self.outside.asked_about = None;
         self.worker.submit(Job::ReadBase(sidecar));
         if clean && let Some((file, _)) = self.outside.journaled.take() {
@@ -371,7 +379,11 @@ impl TaglineApp {
                 .iter()
                 .any(|e| matches!(e, egui::Event::WindowFocused(true)))
         });
-        if self.outside.watch.poll() || focused {
+        if self.outside.watch.poll() {
+            self.outside.check_due = true;
+            self.outside.thorough = true;
+        }
+        if focused {
             self.outside.check_due = true;
         }
         if self.outside.check_due && !self.save_in_flight && self.loading.is_none() {
@@ -390,7 +402,8 @@ impl TaglineApp {
         if !open.ready {
             return true;
         }
-        let found = match disk::check(&open.doc, &mut self.outside.seen) {
+        let thorough = std::mem::take(&mut self.outside.thorough);
+        let found = match disk::check(&open.doc, &mut self.outside.seen, thorough) {
             Ok(found) => found,
             // The files cannot be looked at now: the save's own checks still run.
             Err(_) => return true,
@@ -438,32 +451,32 @@ impl TaglineApp {
         self.copy_saved = None;
         self.outside.journaled = None;
         self.last_edit = Some(Instant::now());
-        let moved = !report.anchoring.is_empty();
-        self.notify(
-            Level::Info,
-            format!(
-                "{name} changed on disk (another program edited it): the new text is shown{}.",
-                if moved {
-                    " and the annotations were re-anchored onto it"
-                } else {
-                    "; no annotation had to move"
-                }
-            ),
-            vec![],
-        );
-        self.report_anchoring(&name, &report);
+        let headline = format!("{name} changed on disk (another program edited it); the new text is shown");
+        if report.anchoring.is_empty() {
+            self.notify(
+                Level::Info,
+                format!("{headline} and no annotation had to move."),
+                vec![],
+            );
+        } else {
+            self.report_anchoring_as(&headline, &report);
+        }
         true
     }
 
     fn sidecar_changed(&mut self, now: Option<ContentHash>) -> bool {
         let Some(open) = &mut self.open else { return true };
-        match disk::sidecar_reaction(has_unsaved_work(&open.doc)) {
+        match disk::sidecar_reaction(has_unsaved_work(&open.doc), now.is_none()) {
             SidecarReaction::Reload => {
                 self.reload_from_disk(true);
                 true
             }
             SidecarReaction::Ask => {
                 self.save_blocked = true;
+                // The status bar says why nothing is saved.
+                self.last_save_error = Some(crate::core::SaveError::Conflict {
+                    path: open.doc.sidecar_path().to_owned(),
+                });
                 if self.outside.asked_about.as_ref() != Some(&now) {
                     self.outside.asked_about = Some(now);
                     self.ask_about_sidecar();
