@@ -83,11 +83,15 @@ impl Drop for Session {
     fn drop(&mut self) {
         // A session that ends with no journal left leaves nothing behind.
         let prefix = format!("{}-", self.id);
-        let journals = std::fs::read_dir(&self.dir).into_iter().flatten().flatten().any(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".journal"))
-        });
+        let journals = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".journal"))
+            });
         if !journals {
             let _ = std::fs::remove_file(self.dir.join(format!("{}.lock", self.id)));
         }
@@ -281,18 +285,24 @@ pub fn discard(journal: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
         _ => {}
     }
-    let (Some(dir), Some(name)) = (journal.parent(), journal.file_name().and_then(|n| n.to_str()))
-    else {
+    let (Some(dir), Some(name)) = (
+        journal.parent(),
+        journal.file_name().and_then(|n| n.to_str()),
+    ) else {
         return Ok(());
     };
     let Some(session) = session_of(name) else {
         return Ok(());
     };
-    let others = std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
-        e.file_name().to_str().is_some_and(|n| {
-            n.ends_with(".journal") && session_of(n) == Some(session)
-        })
-    });
+    let others = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.ends_with(".journal") && session_of(n) == Some(session))
+        });
     if !others && !is_running(dir, session) {
         let _ = std::fs::remove_file(dir.join(format!("{session}.lock")));
     }
@@ -396,7 +406,11 @@ mod tests {
         let changes = compare(&journal.data, None);
         assert_eq!((changes.annotations, changes.added_or_changed), (1, 1));
         discard(&journal.file).unwrap();
-        assert_eq!(std::fs::read_dir(&rec).unwrap().count(), 0, "lock file gone too");
+        assert_eq!(
+            std::fs::read_dir(&rec).unwrap().count(),
+            0,
+            "lock file gone too"
+        );
         // A session that ends without a journal removes its lock file.
         drop(Session::start(&rec, 8, 2).unwrap());
         assert_eq!(std::fs::read_dir(&rec).unwrap().count(), 0);

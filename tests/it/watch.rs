@@ -147,7 +147,11 @@ fn an_article_changed_while_open_is_shown_and_reanchored_and_the_next_save_valid
     focus(&mut h);
     {
         let doc = h.state().doc().unwrap();
-        assert_eq!(doc.article.text.as_str(), edited, "the view shows the new text");
+        assert_eq!(
+            doc.article.text.as_str(),
+            edited,
+            "the view shows the new text"
+        );
         let q = doc.annotation(&quote).unwrap();
         assert_eq!(q.range, span(&edited, "the pier is unsafe"), "re-anchored");
         assert_eq!(doc.article.text.slice(q.range), Some("the pier is unsafe"));
@@ -185,7 +189,9 @@ fn an_article_changed_while_open_is_shown_and_reanchored_and_the_next_save_valid
 
 /// Opens the article, tags one span (saved), then makes an unsaved edit while another program
 /// saves the sidecar with its own edit; returns the window after it noticed.
-fn conflicting(dialogs: ScriptedDialogs) -> (tempfile::TempDir, PathBuf, Harness<'static, TaglineApp>) {
+fn conflicting(
+    dialogs: ScriptedDialogs,
+) -> (tempfile::TempDir, PathBuf, Harness<'static, TaglineApp>) {
     let (dir, path) = setup();
     let mut a = app(0.0, dialogs);
     a.open_paths(std::slice::from_ref(&path));
@@ -280,10 +286,15 @@ fn a_sidecar_changed_while_open_merge_keeps_both_and_marks_the_conflict() {
             )
         })
         .collect();
-    assert!(notes.contains(&("mine", "merge")) && notes.contains(&("theirs", "merge")), "{notes:?}");
+    assert!(
+        notes.contains(&("mine", "merge")) && notes.contains(&("theirs", "merge")),
+        "{notes:?}"
+    );
     let (ok, out) = validate(&path);
     assert!(ok, "{out}");
-    assert!(!tagline::gui::app::has_unsaved_work(h.state().doc().unwrap()));
+    assert!(!tagline::gui::app::has_unsaved_work(
+        h.state().doc().unwrap()
+    ));
 }
 
 #[test]
@@ -333,7 +344,10 @@ fn unsaved_edits_are_offered_at_the_next_start_and_restored() {
     std::thread::sleep(tagline::gui::app::outside::JOURNAL_PAUSE * 2);
     h.run();
     h.run();
-    assert!(!tagline::core::sidecar::sidecar_path(&path).exists(), "not saved yet");
+    assert!(
+        !tagline::core::sidecar::sidecar_path(&path).exists(),
+        "not saved yet"
+    );
     drop(h);
     let mut b = app(0.0, ScriptedDialogs::default());
     b.start_recovery(&recovery);
@@ -346,7 +360,11 @@ fn unsaved_edits_are_offered_at_the_next_start_and_restored() {
         .cloned()
         .expect("a recovery offer");
     assert!(offer.text.contains("pier.txt"), "{}", offer.text);
-    assert!(offer.text.contains("1 annotation(s), 1 added or changed"), "{}", offer.text);
+    assert!(
+        offer.text.contains("1 annotation(s), 1 added or changed"),
+        "{}",
+        offer.text
+    );
     h.get_by_label("Restore").click();
     h.run();
     h.run();
@@ -357,7 +375,10 @@ fn unsaved_edits_are_offered_at_the_next_start_and_restored() {
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().ends_with(".journal"))
         .collect();
-    assert!(left.is_empty(), "the journal is gone after the good save: {left:?}");
+    assert!(
+        left.is_empty(),
+        "the journal is gone after the good save: {left:?}"
+    );
 }
 
 /// Restoring onto an article whose text changed since re-anchors first.
@@ -402,7 +423,10 @@ fn have(tool: &str) -> bool {
 #[ignore = "needs Xvfb and xdotool; .ci/run runs it"]
 fn recovery_after_sigkill_of_the_real_window() {
     for tool in ["Xvfb", "xdotool"] {
-        assert!(have(tool), "{tool} is missing (apt-get install xvfb xdotool)");
+        assert!(
+            have(tool),
+            "{tool} is missing (apt-get install xvfb xdotool)"
+        );
     }
     let (dir, path) = setup();
     let config = dir.path().join("config");
@@ -417,7 +441,14 @@ fn recovery_after_sigkill_of_the_real_window() {
     // A display of its own.
     let display = format!(":{}", 90 + std::process::id() % 100);
     let mut xvfb = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1400x900x24", "-nolisten", "tcp"])
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1400x900x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -501,7 +532,11 @@ fn recovery_after_sigkill_of_the_real_window() {
         .find(|n| matches!(n.actions.first(), Some(NoticeAction::RestoreRecovery(_))))
         .cloned()
         .expect("a recovery offer");
-    assert!(offer.text.contains("pier.txt") && offer.text.contains("1 annotation(s)"), "{}", offer.text);
+    assert!(
+        offer.text.contains("pier.txt") && offer.text.contains("1 annotation(s)"),
+        "{}",
+        offer.text
+    );
     h.get_by_label("Restore").click();
     h.run();
     h.run();
@@ -548,12 +583,10 @@ fn a_sidecar_changed_with_nothing_unsaved_is_read_again() {
     focus(&mut h);
     assert_eq!(h.state().doc().unwrap().annotations().len(), 2);
     assert!(!has_notice_with(&h, &NoticeAction::MergeFromDisk));
-    assert!(
-        h.state()
-            .notices
-            .iter()
-            .any(|n| n.text.contains("were read again: 2 annotation(s), 1 before"))
-    );
+    assert!(h.state().notices.iter().any(|n| {
+        n.text
+            .contains("were read again: 2 annotation(s), 1 before")
+    }));
     h.run();
     assert_eq!(
         std::fs::read(tagline::core::sidecar::sidecar_path(&path)).unwrap(),

@@ -945,7 +945,10 @@ impl Document {
     /// and marked for review), ours the document in memory, theirs the file (a deleted file
     /// merges as nothing over an empty base: mine is kept whole). The document then holds the
     /// merge, unsaved, and expects the file it merged with on disk.
-    pub fn merge_with_disk(&mut self, base: Option<&SidecarData>) -> Result<DiskMerge, SidecarError> {
+    pub fn merge_with_disk(
+        &mut self,
+        base: Option<&SidecarData>,
+    ) -> Result<DiskMerge, SidecarError> {
         let ours = self.to_sidecar();
         let empty = SidecarData {
             article: ours.article.clone(),

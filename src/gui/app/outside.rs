@@ -154,9 +154,9 @@ impl TaglineApp {
                     vec![NoticeAction::DiscardRecovery(file)],
                 ),
                 Ok(journal) => {
-                    let on_disk = SidecarData::read_streaming(
-                        &crate::core::sidecar::sidecar_path(&journal.article),
-                    )
+                    let on_disk = SidecarData::read_streaming(&crate::core::sidecar::sidecar_path(
+                        &journal.article,
+                    ))
                     .ok()
                     .map(|(d, _)| d);
                     let changes = recovery::compare(&journal.data, on_disk.as_ref());
@@ -182,7 +182,11 @@ impl TaglineApp {
         let journal = match recovery::read_journal(file) {
             Ok(j) => j,
             Err(e) => {
-                self.notify(Level::Error, e, vec![NoticeAction::DiscardRecovery(file.to_owned())]);
+                self.notify(
+                    Level::Error,
+                    e,
+                    vec![NoticeAction::DiscardRecovery(file.to_owned())],
+                );
                 return;
             }
         };
@@ -330,12 +334,17 @@ impl TaglineApp {
         open.ready
             && has_unsaved_work(&open.doc)
             && self.outside.journaled.as_ref()
-                != Some(&(session.journal_path(&open.doc.article.path), open.doc.revision()))
+                != Some(&(
+                    session.journal_path(&open.doc.article.path),
+                    open.doc.revision(),
+                ))
     }
 
     /// Writes the recovery journal when edits rested or a save is about to start.
     pub(super) fn journal_if_due(&mut self, now: Instant, saving: bool) {
-        let Some(session) = &self.outside.session else { return };
+        let Some(session) = &self.outside.session else {
+            return;
+        };
         let Some(open) = &self.open else { return };
         if !open.ready || !has_unsaved_work(&open.doc) {
             return;
@@ -423,7 +432,9 @@ impl TaglineApp {
     }
 
     fn article_changed(&mut self, stamp: Option<FileStamp>) -> bool {
-        let Some(open) = &mut self.open else { return true };
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         let name = open.doc.article.file_name();
         let article = match open.doc.reread_article(&self.load_options) {
             Ok(a) => a,
@@ -451,7 +462,8 @@ impl TaglineApp {
         self.copy_saved = None;
         self.outside.journaled = None;
         self.last_edit = Some(Instant::now());
-        let headline = format!("{name} changed on disk (another program edited it); the new text is shown");
+        let headline =
+            format!("{name} changed on disk (another program edited it); the new text is shown");
         if report.anchoring.is_empty() {
             self.notify(
                 Level::Info,
@@ -465,7 +477,9 @@ impl TaglineApp {
     }
 
     fn sidecar_changed(&mut self, now: Option<ContentHash>) -> bool {
-        let Some(open) = &mut self.open else { return true };
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         match disk::sidecar_reaction(has_unsaved_work(&open.doc), now.is_none()) {
             SidecarReaction::Reload => {
                 self.reload_from_disk(true);
@@ -514,7 +528,9 @@ impl TaglineApp {
     /// Re-reads the sidecar from disk, dropping unsaved edits (the notice's Reload, or a
     /// change on disk with nothing unsaved: `quiet`).
     pub(super) fn reload_from_disk(&mut self, quiet: bool) {
-        let Some(mut open) = self.open.take() else { return };
+        let Some(mut open) = self.open.take() else {
+            return;
+        };
         let had = open.doc.annotations().len();
         let report = open.doc.reload();
         let name = open.doc.article.file_name();
