@@ -73,6 +73,31 @@ impl FileStamp {
     }
 }
 
+/// Reads a file's bytes with its stamp (the metadata taken first, so a change while reading
+/// shows as a change later); `None` when there is no file. At most `limit` bytes.
+pub fn read_stamped(path: &Path, limit: u64) -> std::io::Result<Option<(FileStamp, Vec<u8>)>> {
+    let Some((len, modified)) = meta_of(path)? else {
+        return Ok(None);
+    };
+    let bytes = match crate::core::store::read_regular(path, limit) {
+        Ok(b) => b,
+        Err(crate::core::store::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None);
+        }
+        Err(crate::core::store::ReadError::Io(e)) => return Err(e),
+        Err(e) => return Err(std::io::Error::other(e.to_string())),
+    };
+    let hash = crate::core::store::content_hash(&bytes);
+    Ok(Some((
+        FileStamp {
+            len,
+            modified,
+            hash,
+        },
+        bytes,
+    )))
+}
+
 /// What [`check`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiskCheck {

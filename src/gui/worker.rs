@@ -55,8 +55,8 @@ pub enum Reply {
     ArticleStamp(PathBuf, Option<FileStamp>),
     /// A recovery journal was written (the revision it holds), or why not.
     Journaled(PathBuf, Result<u64, String>),
-    /// A sidecar's bytes and their fingerprint (see [`Job::ReadBase`]).
-    Base(PathBuf, ContentHash, Arc<Vec<u8>>),
+    /// A sidecar's bytes and their stamp (see [`Job::ReadBase`]).
+    Base(PathBuf, FileStamp, Arc<Vec<u8>>),
 }
 
 fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
@@ -110,9 +110,8 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
         }
         Job::ReadBase(path) => {
             let limit = crate::core::store::MAX_SIDECAR_BYTES;
-            if let Ok(bytes) = crate::core::store::read_regular(&path, limit) {
-                let hash = crate::core::store::content_hash(&bytes);
-                send(Reply::Base(path, hash, Arc::new(bytes)));
+            if let Ok(Some((stamp, bytes))) = crate::core::disk::read_stamped(&path, limit) {
+                send(Reply::Base(path, stamp, Arc::new(bytes)));
             }
         }
     }

@@ -197,6 +197,8 @@ fn conflicting(
     a.open_paths(std::slice::from_ref(&path));
     let mut h = harness(a);
     let shared = tag_in_window(&mut h, "quote", "the pier is unsafe");
+    // One they will delete and I leave alone: with the base known, the merge deletes it.
+    let doomed = tag_in_window(&mut h, "claim", "on Monday");
     // From now on my edits stay unsaved for a while.
     h.state_mut().settings.autosave_seconds = 3600.0;
     h.state_mut().perform(Action::SetNote {
@@ -216,6 +218,7 @@ fn conflicting(
             "them",
         )
         .unwrap();
+        doc.perform(Action::Remove { id: doomed }, "them").unwrap();
     });
     focus(&mut h);
     assert!(
@@ -262,9 +265,17 @@ fn a_sidecar_changed_while_open_merge_keeps_both_and_marks_the_conflict() {
     h.get_by_label("Merge by id (keep both)").click();
     h.run();
     h.run();
+    let merged = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.text.starts_with("Merged your edits"))
+        .unwrap();
+    assert!(!merged.text.contains("not known"), "{}", merged.text);
+    assert!(merged.text.contains("1 conflict(s)"), "{}", merged.text);
     let json = sidecar_json(&path);
-    // Theirs (the stance), mine (the claim), and the quote whose note both changed: twice,
-    // each version marked for review as the merge driver marks them.
+    // Theirs (the stance; their deletion of "on Monday"), mine (the claim), and the quote whose
+    // note both changed: twice, each version marked for review as the merge driver marks them.
     assert_eq!(
         texts(&json),
         [
@@ -311,7 +322,11 @@ fn a_sidecar_changed_while_open_save_a_copy_writes_mine_elsewhere_and_leaves_the
     let mine: serde_json::Value = serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap();
     assert_eq!(
         texts(&mine),
-        ["Critics called the vote rushed", "the pier is unsafe"]
+        [
+            "Critics called the vote rushed",
+            "on Monday",
+            "the pier is unsafe"
+        ]
     );
     let quote = mine["annotations"]
         .as_array()

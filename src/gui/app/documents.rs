@@ -82,9 +82,14 @@ impl TaglineApp {
                 .insert(root.clone(), path.clone());
         }
         self.save_settings();
-        // Notices are about the article they were shown for (startup notices stay).
+        // Notices are about the article they were shown for (startup notices stay, and so do
+        // recovery offers: they are about another session).
         if self.open.is_some() {
-            self.notices.clear();
+            self.notices.retain(|n| {
+                n.actions
+                    .iter()
+                    .any(|a| matches!(a, NoticeAction::RestoreRecovery(_)))
+            });
         }
         self.loading = Some(path.clone());
         self.worker.submit(Job::Open(path, self.load_options));

@@ -265,13 +265,18 @@ impl TaglineApp {
                     vec![],
                 ),
             },
-            Reply::Base(path, hash, bytes) => {
+            Reply::Base(path, stamp, bytes) => {
                 let matches = self.doc().is_some_and(|d| {
                     d.sidecar_path() == path
-                        && matches!(d.disk_state(), DiskState::Synced { hash: h } if h == hash)
+                        && matches!(d.disk_state(), DiskState::Synced { hash: h } if *h == stamp.hash)
                 });
                 if matches {
-                    self.outside.base = Some((path.clone(), hash.clone(), Arc::clone(bytes)));
+                    self.outside.base =
+                        Some((path.clone(), stamp.hash.clone(), Arc::clone(bytes)));
+                    // The next check compares metadata instead of hashing the file again.
+                    if self.outside.seen.sidecar.is_none() {
+                        self.outside.seen.sidecar = Some(stamp.clone());
+                    }
                 }
             }
             _ => return false,
@@ -603,5 +608,32 @@ impl TaglineApp {
                 self.report_anchoring(&name, &merge.report);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recovery_offer_says_which_article_how_many_and_when() {
+        let journal = Journal {
+            file: "x.journal".into(),
+            article: "/news/pier.txt".into(),
+            written: 1_796_131_576,
+            expected: None,
+            data: SidecarData::default(),
+        };
+        let changes = recovery::RecoveredChanges {
+            annotations: 3,
+            added_or_changed: 2,
+            removed: 1,
+            other_changes: false,
+        };
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_131_576 + 180);
+        assert_eq!(
+            recovery_message(&journal, &changes, now),
+            "Tagline closed without saving last time (a crash or a kill). It kept your unsaved edits of /news/pier.txt: 3 annotation(s), 2 added or changed, 1 removed since the last save, as of 2026-12-01 13:26:16 UTC (3 min before this start). Restore them, or discard them?"
+        );
     }
 }
