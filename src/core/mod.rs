@@ -14,6 +14,8 @@
 //! - [`validate`], [`corpus`]: checking sidecars; the one walker over folders of articles.
 //! - [`intake`]: bringing imported records into a folder (their articles, their sidecars).
 //! - [`merge`]: three-way merges of a sidecar, for git's merge driver.
+//! - [`disk`]: what changed on disk behind an open document's back, and what to do about it;
+//!   [`recovery`]: the crash-recovery journal of unsaved edits.
 //!
 //! Invariant: nothing here knows about a user interface or a face. `src/core` never uses
 //! egui, eframe, rfd or clap, nor the two faces (gui, cli), nor the libraries built on it
@@ -22,6 +24,7 @@
 pub mod anchor;
 pub mod article;
 pub mod corpus;
+pub mod disk;
 pub mod document;
 pub mod edit;
 pub mod entity;
@@ -31,6 +34,7 @@ pub mod intake;
 pub mod merge;
 pub mod model;
 pub mod output;
+pub mod recovery;
 pub mod scheme;
 pub mod sidecar;
 pub mod stamps;
@@ -40,7 +44,7 @@ pub mod validate;
 
 pub use article::{Article, ArticleError, LoadOptions, Segment, SegmentKind};
 pub use corpus::{CorpusError, CorpusItem};
-pub use document::{DiskState, Document, OpenError, OpenReport, SaveError};
+pub use document::{DiskMerge, DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{
     Action, Edit, EditError, ImportBatch, ImportItem, ImportOutcome, ImportRelation, ImportSkip,
     ImportSpan, ValueError,

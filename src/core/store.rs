@@ -31,6 +31,17 @@ impl ContentHash {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A fingerprint written down earlier with [`ContentHash::as_str`] (a recovery journal
+    /// records the sidecar its edits were made on); `None` when `text` is not one.
+    pub fn from_recorded(text: &str) -> Option<ContentHash> {
+        let (len, hex) = text.split_once('-')?;
+        let ok = !len.is_empty()
+            && len.bytes().all(|b| b.is_ascii_digit())
+            && hex.len() == 16
+            && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        ok.then(|| ContentHash(text.to_owned()))
+    }
 }
 
 impl std::fmt::Display for ContentHash {

@@ -4,6 +4,7 @@
 //! - [`view`]: the virtualized article view (layout, input, paint).
 //! - [`panels`]: menus, palette, file list, annotation list and editor, notices.
 //! - [`worker`], [`dialogs`]: background work and native file dialogs.
+//! - [`watch`]: notices when another program changes the open article or its sidecar.
 //! - [`mod@bench`]: headless frame and open benchmarks of the real view.
 
 pub mod app;
@@ -13,6 +14,7 @@ pub mod focus;
 pub mod panels;
 pub mod theme;
 pub mod view;
+pub mod watch;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -53,6 +55,8 @@ pub fn run(paths: Vec<PathBuf>, load_options: LoadOptions, close_after: Option<f
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let worker = worker::Worker::spawn(move || ctx.request_repaint());
+            let ctx = cc.egui_ctx.clone();
+            let watch = watch::FileWatch::new(std::sync::Arc::new(move || ctx.request_repaint()));
             let mut app = TaglineApp::new(
                 settings,
                 Settings::path(),
@@ -66,6 +70,10 @@ pub fn run(paths: Vec<PathBuf>, load_options: LoadOptions, close_after: Option<f
             if let Some(s) = close_after {
                 app.close_after(s);
             }
+            app.set_file_watch(watch);
+            if let Some(dir) = recovery_dir() {
+                app.start_recovery(&dir);
+            }
             app.open_paths(&paths);
             Ok(Box::new(EframeApp(app)))
         }),
@@ -77,4 +85,14 @@ pub fn run(paths: Vec<PathBuf>, load_options: LoadOptions, close_after: Option<f
             ExitCode::from(2)
         }
     }
+}
+
+/// Where the window keeps its crash-recovery journals: `TAGLINE_RECOVERY_DIR`, else the
+/// platform data folder's `recovery` (`~/.local/share/tagline/recovery` on Linux).
+pub fn recovery_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("TAGLINE_RECOVERY_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("org", "tagline", "Tagline")
+        .map(|p| p.data_dir().join("recovery"))
 }

@@ -1,4 +1,4 @@
-//! Background work: opening articles, scanning folders, saving sidecars and file dialogs, off
+//! Background work: opening articles, scanning folders, saving sidecars and recovery journals, off
 //! the UI thread so frames keep running. Tests use the inline mode, which does the same work
 //! synchronously so results are deterministic.
 
@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use crate::core::disk::FileStamp;
 use crate::core::document::SaveJob;
+use crate::core::recovery::JournalJob;
 use crate::core::{
     Article, ContentHash, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus,
 };
@@ -22,6 +24,10 @@ pub enum Job {
     Save(Box<SaveJob>),
     /// Corpus statistics of these articles (the Statistics window), on a thread of its own.
     Stats(Vec<PathBuf>, LoadOptions),
+    /// Write the crash-recovery journal of the open document.
+    Journal(Box<JournalJob>),
+    /// Read a sidecar's bytes as they are now: the base of a later merge by id.
+    ReadBase(PathBuf),
     /// The story of a folder (the Story window), on a thread of its own.
     Story(Box<StoryJob>),
 }
@@ -77,6 +83,12 @@ pub enum Reply {
     Stats(Vec<(PathBuf, crate::analysis::stats::Stats)>),
     /// Every article asked for has been counted.
     StatsDone,
+    /// The article's file as it was just before it was read (sent before [`Reply::Text`]).
+    ArticleStamp(PathBuf, Option<FileStamp>),
+    /// A recovery journal was written (the revision it holds), or why not.
+    Journaled(PathBuf, Result<u64, String>),
+    /// A sidecar's bytes and their stamp (see [`Job::ReadBase`]).
+    Base(PathBuf, FileStamp, Arc<Vec<u8>>),
     /// The story of the folder.
     Story(Box<StoryResult>),
 }
@@ -173,6 +185,11 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
         }
         Job::Story(job) => send(Reply::Story(Box::new(story_of(&job)))),
         Job::Open(path, options) => {
+            // Stamped before reading: a change while reading shows as a change later.
+            send(Reply::ArticleStamp(
+                path.clone(),
+                FileStamp::of(&path).ok().flatten(),
+            ));
             let result = Document::open_with(&path, &options, |article, _| {
                 send(Reply::Text(Arc::clone(article)))
             })
@@ -196,6 +213,16 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
         Job::Save(job) => {
             let result = job.run();
             send(Reply::Saved(job, result));
+        }
+        Job::Journal(job) => {
+            let result = job.run().map(|()| job.revision).map_err(|e| e.to_string());
+            send(Reply::Journaled(job.path.clone(), result));
+        }
+        Job::ReadBase(path) => {
+            let limit = crate::core::store::MAX_SIDECAR_BYTES;
+            if let Ok(Some((stamp, bytes))) = crate::core::disk::read_stamped(&path, limit) {
+                send(Reply::Base(path, stamp, Arc::new(bytes)));
+            }
         }
     }
 }

@@ -13,7 +13,8 @@
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
 //! - [`story`]: `tagline story` on the five-outlet fixture: expected groups, none wrong;
-//! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
+//! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout;
+//! - [`watch`]: files changed behind the window's back, and recovery after a kill.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
 //! anything that writes.
@@ -43,3 +44,4 @@ mod stats;
 mod story;
 mod util;
 mod walker;
+mod watch;

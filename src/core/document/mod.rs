@@ -895,6 +895,132 @@ impl Document {
     }
 }
 
+/// What [`Document::merge_with_disk`] did.
+#[derive(Clone, Debug, Default)]
+pub struct DiskMerge {
+    /// Annotations (and relations, labels) changed differently on both sides: both versions
+    /// are kept and marked for review (see [`crate::core::merge`]).
+    pub conflicts: usize,
+    /// Relations dropped because the merge deleted an annotation they link.
+    pub dropped_relations: usize,
+    /// `false` when the version last read was not known, so every difference counted as
+    /// added on both sides.
+    pub base_known: bool,
+    /// Re-anchoring of the merged annotations (only when the other side's article differs).
+    pub report: OpenReport,
+}
+
+impl Document {
+    /// Reads the article's file again, decoded as it was (the encoding recorded or forced
+    /// when it was opened wins over a new guess). The document is not changed: see
+    /// [`Document::replace_article`].
+    pub fn reread_article(&self, options: &LoadOptions) -> Result<Arc<Article>, ArticleError> {
+        let article = Arc::new(Article::load(&self.article.path, options)?);
+        with_recorded_encoding(article, &self.article_ref(), options)
+    }
+
+    /// Puts this document's annotations, unsaved edits included, onto a new version of its
+    /// article (the file changed on disk while open), re-anchoring them with the rules of
+    /// opening an article whose hash changed (see [`Document::load_data`]): moved, fuzzy moves
+    /// marked for review, orphans. The sidecar's disk state is kept; the undo history is
+    /// dropped (its edits name offsets of the old text) and the result is unsaved.
+    pub fn replace_article(&mut self, article: Arc<Article>) -> OpenReport {
+        let data = self.to_sidecar();
+        let mut doc = Document::new(article, self.scheme.clone(), self.scheme_path.clone());
+        let mut report = OpenReport {
+            warnings: doc.article.warnings.clone(),
+            ..OpenReport::default()
+        };
+        doc.disk = self.disk.clone();
+        doc.load_data(data, &mut report);
+        if self.is_dirty() && !doc.is_dirty() {
+            doc.history.bump();
+        }
+        *self = doc;
+        report
+    }
+
+    /// Merges the sidecar now on disk (someone else changed it) into this document by id with
+    /// [`crate::core::merge::merge3`]: `base` is the sidecar as this document last read or
+    /// wrote it (`None` when unknown: an empty base, so what differs is kept from both sides
+    /// and marked for review), ours the document in memory, theirs the file (a deleted file
+    /// merges as nothing over an empty base: mine is kept whole). The document then holds the
+    /// merge, unsaved, and expects the file it merged with on disk.
+    pub fn merge_with_disk(
+        &mut self,
+        base: Option<&SidecarData>,
+    ) -> Result<DiskMerge, SidecarError> {
+        let ours = self.to_sidecar();
+        let empty = SidecarData {
+            article: ours.article.clone(),
+            scheme: ours.scheme.clone(),
+            ..SidecarData::default()
+        };
+        let (theirs, disk) = match read_sidecar(&self.sidecar_path)? {
+            Some((data, hash)) => (data, DiskState::Synced { hash }),
+            None => (empty.clone(), DiskState::Absent),
+        };
+        // A deleted sidecar is not a deletion of each annotation: merging with nothing keeps
+        // mine (as if the base were empty).
+        let base = base.filter(|_| matches!(disk, DiskState::Synced { .. }));
+        let base_known = base.is_some();
+        let base = base.unwrap_or(&empty);
+        let outcome = crate::core::merge::merge3(base, &ours, &theirs);
+        let mut merged = outcome.merged;
+        if theirs.article.sha256 != self.article.sha256 {
+            // Their spans count chars of another version of the article: check every span
+            // against this text (kept where it holds, re-anchored or orphaned otherwise).
+            merged.article.sha256.clear();
+        }
+        let mut doc = Document::new(
+            self.article.clone(),
+            self.scheme.clone(),
+            self.scheme_path.clone(),
+        );
+        doc.disk = disk;
+        let mut report = OpenReport::default();
+        doc.load_data(merged, &mut report);
+        doc.history.bump();
+        *self = doc;
+        Ok(DiskMerge {
+            conflicts: outcome.conflicts.len(),
+            dropped_relations: outcome.dropped_relations.len(),
+            base_known,
+            report,
+        })
+    }
+
+    /// Takes in sidecar content recovered from a crash journal (see
+    /// [`crate::core::recovery`]), unsaved, expecting `expected` on disk (the sidecar the
+    /// journal's edits were made on; `None`: none). When the article's text is not the one the
+    /// content was written for, it is re-anchored as on opening. A locked document stays
+    /// locked.
+    pub fn restore_recovered(
+        &mut self,
+        data: SidecarData,
+        expected: Option<ContentHash>,
+    ) -> OpenReport {
+        let mut doc = Document::new(
+            self.article.clone(),
+            self.scheme.clone(),
+            self.scheme_path.clone(),
+        );
+        doc.disk = match (&self.disk, expected) {
+            (DiskState::Locked { .. }, _) => self.disk.clone(),
+            (_, Some(hash)) => DiskState::Synced { hash },
+            (_, None) => DiskState::Absent,
+        };
+        let mut report = OpenReport {
+            warnings: doc.article.warnings.clone(),
+            ..OpenReport::default()
+        };
+        doc.load_data(data, &mut report);
+        doc.history.bump();
+        *self = doc;
+        report
+    }
+}
+
 fn id_hash(id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();

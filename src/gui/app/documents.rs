@@ -82,9 +82,14 @@ impl TaglineApp {
                 .insert(root.clone(), path.clone());
         }
         self.save_settings();
-        // Notices are about the article they were shown for (startup notices stay).
+        // Notices are about the article they were shown for (startup notices stay, and so do
+        // recovery offers: they are about another session).
         if self.open.is_some() {
-            self.notices.clear();
+            self.notices.retain(|n| {
+                n.actions
+                    .iter()
+                    .any(|a| matches!(a, NoticeAction::RestoreRecovery(_)))
+            });
         }
         self.loading = Some(path.clone());
         self.worker.submit(Job::Open(path, self.load_options));
@@ -99,8 +104,17 @@ impl TaglineApp {
         if !has_unsaved_work(&open.doc) {
             return true;
         }
+        if !self.check_disk() {
+            return self.copy_holds_edits();
+        }
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         match open.doc.save() {
-            Ok(()) => true,
+            Ok(()) => {
+                self.after_saved();
+                true
+            }
             Err(_) if self.copy_holds_edits() => true,
             Err(e) => {
                 let msg = format!("{e}. The article stays open so nothing is lost.");
@@ -125,6 +139,9 @@ impl TaglineApp {
 
     pub(super) fn poll_worker(&mut self) {
         while let Some(reply) = self.worker.poll() {
+            if self.on_outside_reply(&reply) {
+                continue;
+            }
             match reply {
                 Reply::Text(article) => {
                     if self.loading.as_deref() == Some(article.path.as_path()) {
@@ -240,10 +257,13 @@ impl TaglineApp {
                             }
                             self.last_save_error = None;
                             self.refresh_summary();
+                            self.after_saved();
                         }
                         Err(e) => self.on_save_failed(e),
                     }
                 }
+                // Handled by `on_outside_reply`.
+                Reply::ArticleStamp(..) | Reply::Journaled(..) | Reply::Base(..) => {}
             }
         }
     }
@@ -291,6 +311,32 @@ impl TaglineApp {
                 vec![NoticeAction::SaveCopy],
             );
         }
+        self.report_anchoring(&name, &report);
+        self.open = Some(OpenDoc { doc, ready: true });
+        if let Some(o) = &self.open
+            && o.doc.is_dirty()
+        {
+            // Re-anchored: save the new positions soon.
+            self.last_edit = Some(Instant::now());
+        }
+        self.after_opened();
+        if let Some((path, range, id)) = self.pending_goto.take() {
+            if self.doc().is_some_and(|d| d.article.path == path) {
+                self.go_to(range, id);
+            } else {
+                self.pending_goto = Some((path, range, id));
+            }
+        }
+    }
+
+    /// The notice saying what re-anchoring did (opening a changed article, the article
+    /// changing while open, a merge).
+    pub(super) fn report_anchoring(&mut self, name: &str, report: &OpenReport) {
+        self.report_anchoring_as(&format!("{name} changed since it was annotated"), report);
+    }
+
+    /// [`Self::report_anchoring`] with its own first words (`headline`).
+    pub(super) fn report_anchoring_as(&mut self, headline: &str, report: &OpenReport) {
         if !report.anchoring.is_empty() {
             let fuzzy = report.fuzzy_moves().count();
             let moved = report
@@ -304,7 +350,7 @@ impl TaglineApp {
             self.notify(
                 if needs_look { Level::Warning } else { Level::Info },
                 format!(
-                    "{name} changed since it was annotated: {moved} annotation(s) moved to their exact text, {fuzzy} moved to text that differs a little (listed under “Needs review”: keep, or re-place with R), {orphaned} orphaned (their text is gone; listed under “Orphaned”, never drawn at a wrong place)."
+                    "{headline}: {moved} annotation(s) moved to their exact text, {fuzzy} moved to text that differs a little (listed under “Needs review”: keep, or re-place with R), {orphaned} orphaned (their text is gone; listed under “Orphaned”, never drawn at a wrong place)."
                 ),
                 if needs_look {
                     vec![NoticeAction::ShowLists]
@@ -313,25 +359,24 @@ impl TaglineApp {
                 },
             );
         }
-        self.open = Some(OpenDoc { doc, ready: true });
-        if let Some(o) = &self.open
-            && o.doc.is_dirty()
-        {
-            // Re-anchored: save the new positions soon.
-            self.last_edit = Some(Instant::now());
-        }
-        if let Some((path, range, id)) = self.pending_goto.take() {
-            if self.doc().is_some_and(|d| d.article.path == path) {
-                self.go_to(range, id);
-            } else {
-                self.pending_goto = Some((path, range, id));
-            }
-        }
     }
 
     /// What a failed save offers depends on why it failed, never on the message's words.
     pub(super) fn on_save_failed(&mut self, error: SaveError) {
         self.save_blocked = true;
+        if matches!(error, SaveError::Conflict { .. }) {
+            // Someone else's sidecar is on disk: the same choices as when the watcher sees it.
+            self.last_save_error = Some(error);
+            self.check_disk();
+            if !self
+                .notices
+                .iter()
+                .any(|n| n.actions.contains(&NoticeAction::MergeFromDisk))
+            {
+                self.ask_about_sidecar();
+            }
+            return;
+        }
         let actions = save_failure_actions(&error);
         let msg = error.to_string();
         self.last_save_error = Some(error);
@@ -368,6 +413,11 @@ impl TaglineApp {
     }
 
     pub(super) fn start_save(&mut self) {
+        // Never save against an outdated article or over someone else's sidecar.
+        if !self.check_disk() {
+            return;
+        }
+        self.journal_if_due(Instant::now(), true);
         let Some(open) = &self.open else { return };
         match open.doc.prepare_save() {
             Ok(job) => {
@@ -386,12 +436,19 @@ impl TaglineApp {
         if !open.ready || !has_unsaved_work(&open.doc) {
             return true;
         }
+        if !self.check_disk() {
+            return false;
+        }
+        let Some(open) = &mut self.open else {
+            return true;
+        };
         let result = open.doc.save();
         match result {
             Ok(()) => {
                 self.save_blocked = false;
                 self.last_save_error = None;
                 self.refresh_summary();
+                self.after_saved();
                 true
             }
             Err(e) => {
@@ -468,6 +525,13 @@ impl TaglineApp {
                                     ),
                                     vec![],
                                 );
+                                if self.sidecar_question_open() {
+                                    self.notify(
+                                        Level::Warning,
+                                        "The sidecar on disk is still the other version: reload it to work on theirs, or merge yours into it by id.",
+                                        vec![NoticeAction::ReloadFromDisk, NoticeAction::MergeFromDisk],
+                                    );
+                                }
                             }
                             Err(e) => self.notify(
                                 Level::Error,
@@ -486,7 +550,11 @@ impl TaglineApp {
 pub fn save_failure_actions(error: &SaveError) -> Vec<NoticeAction> {
     match error {
         // Someone else's version is on disk: see theirs, or keep ours elsewhere.
-        SaveError::Conflict { .. } => vec![NoticeAction::SaveCopy, NoticeAction::ReloadFromDisk],
+        SaveError::Conflict { .. } => vec![
+            NoticeAction::ReloadFromDisk,
+            NoticeAction::MergeFromDisk,
+            NoticeAction::SaveCopy,
+        ],
         // The sidecar on disk is unreadable: only a copy elsewhere can hold the edits.
         SaveError::Locked { .. } => vec![NoticeAction::SaveCopy],
         // Writing failed (disk full, permissions): it may work again.

@@ -311,16 +311,11 @@ impl TaglineApp {
 
     pub(super) fn notice_action(&mut self, ctx: &Context, action: NoticeAction) {
         match action {
-            NoticeAction::ReloadFromDisk => {
-                if let Some(open) = &mut self.open {
-                    let report = open.doc.reload();
-                    self.save_blocked = false;
-                    self.last_save_error = None;
-                    if let Some(p) = report.sidecar_problem {
-                        self.notify(Level::Error, p, vec![NoticeAction::SaveCopy]);
-                    }
-                }
-            }
+            // The reload reports a sidecar problem like an opening does.
+            NoticeAction::ReloadFromDisk => self.reload_from_disk(false),
+            NoticeAction::MergeFromDisk => self.merge_from_disk(),
+            NoticeAction::RestoreRecovery(file) => self.restore_recovery(&file),
+            NoticeAction::DiscardRecovery(file) => self.discard_recovery(&file),
             NoticeAction::SaveCopy => self.run_command(ctx, UiCommand::SaveCopy),
             NoticeAction::RetrySave => {
                 self.save_blocked = false;
@@ -335,6 +330,7 @@ impl TaglineApp {
             }
             NoticeAction::QuitWithoutSaving => {
                 self.force_quit = true;
+                self.drop_journal();
                 ctx.send_viewport_cmd(ViewportCommand::Close);
             }
         }

@@ -24,6 +24,7 @@ mod documents;
 mod import;
 mod intents;
 mod keys;
+pub mod outside;
 pub mod practice;
 pub mod state;
 
@@ -97,6 +98,8 @@ pub struct TaglineApp {
     view_id: Option<egui::Id>,
     /// The document (path, revision) last written by "Save annotations as…".
     copy_saved: Option<(PathBuf, u64)>,
+    /// The files behind the document: watcher, what they were read from, recovery journal.
+    outside: outside::Outside,
 }
 
 impl TaglineApp {
@@ -141,6 +144,7 @@ impl TaglineApp {
             frames: 0,
             view_id: None,
             copy_saved: None,
+            outside: outside::Outside::default(),
         }
     }
 
@@ -234,6 +238,7 @@ impl TaglineApp {
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
         self.poll_worker();
+        self.poll_outside(&ctx);
         self.poll_dialogs();
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -378,6 +383,10 @@ impl TaglineApp {
             self.apply_intent(&ctx, intent);
         }
         self.autosave(Instant::now());
+        self.journal_if_due(Instant::now(), false);
+        if self.journal_pending() {
+            ctx.request_repaint_after(outside::JOURNAL_PAUSE);
+        }
         if self.save_in_flight
             || self.loading.is_some()
             || self.library.scanning.is_some()

@@ -30,6 +30,12 @@ pub enum NoticeAction {
     QuitWithoutSaving,
     /// Show the orphaned annotations and those waiting for review.
     ShowLists,
+    /// Merge the sidecar someone else changed on disk with my edits, by annotation id.
+    MergeFromDisk,
+    /// Restore the unsaved edits of a recovery journal (this file).
+    RestoreRecovery(PathBuf),
+    /// Delete a recovery journal without restoring it.
+    DiscardRecovery(PathBuf),
 }
 
 impl NoticeAction {
@@ -42,6 +48,9 @@ impl NoticeAction {
             NoticeAction::OpenPath => "Type a path…",
             NoticeAction::QuitWithoutSaving => "Quit without saving",
             NoticeAction::ShowLists => "Show them",
+            NoticeAction::MergeFromDisk => "Merge by id (keep both)",
+            NoticeAction::RestoreRecovery(_) => "Restore",
+            NoticeAction::DiscardRecovery(_) => "Discard",
         }
     }
 }
