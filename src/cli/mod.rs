@@ -110,6 +110,9 @@ pub enum Command {
     Agree(agree::AgreeArgs),
     /// Grade students' annotations against a teacher's key: gradebook, feedback pages.
     Grade(grade::GradeArgs),
+    /// Suggest quotes, their sources and the links between them (rules, offline), added as
+    /// suggestions to review.
+    Suggest(suggest::SuggestArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -203,6 +206,7 @@ mod io;
 mod merge;
 mod show;
 mod stats;
+mod suggest;
 
 pub use io::Out;
 
@@ -288,6 +292,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Agree(args) => agree::run(args, options),
         Command::Grade(args) => grade::run(args, options),
         Command::Stats(args) => stats::stats(args, options),
+        Command::Suggest(args) => suggest::run(args, options),
         Command::MergeDriver { base, ours, theirs } => {
             return merge::run_driver(&base, &ours, &theirs);
         }

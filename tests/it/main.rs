@@ -11,6 +11,8 @@
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
+//! - [`suggest`]: the quote suggester's precision and recall on a hand-annotated fixture, and
+//!   `tagline suggest`;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout.
 //!
 //! Fixtures live in `tests/fixtures/`; tests copy them into a temporary folder before running
@@ -37,5 +39,6 @@ mod reanchor;
 mod reliability;
 mod sidecar;
 mod stats;
+mod suggest;
 mod util;
 mod walker;
