@@ -110,10 +110,10 @@ pub fn suggest(text: &IndexedText, scheme: &Scheme) -> Proposals {
     let mut last_in_paragraph: Option<(usize, Option<CharRange>)> = None;
     for (n, q) in t.quotes.iter().enumerate() {
         let prev_close = n.checked_sub(1).map_or(0, |p| t.quotes[p].close + 1);
-        let Some(span) = t.quote_span(q) else {
+        let embedded = t.embedded(q);
+        let Some(span) = t.quote_span(q, embedded) else {
             continue;
         };
-        let embedded = t.embedded(q);
         let words = t.words(span);
         let right = t.right_attribution(q);
         let left = t.left_attribution(q, prev_close);
@@ -553,6 +553,9 @@ const PRONOUNS: &[&str] = &[
     "he", "she", "they", "it", "er", "sie", "il", "elle", "ils", "elles",
 ];
 
+/// Pronouns that are a subject right after an inverted verb (`sagte er`, `said she`).
+const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "er", "sie", "il", "elle", "ils", "elles"];
+
 /// Words that end a subject after an inverted verb (`said the minister on Tuesday`).
 const STOP: &[&str] = &[
     "on", "in", "at", "during", "after", "before", "yesterday", "today", "tonight", "last",
@@ -639,12 +642,17 @@ impl<'a> Text<'a> {
         self.text.slice(r).unwrap_or_default().to_owned()
     }
 
-    /// The quote's span: inside the marks, white space and a trailing comma dropped.
-    fn quote_span(&self, q: &Quotation) -> Option<CharRange> {
+    /// The quote's span: inside the marks, white space and a trailing comma dropped, and in
+    /// a partial quote a final full stop too (it ends the writer's sentence).
+    fn quote_span(&self, q: &Quotation, partial: bool) -> Option<CharRange> {
         let mut end = q.inner.end;
-        while end > q.inner.start && (self.chars[end - 1] == ',' || self.chars[end - 1].is_whitespace())
-        {
+        let droppable = |c: char| c == ',' || c.is_whitespace() || (partial && c == '.');
+        while end > q.inner.start && droppable(self.chars[end - 1]) {
             end -= 1;
+        }
+        // Not the full stop of an abbreviation ("the U.S.").
+        if partial && end < q.inner.end && self.chars[q.inner.start..end].last().is_some_and(|c| c.is_uppercase()) {
+            end = q.inner.end;
         }
         (end > q.inner.start).then_some(CharRange::new(q.inner.start, end))
     }
@@ -825,6 +833,14 @@ impl<'a> Text<'a> {
         Some(Self::speaker(&toks[from..=last]))
     }
 
+    /// A subject pronoun at `toks[i]`.
+    fn pronoun_at(toks: &[Tok], i: usize) -> Option<Speaker> {
+        let t = toks.get(i)?;
+        SUBJECT_PRONOUNS
+            .contains(&t.lower.as_str())
+            .then_some(Speaker::Pronoun(t.start))
+    }
+
     fn speaker(toks: &[Tok]) -> Speaker {
         if toks.len() == 1 && PRONOUNS.contains(&toks[0].lower.as_str()) {
             Speaker::Pronoun(toks[0].start)
@@ -847,8 +863,9 @@ impl<'a> Text<'a> {
         if start < k {
             segments.push(&toks[start..k]);
         }
-        for seg in segments {
-            let mut seg = seg;
+        for (n, seg) in segments.iter().enumerate() {
+            let mut seg = *seg;
+            let next = segments.get(n + 1).copied();
             while let Some(last) = seg.last()
                 && AUX.contains(&last.lower.as_str())
             {
@@ -862,6 +879,16 @@ impl<'a> Text<'a> {
             }
             if seg.len() > 8 {
                 return None;
+            }
+            // "Its president, Victoria Roach, told": a role without a name, then a name as
+            // its appositive: the name.
+            if let Some(name) = next
+                && seg.len() >= 2
+                && seg.iter().skip(1).all(|t| !t.first_upper)
+                && name.len() <= 4
+                && name.iter().all(|t| t.first_upper)
+            {
+                return Some(Self::speaker(name));
             }
             return Some(Self::speaker(seg));
         }
@@ -892,6 +919,9 @@ impl<'a> Text<'a> {
         if let Some((n, pronoun)) = Self::verb_at(&toks, 0) {
             if pronoun {
                 return Some(Speaker::Pronoun(toks[0].start));
+            }
+            if let Some(p) = Self::pronoun_at(&toks, n) {
+                return Some(p);
             }
             return Self::np_after(&toks, n);
         }
@@ -928,8 +958,19 @@ impl<'a> Text<'a> {
                 if pronoun {
                     return Some(Speaker::Pronoun(toks[i].start));
                 }
+                // "Asked whether …, she said": an introductory participle, not the verb.
+                if i == 0 && toks[i].first_upper && INTRO.contains(&w) {
+                    continue;
+                }
                 if i == 0 {
-                    return Self::np_after(toks, n);
+                    return Self::pronoun_at(toks, n).or_else(|| Self::np_after(toks, n));
+                }
+                // "…, sagte sie": after a comma, a pronoun right after the verb is its subject
+                // (not in "Krishna said he would …", where no comma comes before the verb).
+                if toks[i - 1].brk
+                    && let Some(p) = Self::pronoun_at(toks, i + n)
+                {
+                    return Some(p);
                 }
                 return Self::np_before(toks, i);
             }
@@ -1028,6 +1069,27 @@ mod tests {
         assert_eq!(r, [q("a tax on the poor", "partial", Some("Councillor Rosa Delgado"))]);
         let fr = run("« Les salariés ne lâcheront rien », a-t-il ajouté.");
         assert_eq!(fr, [q("Les salariés ne lâcheront rien", "direct", None)]);
+    }
+
+    #[test]
+    fn inverted_pronouns_roles_and_introductions() {
+        assert_eq!(
+            run("Ricarda Lang sprach. Die Regel sei „eine Bremse für die Zukunft“, sagte sie."),
+            [q("eine Bremse für die Zukunft", "partial", Some("Ricarda Lang"))]
+        );
+        assert_eq!(
+            run("Its president, Victoria Roach, told lawmakers the plan was “never meant to last.”"),
+            [q("never meant to last", "partial", Some("Victoria Roach"))]
+        );
+        assert_eq!(
+            run("Asked whether more rules were coming, Ms. Raimondo said: “We will see.”"),
+            [q("We will see.", "direct", Some("Ms. Raimondo"))]
+        );
+        // A partial quote keeps the full stop of an abbreviation.
+        assert_eq!(
+            run("She said it would “hurt jobs in the U.S.”"),
+            [q("hurt jobs in the U.S.", "partial", None)]
+        );
     }
 
     #[test]
