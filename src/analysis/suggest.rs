@@ -128,7 +128,10 @@ pub fn suggest(text: &IndexedText, scheme: &Scheme) -> Proposals {
             Some(Speaker::Named(r)) => Some(r),
             Some(Speaker::Pronoun(at)) => {
                 // The latest source named before the pronoun.
-                let proposed = sources.iter().filter(|r| r.end <= at).max_by_key(|r| r.start);
+                let proposed = sources
+                    .iter()
+                    .filter(|r| r.end <= at)
+                    .max_by_key(|r| r.start);
                 let subject = subjects[..subjects.partition_point(|r| r.end <= at)].last();
                 match (proposed, subject) {
                     (Some(p), Some(s)) => Some(if s.start > p.start { *s } else { *p }),
@@ -184,7 +187,9 @@ pub fn suggest(text: &IndexedText, scheme: &Scheme) -> Proposals {
             });
         }
     }
-    spans.sort_by(|a, b| (a.range.start, a.range.end, &a.tag).cmp(&(b.range.start, b.range.end, &b.tag)));
+    spans.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.tag).cmp(&(b.range.start, b.range.end, &b.tag))
+    });
     let positions: HashMap<(&str, CharRange), usize> = spans
         .iter()
         .enumerate()
@@ -277,7 +282,7 @@ pub fn plan_suggestions(
         let (edit, id) = scratch.plan_with(action, annotator, stamps)?;
         let edit = match edit {
             Edit::AddAnnotation(mut a) => {
-                a.origin = Some(Origin::new(OriginKind::Suggest));
+                a.origin = Some(Box::new(Origin::new(OriginKind::Suggest)));
                 Edit::AddAnnotation(a)
             }
             other => other,
@@ -311,10 +316,7 @@ pub fn plan_suggestions(
         edits.push(edit);
         summary.links += 1;
     }
-    Ok((
-        (!edits.is_empty()).then_some(Edit::Batch(edits)),
-        summary,
-    ))
+    Ok(((!edits.is_empty()).then_some(Edit::Batch(edits)), summary))
 }
 
 /// How proposals compare with a hand-annotated document.
@@ -558,24 +560,101 @@ const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "er", "sie", "il", "elle", "ils
 
 /// Words that end a subject after an inverted verb (`said the minister on Tuesday`).
 const STOP: &[&str] = &[
-    "on", "in", "at", "during", "after", "before", "yesterday", "today", "tonight", "last",
-    "this", "when", "while", "as", "who", "which", "that", "whose", "told", "to", "from", "am",
-    "im", "vor", "bei", "auf", "nach", "gegenüber", "gestern", "heute", "devant", "lors",
-    "dans", "à", "au", "mardi", "lundi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "montag",
-    "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "und", "and",
+    "on",
+    "in",
+    "at",
+    "during",
+    "after",
+    "before",
+    "yesterday",
+    "today",
+    "tonight",
+    "last",
+    "this",
+    "when",
+    "while",
+    "as",
+    "who",
+    "which",
+    "that",
+    "whose",
+    "told",
+    "to",
+    "from",
+    "am",
+    "im",
+    "vor",
+    "bei",
+    "auf",
+    "nach",
+    "gegenüber",
+    "gestern",
+    "heute",
+    "devant",
+    "lors",
+    "dans",
+    "à",
+    "au",
+    "mardi",
+    "lundi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "und",
+    "and",
 ];
 
 /// Words that open an introductory phrase rather than a subject (`On Tuesday, the minister
 /// said`).
 const INTRO: &[&str] = &[
-    "on", "in", "at", "after", "before", "speaking", "but", "and", "yet", "then", "meanwhile",
-    "later", "asked", "nach", "am", "bei", "aber", "au", "dans", "lors", "mais", "et", "pour",
-    "however", "still", "also",
+    "on",
+    "in",
+    "at",
+    "after",
+    "before",
+    "speaking",
+    "but",
+    "and",
+    "yet",
+    "then",
+    "meanwhile",
+    "later",
+    "asked",
+    "nach",
+    "am",
+    "bei",
+    "aber",
+    "au",
+    "dans",
+    "lors",
+    "mais",
+    "et",
+    "pour",
+    "however",
+    "still",
+    "also",
 ];
 
 /// Auxiliaries left out at the end of a subject (`Martinez a estimé`, `he has said`).
-const AUX: &[&str] = &["a", "ont", "has", "had", "have", "hat", "would", "will", "avait"];
+const AUX: &[&str] = &[
+    "a", "ont", "has", "had", "have", "hat", "would", "will", "avait",
+];
 
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "prof", "sen", "rep", "gov", "gen", "col", "lt", "jr", "sr",
@@ -585,7 +664,19 @@ const ABBREVIATIONS: &[&str] = &[
 fn is_quote_mark(c: char) -> bool {
     matches!(
         c,
-        '"' | '“' | '”' | '„' | '‘' | '’' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』'
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‘'
+            | '’'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
     )
 }
 
@@ -651,7 +742,12 @@ impl<'a> Text<'a> {
             end -= 1;
         }
         // Not the full stop of an abbreviation ("the U.S.").
-        if partial && end < q.inner.end && self.chars[q.inner.start..end].last().is_some_and(|c| c.is_uppercase()) {
+        if partial
+            && end < q.inner.end
+            && self.chars[q.inner.start..end]
+                .last()
+                .is_some_and(|c| c.is_uppercase())
+        {
             end = q.inner.end;
         }
         (end > q.inner.start).then_some(CharRange::new(q.inner.start, end))
@@ -732,10 +828,7 @@ impl<'a> Text<'a> {
 
     /// The first char of the sentence holding char `at`.
     fn sentence_start(&self, at: usize) -> usize {
-        (0..at)
-            .rev()
-            .find(|&i| self.ends[i])
-            .map_or(0, |i| i + 1)
+        (0..at).rev().find(|&i| self.ends[i]).map_or(0, |i| i + 1)
     }
 
     /// One past the last char of the sentence that goes on at char `at`.
@@ -761,10 +854,16 @@ impl<'a> Text<'a> {
             }
             let word = &self.chars[s..i];
             let lead = word.iter().take_while(|c| !c.is_alphanumeric()).count();
-            let trail = word.iter().rev().take_while(|c| !c.is_alphanumeric()).count();
+            let trail = word
+                .iter()
+                .rev()
+                .take_while(|c| !c.is_alphanumeric())
+                .count();
             if lead == word.len() {
                 // A dash or bracket alone: a break after the previous word.
-                if word.iter().any(|c| matches!(c, '—' | '–' | '-' | '(' | ')' | ',' | ':' | ';'))
+                if word
+                    .iter()
+                    .any(|c| matches!(c, '—' | '–' | '-' | '(' | ')' | ',' | ':' | ';'))
                     && let Some(last) = out.last_mut()
                 {
                     last.brk = true;
@@ -783,7 +882,9 @@ impl<'a> Text<'a> {
                 start: s + lead,
                 end: i - trail,
                 lower: core.iter().collect::<String>().to_lowercase(),
-                brk: tail.iter().any(|c| matches!(c, ',' | ':' | ';' | '(' | ')' | '—' | '–')),
+                brk: tail
+                    .iter()
+                    .any(|c| matches!(c, ',' | ':' | ';' | '(' | ')' | '—' | '–')),
                 first_upper: core[0].is_uppercase(),
             });
             // A quotation right after this word breaks the phrase too.
@@ -800,8 +901,7 @@ impl<'a> Text<'a> {
     /// own pronoun (`a-t-il ajouté`).
     fn verb_at(toks: &[Tok], i: usize) -> Option<(usize, bool)> {
         let w = toks.get(i)?.lower.as_str();
-        if ENGLISH_VERBS.contains(&w) || GERMAN_VERBS.contains(&w) || FRENCH_PRESENT.contains(&w)
-        {
+        if ENGLISH_VERBS.contains(&w) || GERMAN_VERBS.contains(&w) || FRENCH_PRESENT.contains(&w) {
             return Some((1, false));
         }
         let next_is_participle = toks
@@ -1008,12 +1108,16 @@ mod tests {
             .enumerate()
             .filter(|(_, x)| x.tag == QUOTE_TAG)
             .map(|(i, x)| {
-                let to = p
-                    .links
-                    .iter()
-                    .find(|l| l.from == i)
-                    .map(|l| text.slice(p.spans[l.to].range).unwrap_or_default().to_owned());
-                let kind = x.attributes.get("kind").map(AttrValue::display).unwrap_or_default();
+                let to = p.links.iter().find(|l| l.from == i).map(|l| {
+                    text.slice(p.spans[l.to].range)
+                        .unwrap_or_default()
+                        .to_owned()
+                });
+                let kind = x
+                    .attributes
+                    .get("kind")
+                    .map(AttrValue::display)
+                    .unwrap_or_default();
                 (text.slice(x.range).unwrap_or_default().to_owned(), kind, to)
             })
             .collect()
@@ -1031,11 +1135,19 @@ mod tests {
         );
         assert_eq!(
             run("\"We don't expect problems,\" the spokesperson said on Monday."),
-            [q("We don't expect problems", "direct", Some("the spokesperson"))]
+            [q(
+                "We don't expect problems",
+                "direct",
+                Some("the spokesperson")
+            )]
         );
         assert_eq!(
             run("„Wir lassen uns nicht hinhalten“, sagte GDL-Chef Claus Weselsky am Montag."),
-            [q("Wir lassen uns nicht hinhalten", "direct", Some("GDL-Chef Claus Weselsky"))]
+            [q(
+                "Wir lassen uns nicht hinhalten",
+                "direct",
+                Some("GDL-Chef Claus Weselsky")
+            )]
         );
         assert_eq!(
             run("« Nous irons jusqu’au bout », a déclaré la ministre, devant l’Assemblée."),
@@ -1066,7 +1178,14 @@ mod tests {
         let r = run(
             "Councillor Rosa Delgado said the city had not looked. She called it “a tax on the poor”.",
         );
-        assert_eq!(r, [q("a tax on the poor", "partial", Some("Councillor Rosa Delgado"))]);
+        assert_eq!(
+            r,
+            [q(
+                "a tax on the poor",
+                "partial",
+                Some("Councillor Rosa Delgado")
+            )]
+        );
         let fr = run("« Les salariés ne lâcheront rien », a-t-il ajouté.");
         assert_eq!(fr, [q("Les salariés ne lâcheront rien", "direct", None)]);
     }
@@ -1075,10 +1194,16 @@ mod tests {
     fn inverted_pronouns_roles_and_introductions() {
         assert_eq!(
             run("Ricarda Lang sprach. Die Regel sei „eine Bremse für die Zukunft“, sagte sie."),
-            [q("eine Bremse für die Zukunft", "partial", Some("Ricarda Lang"))]
+            [q(
+                "eine Bremse für die Zukunft",
+                "partial",
+                Some("Ricarda Lang")
+            )]
         );
         assert_eq!(
-            run("Its president, Victoria Roach, told lawmakers the plan was “never meant to last.”"),
+            run(
+                "Its president, Victoria Roach, told lawmakers the plan was “never meant to last.”"
+            ),
             [q("never meant to last", "partial", Some("Victoria Roach"))]
         );
         assert_eq!(
@@ -1107,9 +1232,15 @@ mod tests {
     #[test]
     fn apostrophes_inside_single_quotes() {
         assert_eq!(
-            run("‘We’re seeing patients who’ve waited,’ said Dr Priya Nair, a consultant at St Thomas’ Hospital. ‘They can’t walk.’"),
+            run(
+                "‘We’re seeing patients who’ve waited,’ said Dr Priya Nair, a consultant at St Thomas’ Hospital. ‘They can’t walk.’"
+            ),
             [
-                q("We’re seeing patients who’ve waited", "direct", Some("Dr Priya Nair")),
+                q(
+                    "We’re seeing patients who’ve waited",
+                    "direct",
+                    Some("Dr Priya Nair")
+                ),
                 q("They can’t walk.", "direct", Some("Dr Priya Nair")),
             ]
         );

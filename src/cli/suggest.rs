@@ -116,7 +116,12 @@ pub(super) fn run(args: SuggestArgs, options: &LoadOptions) -> Result<u8, Fail> 
             writeln!(
                 out,
                 "{}: {verb} {} suggestion(s) ({} quote(s), {} source(s)) and {} link(s); {} already annotated",
-                d.relative, d.summary.added, d.quotes, d.sources, d.summary.links, d.summary.skipped
+                d.relative,
+                d.summary.added,
+                d.quotes,
+                d.sources,
+                d.summary.links,
+                d.summary.skipped
             )?;
         }
         writeln!(

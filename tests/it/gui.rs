@@ -1473,6 +1473,7 @@ fn suggestions_are_reviewed_with_one_key_each() {
     }
     let kept: Vec<&str> = anns.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(kept, [ids[0].as_str(), ids[2].as_str()]);
+}
 
 #[test]
 fn edit_menu_suggests_quotes_as_one_undoable_step() {
@@ -1498,8 +1499,10 @@ fn edit_menu_suggests_quotes_as_one_undoable_step() {
     );
     assert!(!doc.relations().is_empty());
     // Again: nothing new.
-    h.state_mut()
-        .apply_intent(&egui::Context::default(), tagline::gui::app::Intent::SuggestQuotes);
+    h.state_mut().apply_intent(
+        &egui::Context::default(),
+        tagline::gui::app::Intent::SuggestQuotes,
+    );
     assert_eq!(h.state().doc().unwrap().annotations().len(), added);
     // One undo takes them all away.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);

@@ -59,7 +59,10 @@ fn measure(set: &str, articles: &[&str]) -> Evaluation {
                 .relations_of(&a.id)
                 .find(|r| r.from == a.id)
                 .and_then(|r| gold.annotation(&r.to));
-            let i = proposals.spans.iter().position(|p| p.tag == "quote" && p.range == a.range);
+            let i = proposals
+                .spans
+                .iter()
+                .position(|p| p.tag == "quote" && p.range == a.range);
             let mine = i
                 .and_then(|i| proposals.links.iter().find(|l| l.from == i))
                 .map(|l| proposals.spans[l.to].range);
@@ -124,7 +127,10 @@ fn copy_fixture(dir: &Dir, name: &str, with_gold: bool) {
     dir.write(name, std::fs::read(&from).unwrap());
     if with_gold {
         let side = format!("{name}.annotations.json");
-        dir.write(&side, std::fs::read(fixtures_dir().join("suggest").join(&side)).unwrap());
+        dir.write(
+            &side,
+            std::fs::read(fixtures_dir().join("suggest").join(&side)).unwrap(),
+        );
     }
 }
 
