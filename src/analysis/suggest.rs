@@ -888,10 +888,11 @@ impl<'a> Text<'a> {
                 first_upper: core[0].is_uppercase(),
             });
             // A quotation right after this word breaks the phrase too.
-            if i < end && self.quoted[i] {
-                if let Some(last) = out.last_mut() {
-                    last.brk = true;
-                }
+            if i < end
+                && self.quoted[i]
+                && let Some(last) = out.last_mut()
+            {
+                last.brk = true;
             }
         }
         out
@@ -1193,7 +1194,9 @@ mod tests {
     #[test]
     fn inverted_pronouns_roles_and_introductions() {
         assert_eq!(
-            run("Ricarda Lang sprach. Die Regel sei „eine Bremse für die Zukunft“, sagte sie."),
+            run(
+                "Ricarda Lang forderte eine Reform. Die Regel sei „eine Bremse für die Zukunft“, sagte sie."
+            ),
             [q(
                 "eine Bremse für die Zukunft",
                 "partial",
