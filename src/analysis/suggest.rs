@@ -37,10 +37,10 @@
 //!   latest sourcing span, or the latest subject of a reporting verb, which then becomes a
 //!   sourcing span.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::core::document::Document;
-use crate::core::model::{Origin, OriginKind, Status};
+use crate::core::model::{Origin, OriginKind, Relation, Status};
 use crate::core::scheme::Scheme;
 use crate::core::stamps::Stamps;
 use crate::core::text::nav::{Quotation, next_quotation_marks};
@@ -257,18 +257,29 @@ pub fn plan_suggestions(
     annotator: &str,
     stamps: &mut dyn Stamps,
 ) -> Result<(Option<Edit>, PlanSummary), EditError> {
-    let mut scratch = doc.clone();
     let mut edits = Vec::new();
     let mut summary = PlanSummary::default();
+    let existing: HashMap<(CharRange, &str), &str> = doc
+        .annotations()
+        .iter()
+        .map(|a| ((a.range, a.tag.as_str()), a.id.as_str()))
+        .collect();
+    // Ids in use, so the batch's own new ids never collide with each other or the document's.
+    let mut taken: HashSet<String> = doc.relations().iter().map(|r| r.id.clone()).collect();
+    let fresh = |stamps: &mut dyn Stamps, taken: &mut HashSet<String>| {
+        for _ in 0..1000 {
+            let id = stamps.new_id();
+            if doc.annotation(&id).is_none() && taken.insert(id.clone()) {
+                return Ok(id);
+            }
+        }
+        Err(EditError::DuplicateId(stamps.new_id()))
+    };
     // Proposal index → (annotation id, added now).
     let mut ids: HashMap<usize, (String, bool)> = HashMap::new();
     for (i, p) in proposals.spans.iter().enumerate() {
-        if let Some(a) = doc
-            .annotations()
-            .iter()
-            .find(|a| a.range == p.range && a.tag == p.tag)
-        {
-            ids.insert(i, (a.id.clone(), false));
+        if let Some(id) = existing.get(&(p.range, p.tag.as_str())) {
+            ids.insert(i, ((*id).to_owned(), false));
             summary.skipped += 1;
             continue;
         }
@@ -279,44 +290,58 @@ pub fn plan_suggestions(
             note: String::new(),
             status: Some(Status::Suggested),
         };
-        let (edit, id) = scratch.plan_with(action, annotator, stamps)?;
-        let edit = match edit {
-            Edit::AddAnnotation(mut a) => {
-                a.origin = Some(Box::new(Origin::new(OriginKind::Suggest)));
-                Edit::AddAnnotation(a)
-            }
-            other => other,
+        // Planned against the document as it is (a plan changes nothing), with an id no
+        // other edit of the batch has.
+        let id = fresh(stamps, &mut taken)?;
+        let mut one = FixedId(Some(id.clone()), stamps);
+        let (edit, _) = doc.plan_with(action, annotator, &mut one)?;
+        let Edit::AddAnnotation(mut a) = edit else {
+            continue;
         };
-        scratch.apply(edit.clone())?;
-        edits.push(edit);
-        if let Some(id) = id {
-            ids.insert(i, (id, true));
-        }
+        a.origin = Some(Box::new(Origin::new(OriginKind::Suggest)));
+        edits.push(Edit::AddAnnotation(a));
+        ids.insert(i, (id, true));
         summary.added += 1;
     }
+    let mut linked: HashSet<String> = HashSet::new();
     for l in &proposals.links {
         let (Some((from, new_from)), Some((to, new_to))) = (ids.get(&l.from), ids.get(&l.to))
         else {
             continue;
         };
-        let linked = scratch
-            .relations_of(from)
-            .any(|r| r.kind == l.kind && &r.from == from);
-        if !(new_from | new_to) || linked {
+        let has_link = linked.contains(from)
+            || doc
+                .relations_of(from)
+                .any(|r| r.kind == l.kind && &r.from == from);
+        if !(new_from | new_to) || has_link {
             continue;
         }
-        let action = Action::Relate {
+        linked.insert(from.clone());
+        edits.push(Edit::AddRelation(Relation {
+            id: fresh(stamps, &mut taken)?,
             kind: l.kind.clone(),
             from: from.clone(),
             to: to.clone(),
+            annotator: annotator.to_owned(),
             note: String::new(),
-        };
-        let (edit, _) = scratch.plan_with(action, annotator, stamps)?;
-        scratch.apply(edit.clone())?;
-        edits.push(edit);
+            extra: Default::default(),
+        }));
         summary.links += 1;
     }
     Ok(((!edits.is_empty()).then_some(Edit::Batch(edits)), summary))
+}
+
+/// Stamps that give one chosen id first, then ask the caller's.
+struct FixedId<'a>(Option<String>, &'a mut dyn Stamps);
+
+impl Stamps for FixedId<'_> {
+    fn now(&mut self) -> String {
+        self.1.now()
+    }
+
+    fn new_id(&mut self) -> String {
+        self.0.take().unwrap_or_else(|| self.1.new_id())
+    }
 }
 
 /// How proposals compare with a hand-annotated document.
@@ -1247,6 +1272,74 @@ mod tests {
                 q("They can’t walk.", "direct", Some("Dr Priya Nair")),
             ]
         );
+    }
+
+    #[test]
+    fn plans_are_stamped_skip_what_is_there_and_undo_in_one_step() {
+        use crate::core::{Article, FixedStamps, LoadOptions};
+        let text = "“We will invest,” said Arvind Krishna. “Soon,” he added.";
+        let path = std::path::Path::new("a.txt");
+        let article = Article::from_bytes(path, text.as_bytes(), &LoadOptions::default()).unwrap();
+        let mut doc = Document::new(article, Scheme::default_news(), None);
+        let p = suggest(&doc.article.text, &doc.scheme);
+        // A person already tagged the first quote, without a link.
+        let first = p.spans.iter().find(|x| x.tag == QUOTE_TAG).unwrap().range;
+        let mine = doc
+            .perform(
+                Action::Add {
+                    tag: QUOTE_TAG.into(),
+                    range: first,
+                    attributes: BTreeMap::new(),
+                    note: String::new(),
+                    status: None,
+                },
+                "ana",
+            )
+            .unwrap()
+            .unwrap();
+        let plan = |doc: &Document| {
+            let mut stamps = FixedStamps::new("2026-12-01T12:00:00Z");
+            plan_suggestions(doc, &p, "ana", &mut stamps).unwrap()
+        };
+        let (edit, summary) = plan(&doc);
+        assert_eq!(plan(&doc).0, edit, "the same stamps give the same edit");
+        assert_eq!(
+            summary,
+            PlanSummary {
+                added: 2,
+                skipped: 1,
+                links: 2
+            }
+        );
+        doc.apply(edit.unwrap()).unwrap();
+        let suggested: Vec<_> = doc
+            .annotations()
+            .iter()
+            .filter(|a| a.status == Some(Status::Suggested))
+            .collect();
+        assert_eq!(suggested.len(), 2);
+        assert!(
+            suggested
+                .iter()
+                .all(|a| a.origin.as_ref().unwrap().kind == OriginKind::Suggest)
+        );
+        // The person's quote is linked to the suggested source, and left as it was.
+        assert_eq!(doc.relations_of(&mine).count(), 1);
+        assert_eq!(doc.annotation(&mine).unwrap().status, None);
+        assert_eq!(
+            plan(&doc),
+            (
+                None,
+                PlanSummary {
+                    added: 0,
+                    skipped: 3,
+                    links: 0
+                }
+            )
+        );
+        assert!(doc.undo());
+        assert_eq!(doc.annotations().len(), 1);
+        assert!(doc.relations().is_empty());
     }
 
     #[test]
