@@ -1,6 +1,7 @@
 //! Numbers about annotations: corpus statistics, span alignment (pairing one annotator's spans
 //! with another's), agreement, grading against a key, and grouping the same quote or claim
-//! across articles (story).
+//! across articles (story), and the built-in quote suggester (rules that propose quotes, their
+//! sources and the link between them).
 //!
 //! Pure functions over [`crate::core`] documents and annotations: no file I/O, no clock, no
 //! randomness without a seed given by the caller, so every figure is reproducible.
@@ -15,3 +16,4 @@ pub mod grade;
 pub mod pairing;
 pub mod stats;
 pub mod story;
+pub mod suggest;

@@ -116,6 +116,9 @@ pub enum Command {
     /// The same quote or claim across the outlets of a folder: variants, attributions, what
     /// each outlet alone has or leaves out (a summary, or --json / --csv / --html OUT).
     Story(story::StoryArgs),
+    /// Suggest quotes, their sources and the links between them (rules, offline), added as
+    /// suggestions to review.
+    Suggest(suggest::SuggestArgs),
     /// Benchmarks of the real article view, headless (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -211,6 +214,7 @@ mod merge;
 mod show;
 mod stats;
 mod story;
+mod suggest;
 
 pub use io::Out;
 
@@ -298,6 +302,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
         Command::Import(args) => import::run(args, options),
         Command::Stats(args) => stats::stats(args, options),
         Command::Story(args) => story::run(args, options),
+        Command::Suggest(args) => suggest::run(args, options),
         Command::MergeDriver { base, ours, theirs } => {
             return merge::run_driver(&base, &ours, &theirs);
         }

@@ -1475,6 +1475,42 @@ fn suggestions_are_reviewed_with_one_key_each() {
     assert_eq!(kept, [ids[0].as_str(), ids[2].as_str()]);
 }
 
+#[test]
+fn edit_menu_suggests_quotes_as_one_undoable_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ibm-layoffs.txt");
+    std::fs::copy(
+        crate::util::fixtures_dir().join("suggest/ibm-layoffs.txt"),
+        &path,
+    )
+    .unwrap();
+    let mut h = harness(app_for(&path));
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Suggest quotes and sources").click();
+    h.run();
+    let doc = h.state().doc().unwrap();
+    let added = doc.annotations().len();
+    assert!(added >= 5, "{added} suggestions");
+    assert!(
+        doc.annotations()
+            .iter()
+            .all(|a| a.status == Some(tagline::core::Status::Suggested) && a.origin.is_some())
+    );
+    assert!(!doc.relations().is_empty());
+    // Again: nothing new.
+    h.state_mut().apply_intent(
+        &egui::Context::default(),
+        tagline::gui::app::Intent::SuggestQuotes,
+    );
+    assert_eq!(h.state().doc().unwrap().annotations().len(), added);
+    // One undo takes them all away.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let doc = h.state().doc().unwrap();
+    assert!(doc.annotations().is_empty() && doc.relations().is_empty());
+}
+
 /// Sources are people, not strings: a sourcing span named "Okafor" in a second article is
 /// offered the entity the folder already knows ("Zoë 李明 Okafor", given in the first), one
 /// click sets it, and a quote linked to it takes the entity as its speaker.

@@ -13,6 +13,8 @@
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
 //! - [`stats`]: `tagline stats` figures pinned on a small corpus, and incremental sums;
 //! - [`story`]: `tagline story` on the five-outlet fixture: expected groups, none wrong;
+//! - [`suggest`]: the quote suggester's precision and recall on a hand-annotated fixture, and
+//!   `tagline suggest`;
 //! - [`sidecar`]: fixtures, the JSON Schema, and a snapshot of the written layout;
 //! - [`watch`]: files changed behind the window's back, and recovery after a kill.
 //!
@@ -42,6 +44,7 @@ mod reliability;
 mod sidecar;
 mod stats;
 mod story;
+mod suggest;
 mod util;
 mod walker;
 mod watch;

@@ -210,14 +210,38 @@ const QUOTE_PAIRS: &[(char, &[char])] = &[
 const QUOTE_LOOKAHEAD: usize = 20_000;
 const QUOTE_MAX_CHARS: usize = 4_000;
 
+/// A quotation found in the text: where its marks are and what they enclose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotation {
+    /// The opening mark.
+    pub open: usize,
+    /// The closing mark (the quotation ends at `close + 1`).
+    pub close: usize,
+    /// The text between the marks, white space trimmed.
+    pub inner: CharRange,
+}
+
 /// The next quotation starting at or after `at`: the text between a quotation mark and its
 /// closing mark, marks excluded and white space trimmed (as mouse snapping leaves a quote).
 /// A `'`-style single quote counts only where it opens a word (not an apostrophe). `None` when
 /// no quotation opens after `at`.
 pub fn next_quotation(text: &IndexedText, at: usize) -> Option<CharRange> {
+    next_quotation_marks(text, at).map(|q| q.inner)
+}
+
+/// [`next_quotation`] with the positions of its marks, so a caller walking through every
+/// quotation goes on after the closing mark (a French `»` that closes one quotation must not
+/// open the next). A `‘` right after a letter, and a `’` between two letters (`don’t`), are
+/// apostrophes: they neither open nor close a quotation. Quotations nested inside another are
+/// part of it.
+pub fn next_quotation_marks(text: &IndexedText, at: usize) -> Option<Quotation> {
     let end = (at + QUOTE_LOOKAHEAD).min(text.len_chars());
     let s = text.slice(CharRange::new(at.min(end), end))?;
     let chars: Vec<char> = s.chars().collect();
+    let before = (at > 0)
+        .then(|| text.slice(CharRange::new(at - 1, at)))
+        .flatten()
+        .and_then(|p| p.chars().next());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -225,30 +249,31 @@ pub fn next_quotation(text: &IndexedText, at: usize) -> Option<CharRange> {
             i += 1;
             continue;
         };
-        let prev = if i == 0 {
-            (at > 0)
-                .then(|| text.slice(CharRange::new(at - 1, at)))
-                .flatten()
-                .and_then(|p| p.chars().next())
-        } else {
-            Some(chars[i - 1])
-        };
+        let prev = if i == 0 { before } else { Some(chars[i - 1]) };
         // ‘ after a letter is an apostrophe, not a quotation.
         if c == '‘' && prev.is_some_and(char::is_alphanumeric) {
             i += 1;
             continue;
         }
-        let close = chars[i + 1..]
-            .iter()
-            .take(QUOTE_MAX_CHARS)
-            .position(|x| closers.contains(x));
+        let limit = chars.len().min(i + 1 + QUOTE_MAX_CHARS);
+        let close = (i + 1..limit).find(|&k| {
+            let x = chars[k];
+            let apostrophe = x == '’'
+                && chars[k - 1].is_alphanumeric()
+                && chars.get(k + 1).is_some_and(|n| n.is_alphanumeric());
+            closers.contains(&x) && !apostrophe
+        });
         if let Some(k) = close {
-            let inner = CharRange::new(at + i + 1, at + i + 1 + k);
+            let inner = CharRange::new(at + i + 1, at + k);
             let trimmed = trim_whitespace(text, inner);
             if !trimmed.is_empty() {
-                return Some(trimmed);
+                return Some(Quotation {
+                    open: at + i,
+                    close: at + k,
+                    inner: trimmed,
+                });
             }
-            i += k + 2;
+            i = k + 1;
             continue;
         }
         i += 1;
@@ -448,6 +473,19 @@ mod tests {
         let q3 = next_quotation(&x, q2.end + 1).unwrap();
         assert_eq!(x.slice(q3), Some("fine"));
         assert_eq!(next_quotation(&x, q3.end + 1), None);
+    }
+
+    #[test]
+    fn quotation_marks_and_apostrophes_inside() {
+        let x = t("‘We can’t stay,’ she said. « Non » et « oui ».");
+        let q = next_quotation_marks(&x, 0).unwrap();
+        assert_eq!(x.slice(q.inner), Some("We can’t stay,"));
+        assert_eq!((q.open, q.close), (0, 15));
+        let q2 = next_quotation_marks(&x, q.close + 1).unwrap();
+        assert_eq!(x.slice(q2.inner), Some("Non"));
+        // Going on after the closing » finds « oui », not » et «.
+        let q3 = next_quotation_marks(&x, q2.close + 1).unwrap();
+        assert_eq!(x.slice(q3.inner), Some("oui"));
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub enum Intent {
     FilterList(ListFilter),
     /// Filter the folder list by name.
     FilterLibrary(String),
+    /// Edit → Suggest quotes and sources: the built-in suggester's proposals, added to the
+    /// open article as suggestions in one undo step.
+    SuggestQuotes,
     /// Open or close a floating window.
     ShowWindow {
         /// The window.
@@ -119,6 +122,7 @@ impl TaglineApp {
         match intent {
             Intent::Command(c) => self.run_command(ctx, c),
             Intent::Perform(action) => self.perform(action),
+            Intent::SuggestQuotes => self.suggest_quotes(),
             Intent::TagSelection(tag) => self.tag_selection(&tag),
             Intent::TagKey(tag) => match self.focus.selected.clone() {
                 // With an annotation selected and no text selected, the key retags it.
@@ -362,6 +366,44 @@ impl TaglineApp {
             Err(crate::core::EditError::NoChange) => {}
             Err(e) => self.notify(Level::Warning, e.to_string(), vec![]),
         }
+    }
+
+    /// Adds the built-in suggester's quotes, sources and links to the open document as
+    /// suggestions (what is already annotated is left out): one edit, one undo step.
+    pub fn suggest_quotes(&mut self) {
+        use crate::analysis::suggest::{plan_suggestions, suggest};
+        let Some(open) = &mut self.open else { return };
+        if !open.ready {
+            return;
+        }
+        let proposals = suggest(&open.doc.article.text, &open.doc.scheme);
+        let planned = plan_suggestions(
+            &open.doc,
+            &proposals,
+            &self.settings.annotator,
+            &mut crate::core::SystemStamps,
+        );
+        let (level, text) = match planned {
+            Ok((Some(edit), s)) => match open.doc.apply(edit) {
+                Ok(()) => (
+                    Level::Info,
+                    format!(
+                        "Suggested {} quote(s) and source(s) and {} link(s) to review; {} already \
+                         annotated.",
+                        s.added, s.links, s.skipped
+                    ),
+                ),
+                Err(e) => (Level::Warning, e.to_string()),
+            },
+            Ok((None, s)) => (
+                Level::Info,
+                format!("Nothing new to suggest ({} already annotated).", s.skipped),
+            ),
+            Err(e) => (Level::Warning, e.to_string()),
+        };
+        self.last_edit = Some(Instant::now());
+        self.refresh_summary();
+        self.notify(level, text, vec![]);
     }
 
     /// Tags the current text selection.

@@ -64,6 +64,16 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                 command_button(ui, UiCommand::Redo, can_redo, intents);
                 ui.separator();
                 command_button(ui, UiCommand::Find, has_doc, intents);
+                let suggest = ui
+                    .add_enabled(has_doc, egui::Button::new("Suggest quotes and sources"))
+                    .on_hover_text(
+                        "Propose direct quotes, their speakers and the links between them \
+                         (rules, offline), as suggestions to review",
+                    );
+                if suggest.clicked() {
+                    intents.push(Intent::SuggestQuotes);
+                    ui.close();
+                }
                 command_button(
                     ui,
                     UiCommand::DeleteAnnotation,
