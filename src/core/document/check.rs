@@ -14,13 +14,29 @@ impl Document {
         match edit {
             Edit::Batch(edits) if edits.is_empty() => Err(EditError::NoChange),
             Edit::Batch(edits) => {
-                for (done, e) in edits.iter().enumerate() {
-                    if let Err(err) = self.apply_checked(e) {
+                let mut done = 0;
+                while done < edits.len() {
+                    // A run of additions (an import, suggestions) is checked one by one
+                    // against the document, then applied with one sort and one re-index.
+                    let run = match edits.get(done) {
+                        Some(Edit::AddAnnotation(_)) => super::same_kind_run(&edits[done..]),
+                        _ => 1,
+                    };
+                    let applied = if run > 1 {
+                        edits[done..done + run]
+                            .iter()
+                            .try_for_each(|e| self.check(e))
+                            .and_then(|()| self.apply_run(&edits[done..done + run]))
+                    } else {
+                        self.apply_checked(&edits[done])
+                    };
+                    if let Err(err) = applied {
                         for undo in edits[..done].iter().rev() {
                             self.apply_inner(&undo.clone().invert()).ok();
                         }
                         return Err(err);
                     }
+                    done += run;
                 }
                 Ok(())
             }

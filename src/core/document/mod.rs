@@ -774,16 +774,63 @@ impl Document {
                 }
             },
             Edit::Batch(edits) => {
-                for (done, e) in edits.iter().enumerate() {
-                    if let Err(err) = self.apply_inner(e) {
+                let mut done = 0;
+                while done < edits.len() {
+                    // Runs of additions or removals (an import, its undo) are applied at once:
+                    // one sort and one re-index, not one per annotation.
+                    let run = same_kind_run(&edits[done..]);
+                    let applied = if run > 1 {
+                        self.apply_run(&edits[done..done + run])
+                    } else {
+                        self.apply_inner(&edits[done])
+                    };
+                    if let Err(err) = applied {
                         for undo in edits[..done].iter().rev() {
                             let _ = self.apply_inner(&undo.clone().invert());
                         }
                         return Err(err);
                     }
+                    done += run.max(1);
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Applies a run of [`Edit::AddAnnotation`]s or of [`Edit::RemoveAnnotation`]s (see
+    /// [`same_kind_run`]) with one sort and one re-index; nothing changes when one of them
+    /// cannot be applied.
+    pub(super) fn apply_run(&mut self, run: &[Edit]) -> Result<(), EditError> {
+        let mut ids = std::collections::HashSet::with_capacity(run.len());
+        match run.first() {
+            Some(Edit::AddAnnotation(_)) => {
+                for e in run {
+                    if let Edit::AddAnnotation(a) = e
+                        && (self.position(&a.id).is_some() || !ids.insert(a.id.as_str()))
+                    {
+                        return Err(EditError::DuplicateId(a.id.clone()));
+                    }
+                }
+                let anns = Arc::make_mut(&mut self.annotations);
+                anns.extend(run.iter().filter_map(|e| match e {
+                    Edit::AddAnnotation(a) => Some(a.clone()),
+                    _ => None,
+                }));
+                anns.sort_unstable_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+            }
+            Some(Edit::RemoveAnnotation(_)) => {
+                for e in run {
+                    if let Edit::RemoveAnnotation(a) = e {
+                        if self.position(&a.id).is_none() || !ids.insert(a.id.as_str()) {
+                            return Err(EditError::NoSuchAnnotation(a.id.clone()));
+                        }
+                    }
+                }
+                Arc::make_mut(&mut self.annotations).retain(|a| !ids.contains(a.id.as_str()));
+            }
+            _ => return run.iter().try_for_each(|e| self.apply_inner(e)),
+        }
+        self.reindex();
         Ok(())
     }
 
@@ -1021,6 +1068,18 @@ impl Document {
     }
 }
 
+/// How many edits at the start of `edits` are all additions or all removals of annotations
+/// (0 when the first is neither).
+pub(super) fn same_kind_run(edits: &[Edit]) -> usize {
+    let adds = |e: &Edit| matches!(e, Edit::AddAnnotation(_));
+    let removes = |e: &Edit| matches!(e, Edit::RemoveAnnotation(_));
+    match edits.first() {
+        Some(e) if adds(e) => edits.iter().take_while(|e| adds(e)).count(),
+        Some(e) if removes(e) => edits.iter().take_while(|e| removes(e)).count(),
+        _ => 0,
+    }
+}
+
 fn id_hash(id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -1051,6 +1110,56 @@ mod tests {
             doc.perform(action, "t").unwrap();
         }
         doc
+    }
+
+    /// A batch of many additions (an import, suggestions) lands as one step in the order one
+    /// by one would give, undoes exactly, and refuses a duplicate id without changing anything.
+    #[test]
+    fn a_batch_of_additions_is_one_sorted_step() {
+        let mut doc = doc_with(&[(0, 4), (500, 9)]);
+        let before = doc.annotations().to_vec();
+        let one_by_one = doc_with(&[(0, 4), (500, 9)]);
+        let mut stamps = crate::core::FixedStamps::new("2026-12-01T00:00:00Z");
+        let adds: Vec<Edit> = (0..300)
+            .map(|i| {
+                let s = (i * 37) % 9_000;
+                let (edit, _) = one_by_one
+                    .plan_with(
+                        Action::Add {
+                            tag: "quote".into(),
+                            range: CharRange::new(s, s + 4),
+                            attributes: Default::default(),
+                            note: String::new(),
+                            status: Some(Status::Suggested),
+                        },
+                        "model",
+                        &mut stamps,
+                    )
+                    .unwrap();
+                edit
+            })
+            .collect();
+        doc.apply(Edit::Batch(adds.clone())).unwrap();
+        assert_eq!(doc.annotations().len(), 302);
+        let mut sorted = doc.annotations().to_vec();
+        sorted.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        assert_eq!(doc.annotations(), &sorted[..]);
+        for e in &adds {
+            let Edit::AddAnnotation(a) = e else { panic!() };
+            assert_eq!(doc.annotation(&a.id), Some(a));
+        }
+        assert!(doc.undo());
+        assert_eq!(doc.annotations(), &before[..]);
+        assert!(doc.redo());
+        assert_eq!(doc.annotations().len(), 302);
+        assert!(doc.undo());
+        let mut twice = adds[..2].to_vec();
+        twice.push(adds[0].clone());
+        assert!(matches!(
+            doc.apply(Edit::Batch(twice)),
+            Err(EditError::DuplicateId(_))
+        ));
+        assert_eq!(doc.annotations(), &before[..]);
     }
 
     proptest! {
