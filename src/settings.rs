@@ -47,6 +47,9 @@ pub struct Settings {
     pub annotator_confirmed: bool,
     /// The article last worked on in each folder, so reopening the folder returns to it.
     pub last_article: std::collections::BTreeMap<PathBuf, PathBuf>,
+    /// When a quote or claim is tagged, offer its variants in the folder's other articles
+    /// (and its other occurrences in this one) as suggestions.
+    pub suggest_variants: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             autosave_seconds: 1.0,
             annotator_confirmed: false,
             last_article: Default::default(),
+            suggest_variants: true,
         }
     }
 }

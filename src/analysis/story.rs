@@ -122,7 +122,8 @@ impl Kind {
         }
     }
 
-    fn of_tag(tag: &str) -> Option<Kind> {
+    /// The kind of groups annotations of `tag` take part in (`quote`, `claim`), if any.
+    pub fn of_tag(tag: &str) -> Option<Kind> {
         match tag {
             "quote" => Some(Kind::Quote),
             "claim" => Some(Kind::Claim),

@@ -30,6 +30,9 @@ pub enum Job {
     ReadBase(PathBuf),
     /// The story of a folder (the Story window), on a thread of its own.
     Story(Box<StoryJob>),
+    /// Offer a span just tagged as suggestions where its variants are: in the folder's other
+    /// articles (written to their sidecars) and elsewhere in its own (sent back).
+    Variants(Box<VariantsJob>),
 }
 
 /// What the Story window groups: the folder's articles, the open one as it is in memory
@@ -43,6 +46,33 @@ pub struct StoryJob {
     pub open: Option<InMemory>,
     /// How articles are read.
     pub options: LoadOptions,
+}
+
+/// A span just tagged, to look for elsewhere ([`Job::Variants`]).
+pub struct VariantsJob {
+    /// The new annotation.
+    pub annotation: crate::core::Annotation,
+    /// Its article, with its annotations as they are now.
+    pub open: InMemory,
+    /// The folder's other articles.
+    pub others: Vec<PathBuf>,
+    /// Who is annotating (the suggestions' annotator).
+    pub annotator: String,
+    /// How articles are read.
+    pub options: LoadOptions,
+}
+
+/// What [`Job::Variants`] found and did.
+#[derive(Debug, Default)]
+pub struct VariantsFound {
+    /// The annotation looked for.
+    pub id: String,
+    /// Other places in its own article, to add there as suggestions.
+    pub here: Vec<crate::core::CharRange>,
+    /// The other articles given a suggestion.
+    pub elsewhere: Vec<PathBuf>,
+    /// Articles that could not take one, and why.
+    pub failed: Vec<String>,
 }
 
 /// An article with its annotations and relations, shared with the open document.
@@ -91,6 +121,103 @@ pub enum Reply {
     Base(PathBuf, FileStamp, Arc<Vec<u8>>),
     /// The story of the folder.
     Story(Box<StoryResult>),
+    /// A tagged span's variants were offered ([`Job::Variants`]).
+    Variants(Box<VariantsFound>),
+}
+
+/// The suggestion a variant of `from` becomes: same tag and attributes, `suggested`, with an
+/// `origin` of kind `story` naming the annotation it came from.
+pub fn variant_span(
+    from: &crate::core::Annotation,
+    from_article: &str,
+    range: crate::core::CharRange,
+    text: &str,
+) -> crate::core::ImportSpan {
+    use crate::core::{Origin, OriginKind, Status};
+    crate::core::ImportSpan {
+        key: format!("story:{}", from.id),
+        tag: from.tag.clone(),
+        range,
+        text: Some(text.to_owned()),
+        attributes: from
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        status: Some(Status::Suggested),
+        origin: Some(Origin {
+            from: vec![format!("{}:{}", from.annotator, from.id)],
+            input: Some(from_article.to_owned()),
+            ..Origin::new(OriginKind::Story)
+        }),
+        ..Default::default()
+    }
+}
+
+/// Looks for a tagged span's variants: near-verbatim repeats in its own article, and the
+/// story's matches in each other article, where each becomes a suggestion in its sidecar
+/// (under its write lock) unless an annotation of the same tag already covers it.
+fn variants_of(job: &VariantsJob) -> VariantsFound {
+    use crate::analysis::story::{self, StoryArticle};
+    let a = &job.annotation;
+    let (article, annotations, _) = &job.open;
+    let overlaps_same_tag = |anns: &[crate::core::Annotation], r: crate::core::CharRange| {
+        anns.iter()
+            .any(|x| x.tag == a.tag && x.range.start < r.end && r.start < x.range.end)
+    };
+    let here = crate::core::anchor::find_approximate(&article.text, &a.text, 0.1)
+        .into_iter()
+        .map(|o| o.range)
+        .filter(|r| !overlaps_same_tag(annotations, *r))
+        .collect();
+    let mut found = VariantsFound {
+        id: a.id.clone(),
+        here,
+        ..VariantsFound::default()
+    };
+    let from_name = article.file_name();
+    for path in &job.others {
+        let Ok((doc, _)) = Document::open(path, &job.options) else {
+            continue;
+        };
+        let outlet = story::outlet(&doc.article);
+        let name = doc.article.file_name();
+        let input = [StoryArticle {
+            name: &name,
+            outlet: &outlet,
+            text: &doc.article.text,
+            annotations: doc.annotations(),
+            relations: doc.relations(),
+        }];
+        let Some((_, range)) = story::variants_of(&a.text, &input).into_iter().next() else {
+            continue;
+        };
+        if overlaps_same_tag(doc.annotations(), range) {
+            continue;
+        }
+        let Some(text) = doc.article.text.slice(range).map(str::to_owned) else {
+            continue;
+        };
+        let span = variant_span(a, &from_name, range, &text);
+        let result = crate::core::intake::import_into_article(
+            path,
+            doc.article.text.as_str(),
+            &job.options,
+            std::time::Duration::from_secs(2),
+            &job.annotator,
+            &mut crate::core::SystemStamps,
+            |_| crate::core::ImportBatch {
+                spans: vec![span],
+                ..Default::default()
+            },
+        );
+        match result {
+            Ok((outcome, _)) if outcome.spans > 0 => found.elsewhere.push(path.clone()),
+            Ok(_) => {}
+            Err(e) => found.failed.push(format!("{}: {e}", path.display())),
+        }
+    }
+    found
 }
 
 /// Reads the folder's articles (the open one from memory) and groups their story.
@@ -184,6 +311,7 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
             send(Reply::StatsDone);
         }
         Job::Story(job) => send(Reply::Story(Box::new(story_of(&job)))),
+        Job::Variants(job) => send(Reply::Variants(Box::new(variants_of(&job)))),
         Job::Open(path, options) => {
             // Stamped before reading: a change while reading shows as a change later.
             send(Reply::ArticleStamp(
@@ -263,7 +391,10 @@ impl Worker {
                         let _ = tx.send(r);
                         wake();
                     };
-                    if matches!(job, Job::Scan(_) | Job::Stats(..) | Job::Story(_)) {
+                    if matches!(
+                        job,
+                        Job::Scan(_) | Job::Stats(..) | Job::Story(_) | Job::Variants(_)
+                    ) {
                         let spawned = std::thread::Builder::new()
                             .name("tagline-scan".into())
                             .spawn(move || run_job(job, &mut send));

@@ -1729,3 +1729,75 @@ fn file_import_adds_to_the_open_article_as_one_undo_step_and_writes_new_articles
     h.run();
     assert!(h.state().doc().unwrap().annotations().is_empty());
 }
+
+/// Tagging a quote offers its variants as suggestions: a reworded copy in another article of
+/// the folder (written to that article's sidecar, origin `story`) and a repeat in this one
+/// (added as one undoable step), reviewed with the same keys as other suggestions.
+#[test]
+fn a_tagged_quote_is_suggested_where_its_variants_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let quote = "We firmly oppose any attempt to delay these repairs";
+    let a = dir.path().join("a-gazette.txt");
+    let a_text = format!(
+        "“{quote},” said Mayor Dana Whitlock on Tuesday.\n\nLater she repeated: “{quote}.”\n"
+    );
+    std::fs::write(&a, &a_text).unwrap();
+    let b = dir.path().join("b-ledger.txt");
+    std::fs::write(
+        &b,
+        "Whitlock said: “We strongly oppose any attempt to delay the repairs.”\n\nThe bridge shuts in March.\n",
+    )
+    .unwrap();
+    let c = dir.path().join("c-weather.txt");
+    std::fs::write(&c, "Rain is expected on Tuesday across the region.\n").unwrap();
+    let mut h = harness(app_for(dir.path()));
+    h.state_mut().open_paths(std::slice::from_ref(&a));
+    h.run();
+    h.run();
+    assert_eq!(h.state().doc().unwrap().article.path, a);
+    let start = a_text
+        .find(quote)
+        .map(|i| a_text[..i].chars().count())
+        .unwrap();
+    tag(&mut h, start, start + quote.chars().count(), Key::Num2);
+    h.run();
+    h.run();
+    let original = id_of_tag(&h, "quote");
+    // In this article: the repeat, as a suggestion.
+    let doc = h.state().doc().unwrap();
+    let suggested: Vec<_> = doc
+        .annotations()
+        .iter()
+        .filter(|x| x.status == Some(tagline::core::Status::Suggested))
+        .collect();
+    assert_eq!(suggested.len(), 1, "{:?}", doc.annotations());
+    assert_eq!(suggested[0].text, quote);
+    let origin = suggested[0].origin.as_ref().unwrap();
+    assert_eq!(origin.kind, tagline::core::OriginKind::Story);
+    assert_eq!(origin.from, [format!("tester:{original}")]);
+    let _ = h.get_by_label_contains("1 more place(s) in this article");
+    // In the other outlet: the reworded variant, on disk, nothing in the unrelated article.
+    let sc = sidecar(&b);
+    let anns = sc["annotations"].as_array().unwrap();
+    assert_eq!(anns.len(), 1);
+    assert_eq!(anns[0]["tag"], "quote");
+    assert_eq!(anns[0]["status"], "suggested");
+    assert_eq!(anns[0]["origin"]["kind"], "story");
+    assert!(
+        anns[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("oppose any attempt to delay the repairs"),
+        "{sc}"
+    );
+    assert!(!tagline::core::sidecar::sidecar_path(&c).exists());
+    // Reviewed like any suggestion: X rejects the repeat here.
+    let repeat = suggested[0].id.clone();
+    h.state_mut().focus.selected = Some(repeat.clone());
+    let at = screen_pos(&h, 2);
+    click_at(&mut h, at);
+    h.state_mut().focus.selected = Some(repeat.clone());
+    h.key_press(Key::X);
+    h.run();
+    assert!(h.state().doc().unwrap().annotation(&repeat).is_none());
+}

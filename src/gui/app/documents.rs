@@ -218,6 +218,7 @@ impl TaglineApp {
                         }
                     }
                 }
+                Reply::Variants(found) => self.on_variants(*found),
                 Reply::Story(result) => {
                     let state = self.story.get_or_insert_with(Default::default);
                     state.loading = false;

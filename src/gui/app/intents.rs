@@ -260,6 +260,105 @@ impl TaglineApp {
         }
     }
 
+    /// Offers a quote or claim just tagged where its variants are (the folder's other
+    /// articles, its own other occurrences), in the background, when the setting is on.
+    pub(super) fn start_variants(&mut self, id: String) {
+        let Some(open) = self.open.as_ref().filter(|o| o.ready) else {
+            return;
+        };
+        let Some(a) = open.doc.annotation(&id) else {
+            return;
+        };
+        if !self.settings.suggest_variants
+            || a.status == Some(crate::core::Status::Suggested)
+            || crate::analysis::story::Kind::of_tag(&a.tag).is_none()
+        {
+            return;
+        }
+        let snap = open.doc.snapshot();
+        let path = open.doc.article.path.clone();
+        let others = self
+            .library
+            .entries
+            .iter()
+            .map(|e| e.path.clone())
+            .filter(|p| *p != path)
+            .collect();
+        self.worker
+            .submit(Job::Variants(Box::new(crate::gui::worker::VariantsJob {
+                annotation: a.clone(),
+                open: (
+                    std::sync::Arc::clone(&open.doc.article),
+                    snap.annotations,
+                    snap.relations,
+                ),
+                others,
+                annotator: self.settings.annotator.clone(),
+                options: self.load_options,
+            })));
+    }
+
+    /// What the variants of a tagged span became: suggestions in other articles (already
+    /// written) and, as one undoable step, in this one.
+    pub(super) fn on_variants(&mut self, found: crate::gui::worker::VariantsFound) {
+        let mut here = 0;
+        if let Some(open) = self.open.as_mut().filter(|o| o.ready)
+            && let Some(a) = open.doc.annotation(&found.id).cloned()
+            && !found.here.is_empty()
+        {
+            let name = open.doc.article.file_name();
+            let spans = found
+                .here
+                .iter()
+                .filter_map(|r| {
+                    let text = open.doc.article.text.slice(*r)?.to_owned();
+                    Some(crate::gui::worker::variant_span(&a, &name, *r, &text))
+                })
+                .collect();
+            let batch = crate::core::ImportBatch {
+                spans,
+                ..Default::default()
+            };
+            if let Ok(outcome) = open.doc.import_with(
+                batch,
+                &self.settings.annotator,
+                &mut crate::core::SystemStamps,
+            ) {
+                here = outcome.spans;
+                if here > 0 {
+                    self.last_edit = Some(Instant::now());
+                }
+            }
+        }
+        let elsewhere = found.elsewhere.len();
+        if here + elsewhere > 0 {
+            let names: Vec<String> = found
+                .elsewhere
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            let mut msg = String::from("The same words, as suggestions to review (A / X): ");
+            if here > 0 {
+                msg.push_str(&format!("{here} more place(s) in this article"));
+            }
+            if elsewhere > 0 {
+                if here > 0 {
+                    msg.push_str("; ");
+                }
+                msg.push_str(&format!(
+                    "{elsewhere} other article(s): {}",
+                    names.join(", ")
+                ));
+            }
+            msg.push('.');
+            self.notify(Level::Info, msg, vec![]);
+            self.refresh_summary();
+        }
+        for f in found.failed {
+            self.notify(Level::Warning, format!("Not suggested in {f}"), vec![]);
+        }
+    }
+
     /// Groups the folder's story in the background (the open article from memory).
     pub(super) fn start_story(&mut self) {
         let paths: Vec<PathBuf> = if self.library.entries.is_empty() {
@@ -350,9 +449,11 @@ impl TaglineApp {
             Action::Remove { id } => Some(id.clone()),
             _ => None,
         };
+        let adding = matches!(action, Action::Add { .. });
         match open.doc.perform(action, &self.settings.annotator) {
             Ok(new_id) => {
                 self.last_edit = Some(Instant::now());
+                let variants_of = new_id.clone().filter(|_| adding);
                 if let Some(id) = new_id
                     && open.doc.annotation(&id).is_some()
                 {
@@ -362,6 +463,9 @@ impl TaglineApp {
                     self.focus.selected = None;
                 }
                 self.refresh_summary();
+                if let Some(id) = variants_of {
+                    self.start_variants(id);
+                }
             }
             Err(crate::core::EditError::NoChange) => {}
             Err(e) => self.notify(Level::Warning, e.to_string(), vec![]),

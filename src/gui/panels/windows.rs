@@ -138,6 +138,16 @@ pub fn windows_ui(
                             .labelled_by(label.id)
                             .changed();
                         ui.end_row();
+                        let label = ui.label("Suggest variants elsewhere").on_hover_text(
+                            "When you tag a quote or claim, offer the same words (and close \
+                             variants) in the folder's other articles and elsewhere in this \
+                             one as suggestions",
+                        );
+                        changed |= ui
+                            .checkbox(&mut draft.suggest_variants, "")
+                            .labelled_by(label.id)
+                            .changed();
+                        ui.end_row();
                     });
             });
         if changed {
