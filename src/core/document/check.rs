@@ -16,27 +16,27 @@ impl Document {
             Edit::Batch(edits) => {
                 let mut done = 0;
                 while done < edits.len() {
-                    // A run of additions (an import, suggestions) is checked one by one
-                    // against the document, then applied with one sort and one re-index.
-                    let run = match edits.get(done) {
-                        Some(Edit::AddAnnotation(_)) => super::same_kind_run(&edits[done..]),
-                        _ => 1,
-                    };
-                    let applied = if run > 1 {
-                        edits[done..done + run]
-                            .iter()
-                            .try_for_each(|e| self.check(e))
-                            .and_then(|()| self.apply_run(&edits[done..done + run]))
-                    } else {
-                        self.apply_checked(&edits[done])
-                    };
-                    if let Err(err) = applied {
-                        for undo in edits[..done].iter().rev() {
-                            self.apply_inner(&undo.clone().invert()).ok();
+                    let n = super::bulk_run(&edits[done..]);
+                    let step = match &edits[done] {
+                        // Many additions (an import): each checked, then applied at once.
+                        Edit::AddAnnotation(_) | Edit::AddRelation(_) if n > 1 => {
+                            let run = &edits[done..done + n];
+                            self.check_additions(run)
+                                .and_then(|()| self.apply_run(run))
+                                .map(|()| n)
                         }
-                        return Err(err);
+                        single => self.apply_checked(single).map(|()| 1),
+                    };
+                    match step {
+                        Ok(k) => done += k,
+                        Err(err) => {
+                            if done > 0 {
+                                self.apply_inner(&Edit::Batch(edits[..done].to_vec()).invert())
+                                    .ok();
+                            }
+                            return Err(err);
+                        }
                     }
-                    done += run;
                 }
                 Ok(())
             }
@@ -47,8 +47,37 @@ impl Document {
         }
     }
 
+    /// Checks a run of additions of one kind as [`Document::check`] checks each, as if the ones
+    /// before it in the run were applied (their ids are taken), in one pass.
+    fn check_additions(&self, run: &[Edit]) -> Result<(), EditError> {
+        use std::collections::HashSet;
+        let mut ids: HashSet<&str> = HashSet::new();
+        let relation_ids: HashSet<&str> = match run.first() {
+            Some(Edit::AddRelation(_)) => self.relations.iter().map(|r| r.id.as_str()).collect(),
+            _ => HashSet::new(),
+        };
+        for e in run {
+            match e {
+                Edit::AddAnnotation(a) => {
+                    if !ids.insert(a.id.as_str()) {
+                        return Err(EditError::DuplicateId(a.id.clone()));
+                    }
+                    self.check(e)?;
+                }
+                Edit::AddRelation(r) => {
+                    if relation_ids.contains(r.id.as_str()) || !ids.insert(r.id.as_str()) {
+                        return Err(EditError::DuplicateRelationId(r.id.clone()));
+                    }
+                    self.check_relation(&r.kind, &r.from, &r.to)?;
+                }
+                other => self.check(other)?,
+            }
+        }
+        Ok(())
+    }
+
     /// Checks one edit (not a batch) against the document as it is now.
-    fn check(&self, edit: &Edit) -> Result<(), EditError> {
+    pub(super) fn check(&self, edit: &Edit) -> Result<(), EditError> {
         match edit {
             Edit::AddAnnotation(a) => {
                 if self.position(&a.id).is_some() {

@@ -776,37 +776,37 @@ impl Document {
             Edit::Batch(edits) => {
                 let mut done = 0;
                 while done < edits.len() {
-                    // Runs of additions or removals (an import, its undo) are applied at once:
-                    // one sort and one re-index, not one per annotation.
-                    let run = same_kind_run(&edits[done..]);
-                    let applied = if run > 1 {
-                        self.apply_run(&edits[done..done + run])
+                    // A run of additions or removals (an import, its undo) is applied at once,
+                    // with one re-index, instead of one re-index per edit.
+                    let n = bulk_run(&edits[done..]);
+                    let step = if n > 1 {
+                        self.apply_run(&edits[done..done + n])
                     } else {
                         self.apply_inner(&edits[done])
                     };
-                    if let Err(err) = applied {
-                        for undo in edits[..done].iter().rev() {
-                            let _ = self.apply_inner(&undo.clone().invert());
+                    if let Err(err) = step {
+                        if done > 0 {
+                            let _ = self.apply_inner(&Edit::Batch(edits[..done].to_vec()).invert());
                         }
                         return Err(err);
                     }
-                    done += run.max(1);
+                    done += n.max(1);
                 }
             }
         }
         Ok(())
     }
 
-    /// Applies a run of [`Edit::AddAnnotation`]s or of [`Edit::RemoveAnnotation`]s (see
-    /// [`same_kind_run`]) with one sort and one re-index; nothing changes when one of them
-    /// cannot be applied.
+    /// Applies a run of edits of one kind ([`bulk_run`]) as the same edits one by one would,
+    /// with one sort and one re-index; refused (changing nothing) where one of them would be.
     pub(super) fn apply_run(&mut self, run: &[Edit]) -> Result<(), EditError> {
-        let mut ids = std::collections::HashSet::with_capacity(run.len());
+        use std::collections::HashSet;
         match run.first() {
             Some(Edit::AddAnnotation(_)) => {
+                let mut seen = HashSet::new();
                 for e in run {
                     if let Edit::AddAnnotation(a) = e
-                        && (self.position(&a.id).is_some() || !ids.insert(a.id.as_str()))
+                        && (self.position(&a.id).is_some() || !seen.insert(a.id.as_str()))
                     {
                         return Err(EditError::DuplicateId(a.id.clone()));
                     }
@@ -816,21 +816,50 @@ impl Document {
                     Edit::AddAnnotation(a) => Some(a.clone()),
                     _ => None,
                 }));
-                anns.sort_unstable_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+                anns.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+                self.reindex();
             }
             Some(Edit::RemoveAnnotation(_)) => {
+                let mut ids = HashSet::new();
                 for e in run {
-                    if let Edit::RemoveAnnotation(a) = e {
-                        if self.position(&a.id).is_none() || !ids.insert(a.id.as_str()) {
-                            return Err(EditError::NoSuchAnnotation(a.id.clone()));
-                        }
+                    if let Edit::RemoveAnnotation(a) = e
+                        && (self.position(&a.id).is_none() || !ids.insert(a.id.as_str()))
+                    {
+                        return Err(EditError::NoSuchAnnotation(a.id.clone()));
                     }
                 }
                 Arc::make_mut(&mut self.annotations).retain(|a| !ids.contains(a.id.as_str()));
+                self.reindex();
             }
-            _ => return run.iter().try_for_each(|e| self.apply_inner(e)),
+            Some(Edit::AddRelation(_)) => {
+                let rels = Arc::make_mut(&mut self.relations);
+                rels.extend(run.iter().filter_map(|e| match e {
+                    Edit::AddRelation(r) => Some(r.clone()),
+                    _ => None,
+                }));
+                // Stable, and new ids never equal old ones (checked): as inserting one by one.
+                rels.sort_by(|a, b| a.id.cmp(&b.id));
+                self.reindex_relations();
+            }
+            Some(Edit::RemoveRelation(_)) => {
+                let mut ids = HashSet::new();
+                let present: HashSet<&str> = self.relations.iter().map(|r| r.id.as_str()).collect();
+                for e in run {
+                    if let Edit::RemoveRelation(r) = e
+                        && (!present.contains(r.id.as_str()) || !ids.insert(r.id.clone()))
+                    {
+                        return Err(EditError::NoSuchRelation(r.id.clone()));
+                    }
+                }
+                Arc::make_mut(&mut self.relations).retain(|r| !ids.contains(&r.id));
+                self.reindex_relations();
+            }
+            _ => {
+                for e in run {
+                    self.apply_inner(e)?;
+                }
+            }
         }
-        self.reindex();
         Ok(())
     }
 
@@ -1068,15 +1097,19 @@ impl Document {
     }
 }
 
-/// How many edits at the start of `edits` are all additions or all removals of annotations
-/// (0 when the first is neither).
-pub(super) fn same_kind_run(edits: &[Edit]) -> usize {
-    let adds = |e: &Edit| matches!(e, Edit::AddAnnotation(_));
-    let removes = |e: &Edit| matches!(e, Edit::RemoveAnnotation(_));
-    match edits.first() {
-        Some(e) if adds(e) => edits.iter().take_while(|e| adds(e)).count(),
-        Some(e) if removes(e) => edits.iter().take_while(|e| removes(e)).count(),
+/// How many edits at the start of `edits` are additions (or removals) of annotations (or
+/// relations) of one kind, which [`Document::apply_run`] applies at once; 0 for another edit.
+fn bulk_run(edits: &[Edit]) -> usize {
+    let kind = |e: &Edit| match e {
+        Edit::AddAnnotation(_) => 1,
+        Edit::RemoveAnnotation(_) => 2,
+        Edit::AddRelation(_) => 3,
+        Edit::RemoveRelation(_) => 4,
         _ => 0,
+    };
+    match edits.first().map(kind) {
+        None | Some(0) => 0,
+        Some(k) => edits.iter().take_while(|e| kind(e) == k).count(),
     }
 }
 
