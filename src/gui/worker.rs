@@ -69,8 +69,8 @@ pub struct VariantsFound {
     pub id: String,
     /// Other places in its own article, to add there as suggestions.
     pub here: Vec<crate::core::CharRange>,
-    /// The other articles given a suggestion.
-    pub elsewhere: Vec<PathBuf>,
+    /// The other articles given a suggestion, with their folder-list summary as now.
+    pub elsewhere: Vec<(PathBuf, Summary)>,
     /// Articles that could not take one, and why.
     pub failed: Vec<String>,
 }
@@ -212,7 +212,9 @@ fn variants_of(job: &VariantsJob) -> VariantsFound {
             },
         );
         match result {
-            Ok((outcome, _)) if outcome.spans > 0 => found.elsewhere.push(path.clone()),
+            Ok((outcome, saved)) if outcome.spans > 0 => found
+                .elsewhere
+                .push((path.clone(), Summary::of_document(&saved))),
             Ok(_) => {}
             Err(e) => found.failed.push(format!("{}: {e}", path.display())),
         }

@@ -335,8 +335,13 @@ impl TaglineApp {
             let names: Vec<String> = found
                 .elsewhere
                 .iter()
-                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .filter_map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .collect();
+            for (path, summary) in found.elsewhere {
+                if let Some(e) = self.library.entries.iter_mut().find(|e| e.path == path) {
+                    e.summary = Some(summary);
+                }
+            }
             let mut msg = String::from("The same words, as suggestions to review (A / X): ");
             if here > 0 {
                 msg.push_str(&format!("{here} more place(s) in this article"));

@@ -482,19 +482,25 @@ pub(super) fn span_outline(rects: &[Rect], stroke: Stroke) -> egui::Shape {
             egui::Shape::rect_stroke(*r, CornerRadius::same(2), stroke, egui::StrokeKind::Outside)
         });
     }
+    // Rows meet half-way between one's bottom and the next one's top, so every edge of the
+    // outline is horizontal or vertical.
+    let meet = |k: usize| (rects[k - 1].bottom() + rects[k].top()) / 2.0;
     let mut right = Vec::new();
     let mut left = Vec::new();
     for (k, r) in rects.iter().enumerate() {
-        let top = if k == 0 {
-            r.top()
+        let top = if k == 0 { r.top() } else { meet(k) };
+        let bottom = if k + 1 == rects.len() {
+            r.bottom()
         } else {
-            rects[k - 1].bottom().min(r.top())
+            meet(k + 1)
         };
         right.push(pos2(r.right(), top));
-        right.push(pos2(r.right(), r.bottom()));
-        left.push(pos2(r.left(), r.bottom()));
+        right.push(pos2(r.right(), bottom));
         left.push(pos2(r.left(), top));
+        left.push(pos2(r.left(), bottom));
     }
+    // Back up the left side bottom to top: each row's bottom-left, then its top-left (the
+    // other order drew diagonals across the text of a span that wraps).
     left.reverse();
     let mut points = right;
     points.extend(left);
@@ -505,6 +511,29 @@ pub(super) fn span_outline(rects: &[Rect], stroke: Stroke) -> egui::Shape {
 mod tests {
     use super::*;
     use egui::text::{LayoutJob, TextFormat};
+
+    /// A span that starts mid-row and wraps: its outline is a staircase of horizontal and
+    /// vertical edges only, never a diagonal across the text.
+    #[test]
+    fn a_wrapped_span_outline_has_no_diagonals() {
+        let rows = [
+            Rect::from_min_max(pos2(300.0, 0.0), pos2(500.0, 20.0)),
+            Rect::from_min_max(pos2(100.0, 20.0), pos2(400.0, 40.0)),
+            Rect::from_min_max(pos2(100.0, 40.0), pos2(250.0, 60.0)),
+        ];
+        let egui::Shape::Path(path) = span_outline(&rows, Stroke::new(1.0, Color32::RED)) else {
+            panic!("a path");
+        };
+        assert!(path.closed);
+        let pts = &path.points;
+        for (k, a) in pts.iter().enumerate() {
+            let b = pts[(k + 1) % pts.len()];
+            assert!(
+                a.x == b.x || a.y == b.y,
+                "edge {k}: {a:?} → {b:?} is diagonal in {pts:?}"
+            );
+        }
+    }
 
     /// Offsets into a galley are document offsets only if egui makes one glyph per char:
     /// check it on the scripts and sequences most likely to break that.
