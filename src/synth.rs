@@ -683,6 +683,7 @@ pub fn sidecar_for_indexed(
         annotations,
         relations,
         merge: Default::default(),
+        adjudication: Default::default(),
         extra: Extra::new(),
     }
 }
