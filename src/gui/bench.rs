@@ -108,6 +108,7 @@ impl Headless {
                     search_hits: hits,
                     search_current: None,
                     dim_except: None,
+                    overlay: None,
                 };
                 let out = view.ui(ui, doc, &input);
                 for intent in out.intents {
