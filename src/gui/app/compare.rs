@@ -139,33 +139,36 @@ pub fn candidate_index(id: &str) -> Option<usize> {
     id.strip_prefix('c')?.parse().ok()
 }
 
-/// The colour, line and badge of each class (Okabe–Ito colours, told apart without colour by
-/// the line pattern and the badge).
+/// The colour and line of each class (Okabe–Ito colours, told apart without colour by the
+/// line pattern: solid, zigzag, dashed).
 pub fn class_mark(class: Class) -> SpanMark {
     match class {
         Class::Agree => SpanMark {
             rgb: [0x00, 0x72, 0xB2],
             line: LineStyle::Solid,
-            badge: None,
+            framed: false,
+            struck: false,
             faded: false,
         },
         Class::Disagree => SpanMark {
             rgb: [0xD5, 0x5E, 0x00],
             line: LineStyle::Wavy,
-            badge: Some("≠"),
+            framed: false,
+            struck: false,
             faded: false,
         },
         Class::OnlySome => SpanMark {
             rgb: [0xE6, 0x9F, 0x00],
             line: LineStyle::Dashed,
-            badge: None,
+            framed: false,
+            struck: false,
             faded: false,
         },
     }
 }
 
-/// How the compare view draws candidates: by class, then by decision (✓ accepted, ✗ rejected
-/// and faded).
+/// How the compare view draws candidates: by class, then by decision (accepted framed,
+/// rejected struck through and faded).
 struct Overlay {
     comparison: Arc<Comparison>,
     states: Vec<State>,
@@ -178,10 +181,15 @@ impl SpanOverlay for Overlay {
         let c = self.comparison.candidates.get(i)?;
         let mut m = class_mark(c.class);
         match self.states.get(i) {
-            Some(State::Accepted) => m.badge = Some("✓"),
+            Some(State::Accepted) => m.framed = true,
             Some(State::Rejected) => {
-                m.badge = Some("✗");
                 m.faded = true;
+                // Struck through, unless another tag on the very same span was accepted (the
+                // strike would cross the accepted one too).
+                let sibling_accepted = self.comparison.candidates.iter().enumerate().any(|(j, o)| {
+                    j != i && o.range == c.range && self.states.get(j) == Some(&State::Accepted)
+                });
+                m.struck = !sibling_accepted;
             }
             _ => {}
         }

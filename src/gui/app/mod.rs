@@ -321,6 +321,7 @@ impl TaglineApp {
             match &self.open {
                 Some(_) if self.compare.session.is_some() => {
                     if let Some(session) = &mut self.compare.session {
+                        panels::compare_legend_ui(ui, session);
                         let input = ViewInput {
                             focus: &self.focus,
                             font_size: self.settings.font_size,
@@ -340,7 +341,6 @@ impl TaglineApp {
                                 Intent::Select { .. } | Intent::SetSelection(_) | Intent::Hover(_)
                             )
                         }));
-                        panels::compare_corner_ui(ui, session);
                     }
                 }
                 Some(open) => {

@@ -142,22 +142,28 @@ pub fn compare_setup_ui(
     }
 }
 
-fn swatch_ui(ui: &mut Ui, class: Class) {
+/// A small sample of how a class (and a decision) is drawn: fill, line pattern, frame, strike.
+fn swatch_ui(ui: &mut Ui, class: Class, state: State) {
     let m = class_mark(class);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(34.0, 16.0), egui::Sense::hover());
     let v = ui.visuals();
     let fill = theme::highlight_fill(v, m.rgb, None);
+    let fill = if state == State::Rejected {
+        fill.gamma_multiply(0.3)
+    } else {
+        fill
+    };
     let line = theme::highlight_line(v, m.rgb);
-    ui.painter().rect_filled(rect, 2.0, fill);
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, fill);
     let y = rect.bottom() - 2.0;
     let (a, b) = (egui::pos2(rect.left(), y), egui::pos2(rect.right(), y));
     match m.line {
         LineStyle::Solid => {
-            ui.painter()
-                .line_segment([a, b], egui::Stroke::new(2.0, line));
+            painter.line_segment([a, b], egui::Stroke::new(2.0, line));
         }
         LineStyle::Dashed => {
-            ui.painter().add(egui::Shape::dashed_line(
+            painter.add(egui::Shape::dashed_line(
                 &[a, b],
                 egui::Stroke::new(2.0, line),
                 5.0,
@@ -173,25 +179,33 @@ fn swatch_ui(ui: &mut Ui, class: Class) {
                     )
                 })
                 .collect();
-            ui.painter()
-                .add(egui::Shape::line(pts, egui::Stroke::new(1.5, line)));
+            painter.add(egui::Shape::line(pts, egui::Stroke::new(1.5, line)));
         }
     }
-    if let Some(badge) = m.badge {
-        ui.painter().text(
-            rect.center() - egui::vec2(0.0, 2.0),
-            egui::Align2::CENTER_CENTER,
-            badge,
-            egui::FontId::proportional(12.0),
-            v.strong_text_color(),
-        );
+    match state {
+        State::Accepted => {
+            painter.rect_stroke(
+                rect.expand(1.0),
+                2.0,
+                egui::Stroke::new(1.5, line),
+                egui::StrokeKind::Outside,
+            );
+        }
+        State::Rejected => {
+            let c = rect.center().y;
+            painter.line_segment(
+                [egui::pos2(rect.left(), c), egui::pos2(rect.right(), c)],
+                egui::Stroke::new(1.5, line),
+            );
+        }
+        State::Open => {}
     }
 }
 
 fn line_name(class: Class) -> &'static str {
     match class_mark(class).line {
         LineStyle::Solid => "solid line",
-        LineStyle::Wavy => "zigzag line, ≠",
+        LineStyle::Wavy => "zigzag line",
         LineStyle::Dashed => "dashed line",
     }
 }
@@ -203,21 +217,18 @@ fn figure_text(f: &Figure) -> String {
     }
 }
 
-/// The legend (colour, line pattern and words) and the article's agreement figures, in the
-/// top-right corner of the view.
-pub fn compare_corner_ui(ui: &Ui, session: &CompareSession) {
-    let rect = ui.max_rect();
-    egui::Area::new(egui::Id::unique("tagline-compare-corner"))
-        .fixed_pos(egui::pos2(rect.right() - 300.0, rect.top() + 8.0))
-        .order(egui::Order::Foreground)
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.set_width(270.0);
-                let cmp = &session.comparison;
+/// The legend (colour, line pattern and words for each class and decision) on the left and the
+/// article's agreement figures in the right corner, in a strip above the view: it never covers
+/// the text.
+pub fn compare_legend_ui(ui: &mut Ui, session: &CompareSession) {
+    let cmp = &session.comparison;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
                 let counts = cmp.class_counts();
                 for (k, class) in Class::ALL.iter().enumerate() {
                     ui.horizontal(|ui| {
-                        swatch_ui(ui, *class);
+                        swatch_ui(ui, *class, State::Open);
                         ui.label(format!(
                             "{} ({}) — {}",
                             class.label(),
@@ -226,37 +237,48 @@ pub fn compare_corner_ui(ui: &Ui, session: &CompareSession) {
                         ));
                     });
                 }
-                ui.label(RichText::new("✓ accepted · ✗ rejected (faded)").small());
-                ui.separator();
-                let f = &cmp.figures;
-                ui.label(RichText::new("Agreement on this article").strong());
-                ui.label(format!(
-                    "span F1 (strict, mean of pairs): {}",
-                    f.mean_f1.map_or("—".into(), |v| format!("{v:.2}"))
-                ));
-                ui.label(format!(
-                    "Krippendorff's α (characters): {}",
-                    figure_text(&f.char_alpha)
-                ));
-                if cmp.annotators.len() > 2 {
+                ui.horizontal(|ui| {
+                    swatch_ui(ui, Class::Agree, State::Accepted);
+                    ui.label("accepted — framed");
+                    swatch_ui(ui, Class::OnlySome, State::Rejected);
+                    ui.label("rejected — struck through");
+                });
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                ui.vertical(|ui| {
+                    let f = &cmp.figures;
+                    ui.label(RichText::new("Agreement on this article").strong());
                     ui.label(format!(
-                        "Fleiss' κ (characters): {}",
-                        figure_text(&f.fleiss_kappa)
+                        "span F1 (strict, mean of pairs): {}",
+                        f.mean_f1.map_or("—".into(), |v| format!("{v:.2}"))
                     ));
-                }
-                for (a, b, fig) in &f.pair_f1 {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} × {}: F1 {}",
-                            cmp.annotators[*a],
-                            cmp.annotators[*b],
-                            figure_text(fig)
-                        ))
-                        .small(),
-                    );
-                }
+                    ui.label(format!(
+                        "Krippendorff's α (characters): {}",
+                        figure_text(&f.char_alpha)
+                    ));
+                    if cmp.annotators.len() > 2 {
+                        ui.label(format!(
+                            "Fleiss' κ (characters): {}",
+                            figure_text(&f.fleiss_kappa)
+                        ));
+                    }
+                    let pairs: Vec<String> = f
+                        .pair_f1
+                        .iter()
+                        .map(|(a, b, fig)| {
+                            format!(
+                                "{} × {} {}",
+                                cmp.annotators[*a],
+                                cmp.annotators[*b],
+                                figure_text(fig)
+                            )
+                        })
+                        .collect();
+                    ui.label(RichText::new(format!("F1 by pair: {}", pairs.join(" · "))).small());
+                });
             });
         });
+    });
 }
 
 /// The candidate panel (on the right, in place of the annotation list).
@@ -325,6 +347,7 @@ pub fn compare_panel_ui(ui: &mut Ui, compare: &Compare, focus: &Focus, intents: 
                 .id_salt("compare_candidates")
                 .max_height(ui.available_height() * 0.6)
                 .show_rows(ui, row_h, cmp.candidates.len(), |ui, rows| {
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for i in rows {
                         let c = &cmp.candidates[i];
                         let state = s.decisions.state(&c.key());

@@ -56,21 +56,23 @@ pub struct ViewInput<'a> {
     pub search_current: Option<usize>,
     /// Dim every tag but this one (the list shows only this tag).
     pub dim_except: Option<&'a str>,
-    /// Colours, line patterns, badges and tooltips that replace the tag's (the compare view).
+    /// Colours, line patterns, marks and tooltips that replace the tag's (the compare view).
     pub overlay: Option<&'a Arc<dyn SpanOverlay>>,
 }
 
 /// How an overlay draws one annotation instead of by its tag: the compare view colours spans
-/// by how annotators stand on them, with a line pattern and a badge so colour is never the
-/// only sign.
+/// by how annotators stand on them, with a line pattern, a frame and a strike-through so colour
+/// is never the only sign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpanMark {
     /// Fill and line colour.
     pub rgb: [u8; 3],
     /// The underline's pattern.
     pub line: LineStyle,
-    /// A short sign drawn after the span (✓, ✗, ≠ …).
-    pub badge: Option<&'static str>,
+    /// A frame around the span (e.g. accepted).
+    pub framed: bool,
+    /// Struck through (e.g. rejected).
+    pub struck: bool,
     /// Drawn faded (e.g. rejected).
     pub faded: bool,
 }

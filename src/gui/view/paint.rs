@@ -199,19 +199,27 @@ impl ArticleView {
                 {
                     anchors.insert(a.id.clone(), *first);
                 }
-                if let Some(badge) = mark.and_then(|m| m.badge)
-                    && let Some(last) = rects.last()
-                {
-                    // The overlay's sign after the span (✓ accepted, ✗ rejected, ≠ …).
-                    let c = last.right_center() + vec2(7.0, 0.0);
-                    painter.circle_filled(c, p.font_size * 0.42, line);
-                    painter.text(
-                        c,
-                        Align2::CENTER_CENTER,
-                        badge,
-                        FontId::proportional(p.font_size * 0.62),
-                        visuals.extreme_bg_color,
-                    );
+                if let Some(m) = mark {
+                    if m.framed {
+                        for r in &rects {
+                            painter.rect_stroke(
+                                r.expand(1.0),
+                                CornerRadius::same(2),
+                                Stroke::new(1.5, line),
+                                egui::StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    if m.struck {
+                        let strike = theme::highlight_line(&visuals, rgb);
+                        for r in &rects {
+                            let y = r.center().y;
+                            painter.line_segment(
+                                [pos2(r.left(), y), pos2(r.right(), y)],
+                                Stroke::new(1.5, strike),
+                            );
+                        }
+                    }
                 } else if a.status == Some(Status::Uncertain)
                     && let Some(last) = rects.last()
                 {
