@@ -186,9 +186,10 @@ impl SpanOverlay for Overlay {
                 m.faded = true;
                 // Struck through, unless another tag on the very same span was accepted (the
                 // strike would cross the accepted one too).
-                let sibling_accepted = self.comparison.candidates.iter().enumerate().any(|(j, o)| {
-                    j != i && o.range == c.range && self.states.get(j) == Some(&State::Accepted)
-                });
+                let sibling_accepted =
+                    self.comparison.candidates.iter().enumerate().any(|(j, o)| {
+                        j != i && o.range == c.range && self.states.get(j) == Some(&State::Accepted)
+                    });
                 m.struck = !sibling_accepted;
             }
             _ => {}
@@ -259,7 +260,7 @@ fn open_copy(
 
 /// Compares one article: the reference document and the others (`None`: lacks it), or the
 /// annotators of the reference's own sidecar.
-fn compare_docs(
+pub(crate) fn compare_docs(
     mode: CompareMode,
     relative: &str,
     reference: &Document,
@@ -304,7 +305,7 @@ fn read_gold(path: &Path) -> Result<Option<(SidecarData, ContentHash)>, String> 
 }
 
 /// The view's document: one annotation per candidate, on the reference article.
-fn view_document(reference: &Document, cmp: &Comparison) -> Document {
+pub(crate) fn view_document(reference: &Document, cmp: &Comparison) -> Document {
     let mut doc = Document::new(
         Arc::clone(&reference.article),
         reference.scheme.clone(),
@@ -347,25 +348,32 @@ fn view_document(reference: &Document, cmp: &Comparison) -> Document {
     doc
 }
 
+/// How the view draws `comparison` with these decisions (`scheme` names the tags).
+pub(crate) fn overlay_of(
+    comparison: &Arc<Comparison>,
+    decisions: &Decisions,
+    scheme: &crate::core::Scheme,
+) -> Arc<dyn SpanOverlay> {
+    let states = comparison
+        .candidates
+        .iter()
+        .map(|c| decisions.state(&c.key()))
+        .collect();
+    let tag_labels = comparison
+        .candidates
+        .iter()
+        .map(|c| scheme.tag_label(&c.tag).to_owned())
+        .collect();
+    Arc::new(Overlay {
+        comparison: Arc::clone(comparison),
+        states,
+        tag_labels,
+    })
+}
+
 impl CompareSession {
     fn rebuild_overlay(&mut self) {
-        let states = self
-            .comparison
-            .candidates
-            .iter()
-            .map(|c| self.decisions.state(&c.key()))
-            .collect();
-        let tag_labels = self
-            .comparison
-            .candidates
-            .iter()
-            .map(|c| self.view_doc.scheme.tag_label(&c.tag).to_owned())
-            .collect();
-        self.overlay = Arc::new(Overlay {
-            comparison: Arc::clone(&self.comparison),
-            states,
-            tag_labels,
-        });
+        self.overlay = overlay_of(&self.comparison, &self.decisions, &self.view_doc.scheme);
     }
 
     /// The selected candidate, from the window's focus.
@@ -599,12 +607,8 @@ impl TaglineApp {
         let view_doc = view_document(reference, &comparison);
         let scheme_ref = reference.scheme.reference();
         let comparison = Arc::new(comparison);
-        let overlay: Arc<dyn SpanOverlay> = Arc::new(Overlay {
-            comparison: Arc::clone(&comparison),
-            states: Vec::new(),
-            tag_labels: Vec::new(),
-        });
-        let mut session = CompareSession {
+        let overlay = overlay_of(&comparison, &decisions, &view_doc.scheme);
+        let session = CompareSession {
             article: path,
             relative,
             request,
@@ -619,7 +623,6 @@ impl TaglineApp {
             gold_hash,
             warnings,
         };
-        session.rebuild_overlay();
         for w in &session.warnings {
             self.notify(Level::Warning, w.clone(), vec![]);
         }
