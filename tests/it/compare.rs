@@ -295,3 +295,77 @@ fn the_annotators_of_one_sidecar_compare() {
     assert_eq!(s.comparison.class_counts(), [1, 0, 1]);
     assert!(s.gold_path.is_none());
 }
+
+#[test]
+fn two_panes_show_one_annotator_each_and_scroll_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let ana = annotator(dir.path(), "ana", &[("the pier is unsafe", "quote")]);
+    let ben = annotator(
+        dir.path(),
+        "ben",
+        &[
+            ("the pier is unsafe", "quote"),
+            ("called the vote rushed", "claim"),
+        ],
+    );
+    // A long article, so the panes really scroll (the spans stay where they were).
+    let long = format!("{ARTICLE}{}", "\nMore about the harbour, the ferry and the vote.\n".repeat(200));
+    for folder in [&ana, &ben] {
+        let p = folder.join("pier.txt");
+        let sidecar = tagline::core::sidecar::sidecar_path(&p);
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&sidecar).unwrap()).unwrap();
+        std::fs::write(&p, &long).unwrap();
+        let sha = tagline::core::article::sha256_hex(long.as_bytes());
+        json["article"]["sha256"] = sha.into();
+        json["article"]["chars"] = long.chars().count().into();
+        std::fs::write(&sidecar, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    }
+    let mut h = harness(app_for(&ana.join("pier.txt")));
+    compare_with(&mut h, &[ben], &dir.path().join("gold"));
+    h.get_by_label("Two panes").click();
+    h.run();
+    h.run();
+    {
+        let app = h.state();
+        let p = app
+            .compare
+            .session
+            .as_ref()
+            .unwrap()
+            .panes
+            .as_ref()
+            .unwrap();
+        assert_eq!(p.sides, [0, 1]);
+        assert_eq!(p.docs[0].annotations().len(), 1, "ana's pane: her quote");
+        assert_eq!(
+            p.docs[1].annotations().len(),
+            2,
+            "ben's pane: his two spans"
+        );
+        assert_eq!(p.views[1].painted_annotations(), 2);
+    }
+    // Scrolling the left pane scrolls the right one.
+    h.state_mut()
+        .compare
+        .session
+        .as_mut()
+        .unwrap()
+        .panes
+        .as_mut()
+        .unwrap()
+        .views[0]
+        .set_scroll_offset(40.0);
+    h.run();
+    h.run();
+    let app = h.state();
+    let p = app
+        .compare
+        .session
+        .as_ref()
+        .unwrap()
+        .panes
+        .as_ref()
+        .unwrap();
+    assert_eq!(p.views[0].scroll_offset(), p.views[1].scroll_offset());
+}

@@ -60,6 +60,15 @@ pub enum CompareIntent {
     RankQueue,
     /// Compare this article of the folder next (from the queue).
     OpenQueued(PathBuf),
+    /// Show two annotators side by side (or the merged view).
+    TwoPanes(bool),
+    /// Show annotator `annotator` in pane `pane` (0 or 1).
+    PaneAnnotator {
+        /// Which pane.
+        pane: usize,
+        /// Index into the comparison's annotators.
+        annotator: usize,
+    },
     /// Leave the comparison.
     Close,
 }
@@ -127,6 +136,66 @@ pub struct CompareSession {
     gold_hash: Option<ContentHash>,
     /// Problems met while opening the annotators' copies.
     pub warnings: Vec<String>,
+    /// Two annotators side by side, scrolled together (`None`: the merged view).
+    pub panes: Option<Panes>,
+}
+
+/// Two annotators side by side: each pane shows the candidates one annotator has, drawn as in
+/// the merged view, and both scroll together.
+pub struct Panes {
+    /// The annotator shown in each pane (indexes into the comparison's annotators).
+    pub sides: [usize; 2],
+    /// Each pane's document (the candidates that annotator has), never saved.
+    pub docs: [Document; 2],
+    /// Each pane's view.
+    pub views: [ArticleView; 2],
+    /// Each view's scroll offset after the last sync.
+    last: [f32; 2],
+}
+
+impl Panes {
+    /// Keeps the two views level: the one scrolled since the last frame leads.
+    pub fn sync_scroll(&mut self) {
+        let now = [self.views[0].scroll_offset(), self.views[1].scroll_offset()];
+        if (now[0] - self.last[0]).abs() > 0.5 {
+            self.views[1].set_scroll_offset(now[0]);
+            self.last = [now[0], now[0]];
+        } else if (now[1] - self.last[1]).abs() > 0.5 {
+            self.views[0].set_scroll_offset(now[1]);
+            self.last = [now[1], now[1]];
+        }
+    }
+}
+
+/// Pane `pane`'s document: the candidates annotator `who` has (ids as in the merged view, so
+/// one selection shows in both panes), on a copy of the article named for the pane (each view
+/// keeps its own scroll state).
+pub(crate) fn pane_document(
+    reference: &Document,
+    cmp: &Comparison,
+    who: usize,
+    pane: usize,
+) -> Document {
+    let mut article = (*reference.article).clone();
+    let mut name = article.path.as_os_str().to_owned();
+    name.push(format!("#pane{pane}"));
+    article.path = PathBuf::from(name);
+    let base = view_document(reference, cmp);
+    let annotations: Vec<crate::core::Annotation> = base
+        .annotations()
+        .iter()
+        .filter(|a| {
+            candidate_index(&a.id)
+                .and_then(|i| cmp.candidates.get(i))
+                .is_some_and(|c| c.held_by(who))
+        })
+        .cloned()
+        .collect();
+    let mut doc = Document::new(Arc::new(article), reference.scheme.clone(), None);
+    let mut data = base.to_sidecar();
+    data.annotations = annotations;
+    doc.load_data(data, &mut OpenReport::default());
+    doc
 }
 
 /// The id of candidate `index` in the view's document.
@@ -456,6 +525,35 @@ impl TaglineApp {
                     self.open_article(path);
                 }
             }
+            CompareIntent::TwoPanes(on) => {
+                let Some(s) = &mut self.compare.session else {
+                    return;
+                };
+                s.panes = if on {
+                    let sides = [0, 1.min(s.comparison.annotators.len() - 1)];
+                    Some(Panes {
+                        sides,
+                        docs: [
+                            pane_document(&s.view_doc, &s.comparison, sides[0], 0),
+                            pane_document(&s.view_doc, &s.comparison, sides[1], 1),
+                        ],
+                        views: [ArticleView::default(), ArticleView::default()],
+                        last: [0.0, 0.0],
+                    })
+                } else {
+                    None
+                };
+            }
+            CompareIntent::PaneAnnotator { pane, annotator } => {
+                if let Some(s) = &mut self.compare.session
+                    && let Some(p) = &mut s.panes
+                    && pane < 2
+                    && annotator < s.comparison.annotators.len()
+                {
+                    p.sides[pane] = annotator;
+                    p.docs[pane] = pane_document(&s.view_doc, &s.comparison, annotator, pane);
+                }
+            }
             CompareIntent::Close => self.close_compare(),
         }
     }
@@ -622,6 +720,7 @@ impl TaglineApp {
             scheme_ref,
             gold_hash,
             warnings,
+            panes: None,
         };
         for w in &session.warnings {
             self.notify(Level::Warning, w.clone(), vec![]);

@@ -267,7 +267,10 @@ impl TaglineApp {
             || ctx.memory(|m| m.focused().is_none());
         if let Some(session) = &mut self.compare.session {
             if view_has_keys {
-                let intents = session.view.handle_keys(ui, &session.view_doc, &self.focus);
+                let intents = match &mut session.panes {
+                    Some(p) => p.views[0].handle_keys(ui, &p.docs[0], &self.focus),
+                    None => session.view.handle_keys(ui, &session.view_doc, &self.focus),
+                };
                 for intent in intents {
                     self.apply_intent(&ctx, intent);
                 }
@@ -322,6 +325,14 @@ impl TaglineApp {
                 Some(_) if self.compare.session.is_some() => {
                     if let Some(session) = &mut self.compare.session {
                         panels::compare_legend_ui(ui, session);
+                        let compare::CompareSession {
+                            overlay,
+                            panes,
+                            view,
+                            view_doc,
+                            comparison,
+                            ..
+                        } = session;
                         let input = ViewInput {
                             focus: &self.focus,
                             font_size: self.settings.font_size,
@@ -330,17 +341,39 @@ impl TaglineApp {
                             search_hits: &self.search.hits,
                             search_current: self.search.current,
                             dim_except: None,
-                            overlay: Some(&session.overlay),
+                            overlay: Some(&*overlay),
                         };
-                        let out = session.view.ui(ui, &session.view_doc, &input);
-                        self.view_id = out.response.as_ref().map(|r| r.id);
+                        let mut outs = Vec::new();
+                        match panes {
+                            Some(p) => {
+                                ui.columns(2, |cols| {
+                                    for (k, col) in cols.iter_mut().enumerate() {
+                                        panels::compare_pane_header_ui(
+                                            col,
+                                            k,
+                                            p.sides[k],
+                                            &comparison.annotators,
+                                            &mut intents,
+                                        );
+                                        outs.push(p.views[k].ui(col, &p.docs[k], &input));
+                                    }
+                                });
+                                p.sync_scroll();
+                            }
+                            None => outs.push(view.ui(ui, view_doc, &input)),
+                        }
+                        self.view_id = outs.first().and_then(|o| o.response.as_ref().map(|r| r.id));
                         // The comparison is read-only: only focus changes go through.
-                        intents.extend(out.intents.into_iter().filter(|i| {
-                            matches!(
-                                i,
-                                Intent::Select { .. } | Intent::SetSelection(_) | Intent::Hover(_)
-                            )
-                        }));
+                        for out in outs {
+                            intents.extend(out.intents.into_iter().filter(|i| {
+                                matches!(
+                                    i,
+                                    Intent::Select { .. }
+                                        | Intent::SetSelection(_)
+                                        | Intent::Hover(_)
+                                )
+                            }));
+                        }
                     }
                 }
                 Some(open) => {

@@ -281,6 +281,30 @@ pub fn compare_legend_ui(ui: &mut Ui, session: &CompareSession) {
     });
 }
 
+/// The header of one of the two panes: whose spans it shows, to choose.
+pub fn compare_pane_header_ui(
+    ui: &mut Ui,
+    pane: usize,
+    shown: usize,
+    annotators: &[String],
+    intents: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        let label = ui.label(if pane == 0 { "Left:" } else { "Right:" });
+        egui::ComboBox::from_id_salt(("compare_pane", pane))
+            .selected_text(annotators.get(shown).map_or("", String::as_str))
+            .show_ui(ui, |ui| {
+                for (i, name) in annotators.iter().enumerate() {
+                    if ui.selectable_label(i == shown, name).clicked() && i != shown {
+                        push(intents, CompareIntent::PaneAnnotator { pane, annotator: i });
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
 /// The candidate panel (on the right, in place of the annotation list).
 pub fn compare_panel_ui(ui: &mut Ui, compare: &Compare, focus: &Focus, intents: &mut Vec<Intent>) {
     let Some(s) = &compare.session else { return };
@@ -335,6 +359,14 @@ pub fn compare_panel_ui(ui: &mut Ui, compare: &Compare, focus: &Focus, intents: 
                     {
                         intents.push(Intent::Command(cmd));
                     }
+                }
+                let two = s.panes.is_some();
+                if ui
+                    .button(if two { "Merged view" } else { "Two panes" })
+                    .on_hover_text("Two annotators side by side, scrolled together, or everyone in one view")
+                    .clicked()
+                {
+                    push(intents, CompareIntent::TwoPanes(!two));
                 }
                 if ui.button("Close comparison").clicked() {
                     push(intents, CompareIntent::Close);

@@ -315,6 +315,16 @@ impl ArticleView {
         self.cache_bytes
     }
 
+    /// Content y at the top of the viewport, as of the last frame (to keep another view level
+    /// with this one).
+    pub fn scroll_offset(&self) -> f32 {
+        if self.last_viewport == Rect::NOTHING {
+            0.0
+        } else {
+            self.last_viewport.top().max(0.0)
+        }
+    }
+
     /// Scrolls to content y (takes effect next frame).
     pub fn set_scroll_offset(&mut self, y: f32) {
         self.force_offset = Some(y.max(0.0));
