@@ -428,7 +428,7 @@ impl Decisions {
             modified: now,
             status: None,
             review: None,
-            origin: Some(origin),
+            origin: Some(Box::new(origin)),
             entity: first.map(|h| h.entity.clone()).unwrap_or_default(),
             extra: Default::default(),
         };

@@ -272,15 +272,15 @@ fn variant(doc: &Document, j: usize) -> Document {
         .annotations()
         .iter()
         .enumerate()
-        .filter(|(i, _)| j == 0 || (i + j) % 9 != 0)
+        .filter(|(i, _)| j == 0 || !(i + j).is_multiple_of(9))
         .map(|(i, a)| {
             let mut a = a.clone();
             a.annotator = format!("annotator-{}", j + 1);
-            if j > 0 && (i + j) % 7 == 0 && !tags.is_empty() {
+            if j > 0 && (i + j).is_multiple_of(7) && !tags.is_empty() {
                 let k = tags.iter().position(|t| *t == a.tag).map_or(0, |k| k + 1);
                 a.tag = tags[k % tags.len()].clone();
             }
-            if j > 0 && (i + 2 * j) % 11 == 0 && a.range.len() > 2 {
+            if j > 0 && (i + 2 * j).is_multiple_of(11) && a.range.len() > 2 {
                 a.range = crate::core::CharRange::new(a.range.start + 1, a.range.end);
                 a.text = text.slice(a.range).unwrap_or_default().to_owned();
             }
@@ -298,8 +298,8 @@ fn variant(doc: &Document, j: usize) -> Document {
     out
 }
 
-/// Compares `annotators` versions of the article at `path` (its sidecar, varied by
-/// [`variant`]) and runs [`bench_view`]'s frames on the compare view.
+/// Compares `annotators` versions of the article at `path` (its sidecar, varied as
+/// `variant` says) and runs [`bench_view`]'s frames on the compare view.
 pub fn bench_compare(
     path: &Path,
     frames: usize,

@@ -309,7 +309,10 @@ fn two_panes_show_one_annotator_each_and_scroll_together() {
         ],
     );
     // A long article, so the panes really scroll (the spans stay where they were).
-    let long = format!("{ARTICLE}{}", "\nMore about the harbour, the ferry and the vote.\n".repeat(200));
+    let long = format!(
+        "{ARTICLE}{}",
+        "\nMore about the harbour, the ferry and the vote.\n".repeat(200)
+    );
     for folder in [&ana, &ben] {
         let p = folder.join("pier.txt");
         let sidecar = tagline::core::sidecar::sidecar_path(&p);
