@@ -372,3 +372,69 @@ fn two_panes_show_one_annotator_each_and_scroll_together() {
         .unwrap();
     assert_eq!(p.views[0].scroll_offset(), p.views[1].scroll_offset());
 }
+
+/// `folder/a.txt`, one claim every annotator marks the same way.
+fn agreed_article(folder: &Path, who: &str) {
+    let text = "The ferry will run on Sunday.\n";
+    let path = folder.join("a.txt");
+    std::fs::write(&path, text).unwrap();
+    let (mut doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
+    doc.perform(
+        Action::Add {
+            tag: "claim".into(),
+            range: CharRange::new(0, 28),
+            attributes: Default::default(),
+            note: String::new(),
+            status: None,
+        },
+        who,
+    )
+    .unwrap();
+    doc.save().unwrap();
+}
+
+#[test]
+fn the_queue_ranks_the_folder_lowest_agreement_first_and_opens_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let ana = annotator(
+        dir.path(),
+        "ana",
+        &[
+            ("the pier is unsafe", "quote"),
+            ("called the vote rushed", "claim"),
+        ],
+    );
+    let ben = annotator(
+        dir.path(),
+        "ben",
+        &[("the pier is unsafe", "claim"), ("The mayor", "sourcing")],
+    );
+    agreed_article(&ana, "ana");
+    agreed_article(&ben, "ben");
+    let mut h = harness(app_for(&ana));
+    assert!(h.state().doc().unwrap().article.path.ends_with("a.txt"));
+    compare_with(&mut h, &[ben], &dir.path().join("gold"));
+    h.get_by_label("Rank the folder").click();
+    h.run();
+    let rows: Vec<(String, usize)> = h
+        .state()
+        .compare
+        .queue
+        .iter()
+        .map(|q| (q.row.name.clone(), q.row.open))
+        .collect();
+    assert_eq!(rows, [("pier.txt".to_owned(), 4), ("a.txt".to_owned(), 0)]);
+    assert!(h.state().compare.queue[0].row.alpha < h.state().compare.queue[1].row.alpha);
+    h.get_by_label_contains("4 open · pier.txt").click();
+    h.run();
+    h.run();
+    h.run();
+    let app = h.state();
+    let s = app
+        .compare
+        .session
+        .as_ref()
+        .expect("the next article is compared");
+    assert!(s.article.ends_with("pier.txt"));
+    assert_eq!(s.comparison.annotators, ["ana", "ben"]);
+}
