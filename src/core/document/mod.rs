@@ -828,10 +828,10 @@ impl Document {
             }
             Some(Edit::RemoveAnnotation(_)) => {
                 for e in run {
-                    if let Edit::RemoveAnnotation(a) = e {
-                        if self.position(&a.id).is_none() || !ids.insert(a.id.as_str()) {
-                            return Err(EditError::NoSuchAnnotation(a.id.clone()));
-                        }
+                    if let Edit::RemoveAnnotation(a) = e
+                        && (self.position(&a.id).is_none() || !ids.insert(a.id.as_str()))
+                    {
+                        return Err(EditError::NoSuchAnnotation(a.id.clone()));
                     }
                 }
                 Arc::make_mut(&mut self.annotations).retain(|a| !ids.contains(a.id.as_str()));
