@@ -16,6 +16,12 @@ fn main() -> ExitCode {
         Some(Command::Bench(BenchCommand::View { file, frames, json })) => {
             tagline::gui::bench::run_view(&file, frames, json, &options)
         }
+        Some(Command::Bench(BenchCommand::Compare {
+            file,
+            frames,
+            annotators,
+            json,
+        })) => tagline::gui::bench::run_compare(&file, frames, annotators, json, &options),
         Some(Command::Bench(BenchCommand::Open { file, json })) => {
             tagline::gui::bench::run_open(&file, json, &options)
         }

@@ -683,6 +683,7 @@ pub fn sidecar_for_indexed(
         annotations,
         relations,
         merge: Default::default(),
+        adjudication: Default::default(),
         extra: Extra::new(),
     }
 }
@@ -1043,7 +1044,9 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
     (0..n_articles)
         .map(|a| {
             let mut text = w.headline();
-            let mut spans: Vec<(&str, usize, usize, Option<(usize, usize, &str)>)> = Vec::new();
+            // (tag, start, end, the quote's speaker span: start, end, name)
+            type Planned<'a> = (&'a str, usize, usize, Option<(usize, usize, &'a str)>);
+            let mut spans: Vec<Planned<'_>> = Vec::new();
             let chars = |s: &str| s.chars().count();
             for _ in 0..per_article {
                 text.push_str("\n\n");

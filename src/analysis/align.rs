@@ -155,16 +155,53 @@ impl Counts {
     }
 }
 
+/// Running maxima of the spans' ends: `out[i]` is the largest end among `spans[..=i]`.
+fn running_max_end(spans: &[Span]) -> Vec<usize> {
+    let mut m = 0;
+    spans
+        .iter()
+        .map(|s| {
+            m = m.max(s.range.end);
+            m
+        })
+        .collect()
+}
+
+/// The indexes of `ys` (in [`span_order`], with `max_end` from [`running_max_end`]) that can
+/// overlap `x`: none before the first whose running end passes `x.start`, none from the first
+/// that starts at or after `x.end`. Every span overlapping `x` is inside, in order; so is any
+/// other span, which callers skip by testing overlap.
+fn overlap_window(ys: &[Span], max_end: &[usize], x: &Span) -> std::ops::Range<usize> {
+    let upto = ys.partition_point(|y| y.range.start < x.range.end);
+    let from = max_end[..upto].partition_point(|&e| e <= x.range.start);
+    from..upto
+}
+
 /// Counts `pred` against `truth` in `mode`, as nervaluate 1.2 does for one document. Both
 /// lists should be in [`span_order`]; empty spans should be left out by the caller.
+///
+/// A non-empty predicted span can only match or fall back to truth spans it overlaps, so only
+/// those are visited (in the same order as nervaluate's full scan); an empty one is compared
+/// with every truth span, as nervaluate does.
 pub fn evaluate(mode: Mode, truth: &[Span], pred: &[Span]) -> Counts {
     let mut taken = vec![false; truth.len()];
     let mut counts = Counts::default();
+    let max_end = running_max_end(truth);
     for p in pred {
         // (index of the match, its boundary distance) and the first fallback.
         let mut matched: Option<(usize, usize)> = None;
         let mut fallback: Option<usize> = None;
-        for (i, t) in truth.iter().enumerate() {
+        let window = if p.is_empty() {
+            0..truth.len()
+        } else {
+            overlap_window(truth, &max_end, p)
+        };
+        for (i, t) in truth
+            .iter()
+            .enumerate()
+            .skip(window.start)
+            .take(window.len())
+        {
             if taken[i] {
                 continue;
             }
@@ -253,10 +290,10 @@ impl OverlapCounts {
 /// [`span_order`]).
 pub fn has_same_tag_overlap(xs: &[Span], ys: &[Span]) -> Vec<bool> {
     let mut out = vec![false; xs.len()];
-    // ys sorted by start: for x, candidates are ys with start < x.end; keep a window.
+    let max_end = running_max_end(ys);
+    // ys sorted by start: for x, candidates are the ys that can overlap it.
     for (o, x) in out.iter_mut().zip(xs) {
-        let upto = ys.partition_point(|y| y.range.start < x.range.end);
-        *o = ys[..upto]
+        *o = ys[overlap_window(ys, &max_end, x)]
             .iter()
             .any(|y| y.tag == x.tag && y.range.end > x.range.start && !y.is_empty());
     }
@@ -279,9 +316,10 @@ pub fn overlap_counts(truth: &[Span], pred: &[Span]) -> OverlapCounts {
 /// lists in [`span_order`]).
 pub fn overlapping_pairs(xs: &[Span], ys: &[Span]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let max_end = running_max_end(ys);
     for (i, x) in xs.iter().enumerate() {
-        let upto = ys.partition_point(|y| y.range.start < x.range.end);
-        for (j, y) in ys[..upto].iter().enumerate() {
+        let window = overlap_window(ys, &max_end, x);
+        for (j, y) in ys.iter().enumerate().skip(window.start).take(window.len()) {
             if overlaps(x, y) {
                 out.push((i, j));
             }
@@ -324,6 +362,103 @@ pub fn pair_best(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full scan nervaluate does, kept to check the windowed one against.
+    fn evaluate_full(mode: Mode, truth: &[Span], pred: &[Span]) -> Counts {
+        let mut taken = vec![false; truth.len()];
+        let mut counts = Counts::default();
+        for p in pred {
+            let mut matched: Option<(usize, usize)> = None;
+            let mut fallback: Option<usize> = None;
+            for (i, t) in truth.iter().enumerate() {
+                if taken[i] {
+                    continue;
+                }
+                let overlap = overlaps(p, t);
+                match mode {
+                    Mode::Strict | Mode::Exact => {
+                        if same_bounds(p, t) && (mode == Mode::Exact || p.tag == t.tag) {
+                            matched = Some((i, 0));
+                            break;
+                        }
+                        if overlap && fallback.is_none() {
+                            fallback = Some(i);
+                        }
+                    }
+                    Mode::Partial => {
+                        if overlap {
+                            if same_bounds(p, t) {
+                                matched = Some((i, 0));
+                                break;
+                            }
+                            if fallback.is_none() {
+                                fallback = Some(i);
+                            }
+                        }
+                    }
+                    Mode::EntType => {
+                        if overlap {
+                            if p.tag == t.tag {
+                                let d = boundary_distance(p, t);
+                                if matched.is_none_or(|(_, best)| d < best) {
+                                    matched = Some((i, d));
+                                }
+                            } else if fallback.is_none() {
+                                fallback = Some(i);
+                            }
+                        }
+                    }
+                }
+            }
+            match (matched, fallback) {
+                (Some((i, _)), _) => {
+                    taken[i] = true;
+                    counts.correct += 1;
+                }
+                (None, Some(i)) => {
+                    taken[i] = true;
+                    if mode == Mode::Partial {
+                        counts.partial += 1;
+                    } else {
+                        counts.incorrect += 1;
+                    }
+                }
+                (None, None) => counts.spurious += 1,
+            }
+        }
+        counts.missed = taken.iter().filter(|t| !**t).count() as u64;
+        counts
+    }
+
+    proptest::proptest! {
+        /// Visiting only the spans that can overlap gives nervaluate's counts exactly, nested
+        /// and long spans included.
+        #[test]
+        fn the_windowed_scan_counts_as_the_full_one(
+            a in proptest::collection::vec((0usize..60, 1usize..25, 0u32..3), 0..25),
+            b in proptest::collection::vec((0usize..60, 1usize..25, 0u32..3), 0..25),
+        ) {
+            let spans = |v: &[(usize, usize, u32)]| {
+                let mut out: Vec<Span> = v.iter().map(|&(s, l, t)| Span::new(s, s + l, t)).collect();
+                out.sort_by(span_order);
+                out
+            };
+            let (truth, pred) = (spans(&a), spans(&b));
+            for m in Mode::ALL {
+                proptest::prop_assert_eq!(evaluate(m, &truth, &pred), evaluate_full(m, &truth, &pred));
+            }
+            let full: Vec<(usize, usize)> = (0..truth.len())
+                .flat_map(|i| (0..pred.len()).map(move |j| (i, j)))
+                .filter(|&(i, j)| overlaps(&truth[i], &pred[j]))
+                .collect();
+            proptest::prop_assert_eq!(overlapping_pairs(&truth, &pred), full);
+            let same: Vec<bool> = truth
+                .iter()
+                .map(|x| pred.iter().any(|y| y.tag == x.tag && overlaps(x, y)))
+                .collect();
+            proptest::prop_assert_eq!(has_same_tag_overlap(&truth, &pred), same);
+        }
+    }
 
     fn s(start: usize, end: usize, tag: u32) -> Span {
         Span::new(start, end, tag)

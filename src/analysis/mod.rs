@@ -11,6 +11,7 @@
 
 pub mod agreement;
 pub mod align;
+pub mod compare;
 pub mod gamma;
 pub mod grade;
 pub mod pairing;

@@ -699,8 +699,14 @@ pub fn group(
         });
         for (x, b, place) in results.into_iter().flatten() {
             let mut linked = false;
-            for y in first_item[b]..first_item[b + 1] {
-                if same_place(items[y].ann.range, place) {
+            let members = first_item[b]..first_item[b + 1];
+            for (y, item) in items
+                .iter()
+                .enumerate()
+                .skip(members.start)
+                .take(members.len())
+            {
+                if same_place(item.ann.range, place) {
                     links.push((x, y));
                     linked = true;
                 }
@@ -1156,7 +1162,10 @@ mod tests {
         }
     }
 
-    fn story(docs: &[(&str, &str, Vec<(&str, &str, &str)>)]) -> Story {
+    /// One article of a test story, as the tests below write it.
+    type TestDoc<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, &'a str)>);
+
+    fn story(docs: &[TestDoc<'_>]) -> Story {
         let texts: Vec<IndexedText> = docs.iter().map(|d| IndexedText::new(d.1.into())).collect();
         let anns: Vec<Vec<Annotation>> = docs
             .iter()

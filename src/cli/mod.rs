@@ -157,6 +157,21 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The compare view: several annotators' versions of the article's annotations (varied
+    /// from its sidecar), the comparison's build time and frame times as `view`.
+    Compare {
+        /// The article (its sidecar is the first annotator's).
+        file: PathBuf,
+        /// Frames to run.
+        #[arg(long, default_value_t = 600)]
+        frames: usize,
+        /// Annotators (at least 2).
+        #[arg(long, default_value_t = 3)]
+        annotators: usize,
+        /// Print JSON: {"annotators", "candidates", "compare_ms", "view": {…}}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time to the first frame with text, to all highlights, and peak memory.
     Open {
         /// The article.

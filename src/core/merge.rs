@@ -308,6 +308,7 @@ pub fn merge3(base: &SidecarData, ours: &SidecarData, theirs: &SidecarData) -> M
             labels: merge_labels,
             extra: merge_extra(&base.merge.extra, &ours.merge.extra, &theirs.merge.extra),
         },
+        adjudication: pick_or_ours(&base.adjudication, &ours.adjudication, &theirs.adjudication),
         extra: merge_extra(&base.extra, &ours.extra, &theirs.extra),
     };
     MergeOutcome {

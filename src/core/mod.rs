@@ -51,8 +51,8 @@ pub use edit::{
 };
 pub use filter::AnnotationFilter;
 pub use model::{
-    Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin, OriginKind, Relation, Review,
-    ReviewReason, Status,
+    AdjudicationRecord, Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin,
+    OriginKind, Rejected, Relation, Review, ReviewReason, Status,
 };
 pub use output::{Output, OutputError, Sink};
 pub use scheme::{AttrKind, AttributeDef, LabelDef, RelationDef, Scheme, TagDef};

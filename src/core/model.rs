@@ -437,6 +437,42 @@ impl MergeRecord {
     }
 }
 
+/// One annotator's annotation that adjudication rejected: an entry of the gold sidecar's
+/// `adjudication.rejected` list, kept so that re-opening the comparison keeps the decision.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rejected {
+    /// Whose annotation it was.
+    pub annotator: String,
+    /// Its id in that annotator's sidecar.
+    pub id: String,
+    /// Char offset of its start on the gold article's text.
+    pub start: usize,
+    /// Char offset of its end (exclusive).
+    pub end: usize,
+    /// Its tag.
+    pub tag: String,
+}
+
+/// What adjudication decided beyond the gold annotations themselves: the sidecar's optional
+/// top-level `adjudication` field (gold sidecars), written only when not empty.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdjudicationRecord {
+    /// Annotators' annotations the adjudicator rejected, sorted by (start, end, tag,
+    /// annotator, id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
+    /// Fields from a newer Tagline, kept as they were.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl AdjudicationRecord {
+    /// `true` when there is nothing to record (the field is then not written).
+    pub fn is_empty(&self) -> bool {
+        self.rejected.is_empty() && self.extra.is_empty()
+    }
+}
+
 /// Extra JSON fields Tagline does not know, kept so that saving never drops them.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 

@@ -1,4 +1,5 @@
-//! Headless benchmarks of the real article view: `tagline bench view` and `tagline bench open`.
+//! Headless benchmarks of the real article view: `tagline bench view`, `tagline bench open`
+//! and `tagline bench compare` (the compare view with several annotators).
 //!
 //! They run the same [`ArticleView`] the window uses inside an egui context without a window:
 //! `Context::run_ui` plus tessellation every frame, the work a frame costs the CPU before the
@@ -15,7 +16,7 @@ use crate::core::{Document, LoadOptions, Scheme};
 
 use super::app::Intent;
 use super::focus::Focus;
-use super::view::{ArticleView, ViewInput};
+use super::view::{ArticleView, SpanOverlay, ViewInput};
 
 /// Window size the benchmarks pretend to have.
 const SCREEN: [f32; 2] = [1280.0, 820.0];
@@ -63,6 +64,8 @@ pub struct Headless {
     /// The focus the view reads, changed by the view's intents as the app would.
     pub focus: Focus,
     hits: std::sync::Arc<Vec<crate::core::CharRange>>,
+    /// Drawing that replaces the tags' (the compare view), if any.
+    pub overlay: Option<std::sync::Arc<dyn SpanOverlay>>,
 }
 
 impl Default for Headless {
@@ -82,6 +85,7 @@ impl Headless {
             view: ArticleView::default(),
             focus: Focus::default(),
             hits: Default::default(),
+            overlay: None,
         }
     }
 
@@ -98,6 +102,7 @@ impl Headless {
         let view = &mut self.view;
         let focus = &mut self.focus;
         let hits = &self.hits;
+        let overlay = self.overlay.as_ref();
         let out = self.ctx.run_ui(input, |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 let input = ViewInput {
@@ -108,6 +113,7 @@ impl Headless {
                     search_hits: hits,
                     search_current: None,
                     dim_except: None,
+                    overlay,
                 };
                 let out = view.ui(ui, doc, &input);
                 for intent in out.intents {
@@ -155,17 +161,21 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// (like a search hit or a list click) and then scrolled smoothly at 40 px a frame (a fast
 /// mouse wheel) for 19 frames; a selection drag runs through the second region. Reports all
 /// frames, and the jump frames on their own.
+pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
+    warn_debug();
+    let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
+    Ok(scroll_frames(&mut Headless::new(), &doc, frames))
+}
+
+/// The frames of [`bench_view`] on `doc` in `h`.
 #[expect(
     clippy::expect_used,
     reason = "the jump time is pushed on the line above"
 )]
-pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<ViewStats, String> {
-    warn_debug();
-    let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
-    let mut h = Headless::new();
+fn scroll_frames(h: &mut Headless, doc: &Document, frames: usize) -> ViewStats {
     // Settle layout (first frames measure fonts and estimate heights).
-    h.frame(&doc, vec![]);
-    h.frame(&doc, vec![]);
+    h.frame(doc, vec![]);
+    h.frame(doc, vec![]);
     const PER_REGION: usize = 20;
     const STEP: f32 = 40.0;
     let frames = frames.max(2 * PER_REGION);
@@ -181,7 +191,7 @@ pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<V
         let range = (h.view.content_height() - SCREEN[1]).max(0.0);
         let mut y = range * tri;
         h.scroll_to(y);
-        jumps.push(h.frame(&doc, vec![Event::PointerMoved(p(640.0, 400.0))]));
+        jumps.push(h.frame(doc, vec![Event::PointerMoved(p(640.0, 400.0))]));
         times.push(*jumps.last().expect("just pushed"));
         for k in 1..PER_REGION {
             y = (y + if down { STEP } else { -STEP }).clamp(0.0, range);
@@ -208,7 +218,7 @@ pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<V
                 };
             }
             let before = h.view.layouts_done;
-            let t = h.frame(&doc, events);
+            let t = h.frame(doc, events);
             if h.view.layouts_done == before {
                 quiet.push(t);
             }
@@ -227,7 +237,7 @@ pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<V
             percentile(&quiet, 0.5)
         );
     }
-    Ok(ViewStats {
+    ViewStats {
         frames: times.len(),
         median_ms: percentile(&times, 0.5),
         p95_ms: percentile(&times, 0.95),
@@ -236,7 +246,120 @@ pub fn bench_view(path: &Path, frames: usize, options: &LoadOptions) -> Result<V
         jumps: jumps.len(),
         jump_median_ms: percentile(&jumps, 0.5),
         jump_max_ms: *jumps.last().unwrap_or(&0.0),
+    }
+}
+
+/// Figures of `bench compare`: building the comparison, then the frames of the compare view.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareStats {
+    /// Annotators compared.
+    pub annotators: usize,
+    /// Candidates in the merged list.
+    pub candidates: usize,
+    /// Pairing, candidates, agreement figures, the view's document and its overlay.
+    pub compare_ms: f64,
+    /// The compare view's frames (as `bench view`).
+    pub view: ViewStats,
+}
+
+/// Annotator `j`'s version of the reference annotations: the reference for `j = 0`, otherwise
+/// every 9th dropped, every 7th retagged and every 11th started a character later (shifted
+/// by `j`, so annotators differ from each other too).
+fn variant(doc: &Document, j: usize) -> Document {
+    let tags: Vec<String> = doc.scheme.tags.iter().map(|t| t.id.clone()).collect();
+    let text = &doc.article.text;
+    let annotations = doc
+        .annotations()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| j == 0 || !(i + j).is_multiple_of(9))
+        .map(|(i, a)| {
+            let mut a = a.clone();
+            a.annotator = format!("annotator-{}", j + 1);
+            if j > 0 && (i + j).is_multiple_of(7) && !tags.is_empty() {
+                let k = tags.iter().position(|t| *t == a.tag).map_or(0, |k| k + 1);
+                a.tag = tags[k % tags.len()].clone();
+            }
+            if j > 0 && (i + 2 * j).is_multiple_of(11) && a.range.len() > 2 {
+                a.range = crate::core::CharRange::new(a.range.start + 1, a.range.end);
+                a.text = text.slice(a.range).unwrap_or_default().to_owned();
+            }
+            a
+        })
+        .collect();
+    let mut out = Document::new(
+        std::sync::Arc::clone(&doc.article),
+        doc.scheme.clone(),
+        None,
+    );
+    let mut data = doc.to_sidecar();
+    data.annotations = annotations;
+    out.load_data(data, &mut crate::core::OpenReport::default());
+    out
+}
+
+/// Compares `annotators` versions of the article at `path` (its sidecar, varied as
+/// `variant` says) and runs [`bench_view`]'s frames on the compare view.
+pub fn bench_compare(
+    path: &Path,
+    frames: usize,
+    annotators: usize,
+    options: &LoadOptions,
+) -> Result<CompareStats, String> {
+    use super::app::compare::{CompareMode, compare_docs, overlay_of, view_document};
+    warn_debug();
+    let (doc, _) = Document::open(path, options).map_err(|e| e.to_string())?;
+    let k = annotators.max(2);
+    let others: Vec<Option<Document>> = (1..k).map(|j| Some(variant(&doc, j))).collect();
+    let names: Vec<String> = (1..=k).map(|j| format!("annotator-{j}")).collect();
+    let start = Instant::now();
+    let cmp = compare_docs(CompareMode::Folders, "article", &doc, &others, &names)
+        .ok_or("nothing to compare")?;
+    let cmp = std::sync::Arc::new(cmp);
+    let view_doc = view_document(&doc, &cmp);
+    let overlay = overlay_of(&cmp, &Default::default(), &view_doc.scheme);
+    let compare_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let mut h = Headless::new();
+    h.overlay = Some(overlay);
+    let view = scroll_frames(&mut h, &view_doc, frames);
+    Ok(CompareStats {
+        annotators: k,
+        candidates: cmp.candidates.len(),
+        compare_ms,
+        view,
     })
+}
+
+/// Runs `tagline bench compare` and prints its figures (JSON with `json`).
+pub fn run_compare(
+    file: &Path,
+    frames: usize,
+    annotators: usize,
+    json: bool,
+    options: &LoadOptions,
+) -> ExitCode {
+    report(
+        bench_compare(file, frames, annotators, options),
+        json,
+        |s: &CompareStats| {
+            let v = &s.view;
+            format!(
+                "{}: {} annotators, {} candidates, comparison built in {:.1} ms; {} frames — median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} jumps — median {:.2} ms, max {:.2} ms",
+                file.display(),
+                s.annotators,
+                s.candidates,
+                s.compare_ms,
+                v.frames,
+                v.median_ms,
+                v.p95_ms,
+                v.p99_ms,
+                v.max_ms,
+                v.jumps,
+                v.jump_median_ms,
+                v.jump_max_ms
+            )
+        },
+    )
 }
 
 /// Peak resident set size of this process in MB (Linux; 0 elsewhere).
@@ -392,6 +515,21 @@ mod tests {
             same_row * 10 >= checked * 8,
             "{same_row} of {checked} joins share a row"
         );
+    }
+
+    #[test]
+    fn the_compare_view_draws_every_candidate_of_three_annotators() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = crate::synth::article_text(20_000, 5);
+        let path = crate::synth::write_article(dir.path(), "a.txt", &text, 200, 5).unwrap();
+        let s = bench_compare(&path, 40, 3, &LoadOptions::default()).unwrap();
+        assert_eq!(s.annotators, 3);
+        assert!(
+            s.candidates > 200,
+            "variants add candidates: {}",
+            s.candidates
+        );
+        assert_eq!(s.view.frames, 40);
     }
 
     #[test]

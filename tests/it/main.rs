@@ -1,6 +1,7 @@
 //! Tagline's integration tests, one binary (matklad's "delete cargo integration tests"):
 //!
 //! - [`cli`]: the real `tagline` binary run in temporary folders;
+//! - [`compare`]: comparing annotators and adjudicating a gold sidecar in the window;
 //! - [`document`]: re-anchoring and the never-clobber rules through the library;
 //! - [`edits`]: byte-stable sessions with a fixed clock and ids; what `apply` refuses;
 //! - [`gui`]: the window, driven headless with egui_kittest;
@@ -29,6 +30,7 @@
 
 mod agree;
 mod cli;
+mod compare;
 mod document;
 mod edits;
 mod export;

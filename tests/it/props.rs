@@ -7,7 +7,8 @@ use std::path::Path;
 use proptest::prelude::*;
 use tagline::core::merge::merge3;
 use tagline::core::model::{
-    Decision, Extra, MergeRecord, Origin, OriginKind, Review, ReviewReason,
+    AdjudicationRecord, Decision, Extra, MergeRecord, Origin, OriginKind, Rejected, Review,
+    ReviewReason,
 };
 use tagline::core::sidecar::{ArticleRef, SidecarData};
 use tagline::core::validate::{Severity, validate_data};
@@ -446,6 +447,32 @@ fn merge_record() -> impl Strategy<Value = MergeRecord> {
     ]
 }
 
+fn adjudication_record() -> impl Strategy<Value = AdjudicationRecord> {
+    prop_oneof![
+        3 => Just(AdjudicationRecord::default()),
+        1 => (
+            prop::collection::vec(
+                (short_string(), "[0-9a-z]{1,10}", 0usize..1000, 0usize..1000, "[a-z]{1,8}"),
+                0..3
+            ),
+            extra()
+        )
+            .prop_map(|(rows, extra)| AdjudicationRecord {
+                rejected: rows
+                    .into_iter()
+                    .map(|(annotator, id, start, end, tag)| Rejected {
+                        annotator,
+                        id,
+                        start,
+                        end,
+                        tag,
+                    })
+                    .collect(),
+                extra,
+            }),
+    ]
+}
+
 fn relation() -> impl Strategy<Value = Relation> {
     (
         (
@@ -477,7 +504,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
         attrs(),
         prop::collection::vec(annotation(), 0..5),
         prop::collection::vec(relation(), 0..4),
-        (merge_record(), extra()),
+        (merge_record(), adjudication_record(), extra()),
     )
         .prop_map(
             |(
@@ -486,7 +513,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
                 labels,
                 annotations,
                 relations,
-                (merge, extra),
+                (merge, adjudication, extra),
             )| {
                 SidecarData {
                     article: ArticleRef {
@@ -501,6 +528,7 @@ fn sidecar_data() -> impl Strategy<Value = SidecarData> {
                     annotations,
                     relations,
                     merge,
+                    adjudication,
                     extra,
                 }
             },

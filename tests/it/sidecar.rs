@@ -223,6 +223,20 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         ),
         ("merge null", variant(&base, "/merge", Some(Value::Null))),
         (
+            "adjudication record",
+            variant(
+                &base,
+                "/adjudication",
+                Some(json!({"rejected": [
+                    {"annotator": "ana", "id": "k3v9q0m2xa", "start": 0, "end": 4, "tag": "claim"}
+                ]})),
+            ),
+        ),
+        (
+            "adjudication null",
+            variant(&base, "/adjudication", Some(Value::Null)),
+        ),
+        (
             "bare relation",
             variant(
                 &base,
@@ -245,6 +259,16 @@ fn the_schema_accepts_exactly_what_tagline_reads() {
         ),
         ("newer version", variant(&base, "/version", Some(json!(2)))),
         ("no article", variant(&base, "/article", None)),
+        (
+            "rejected entry without id",
+            variant(
+                &base,
+                "/adjudication",
+                Some(json!({"rejected": [
+                    {"annotator": "ana", "start": 0, "end": 4, "tag": "claim"}
+                ]})),
+            ),
+        ),
         (
             "article without sha256",
             variant(&base, "/article/sha256", None),

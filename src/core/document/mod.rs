@@ -22,7 +22,7 @@ use crate::core::article::{Article, ArticleError, LoadOptions};
 use crate::core::edit::{Action, Edit, EditError};
 use crate::core::history::History;
 use crate::core::model::{
-    Annotation, AttrValue, CONTEXT_CHARS, Extra, MergeRecord, Relation, Status,
+    AdjudicationRecord, Annotation, AttrValue, CONTEXT_CHARS, Extra, MergeRecord, Relation, Status,
 };
 use crate::core::scheme::{AttrKind, Scheme, SchemeError};
 use crate::core::sidecar::{
@@ -287,6 +287,7 @@ pub struct Document {
     relations: Arc<Vec<Relation>>,
     labels: BTreeMap<String, AttrValue>,
     merge: MergeRecord,
+    adjudication: AdjudicationRecord,
     article_extra: Extra,
     extra: Extra,
     history: History,
@@ -428,6 +429,7 @@ impl Document {
             relations: Arc::new(Vec::new()),
             labels: BTreeMap::new(),
             merge: MergeRecord::default(),
+            adjudication: AdjudicationRecord::default(),
             article_extra: Extra::new(),
             extra: Extra::new(),
             history: History::default(),
@@ -477,6 +479,7 @@ impl Document {
         self.relations = Arc::new(relations);
         self.labels = data.labels;
         self.merge = data.merge;
+        self.adjudication = data.adjudication;
         self.article_extra = data.article.extra;
         self.extra = data.extra;
         self.reindex();
@@ -618,6 +621,11 @@ impl Document {
     /// What a merge left for a person to decide about the document (the sidecar's `merge`).
     pub fn merge_record(&self) -> &MergeRecord {
         &self.merge
+    }
+
+    /// What adjudication rejected (a gold sidecar's `adjudication`), carried through saves.
+    pub fn adjudication_record(&self) -> &AdjudicationRecord {
+        &self.adjudication
     }
 
     /// Every annotator named in the document, sorted.
@@ -874,6 +882,7 @@ impl Document {
             annotations: self.annotations.to_vec(),
             relations: self.relations.to_vec(),
             merge: self.merge.clone(),
+            adjudication: self.adjudication.clone(),
             extra: self.extra.clone(),
         }
     }
@@ -888,6 +897,7 @@ impl Document {
             annotations: Arc::clone(&self.annotations),
             relations: Arc::clone(&self.relations),
             merge: self.merge.clone(),
+            adjudication: self.adjudication.clone(),
             extra: self.extra.clone(),
         }
     }

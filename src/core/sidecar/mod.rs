@@ -46,7 +46,7 @@ pub use crate::core::store::{
 use crate::core::store::{ContentHasher, HashingReader, HashingWriter};
 use crate::core::store::{MAX_SIDECAR_BYTES, ReadError, open_regular, read_regular};
 
-use crate::core::model::{Annotation, AttrValue, Extra, MergeRecord, Relation};
+use crate::core::model::{AdjudicationRecord, Annotation, AttrValue, Extra, MergeRecord, Relation};
 
 /// The `format` value of every sidecar.
 pub const FORMAT: &str = "tagline-annotations";
@@ -147,6 +147,8 @@ pub struct SidecarData {
     pub relations: Vec<Relation>,
     /// What a merge left for a person to decide (the optional top-level `merge` field).
     pub merge: MergeRecord,
+    /// What adjudication rejected (the optional top-level `adjudication` field, gold sidecars).
+    pub adjudication: AdjudicationRecord,
     /// Unknown top-level fields.
     pub extra: Extra,
 }
@@ -200,6 +202,7 @@ impl SidecarData {
             annotations: file.annotations,
             relations: file.relations,
             merge: file.merge,
+            adjudication: file.adjudication,
             extra: file.extra,
         })
     }
@@ -280,6 +283,7 @@ impl SidecarData {
             annotations: &self.annotations,
             relations: &self.relations,
             merge: &self.merge,
+            adjudication: &self.adjudication,
             extra: &self.extra,
         })
     }
@@ -301,6 +305,8 @@ pub struct SidecarSnapshot {
     pub relations: Arc<Vec<Relation>>,
     /// What a merge left for a person to decide.
     pub merge: MergeRecord,
+    /// What adjudication rejected.
+    pub adjudication: AdjudicationRecord,
     /// Unknown top-level fields.
     pub extra: Extra,
 }
@@ -338,6 +344,7 @@ impl SidecarSnapshot {
                     annotations: &self.annotations,
                     relations: &self.relations,
                     merge: &self.merge,
+                    adjudication: &self.adjudication,
                     extra: &self.extra,
                 },
             )?;
@@ -360,6 +367,7 @@ impl SidecarSnapshot {
             annotations: &self.annotations,
             relations: &self.relations,
             merge: &self.merge,
+            adjudication: &self.adjudication,
             extra: &self.extra,
         })
     }
@@ -423,6 +431,7 @@ struct Content<'a> {
     annotations: &'a [Annotation],
     relations: &'a [Relation],
     merge: &'a MergeRecord,
+    adjudication: &'a AdjudicationRecord,
     extra: &'a Extra,
 }
 
@@ -447,6 +456,7 @@ fn write_json(out: &mut dyn Write, content: &Content<'_>) -> std::io::Result<()>
         annotations,
         relations,
         merge,
+        adjudication,
         extra,
     } = *content;
     let mut anns: Vec<&Annotation> = annotations.iter().collect();
@@ -462,6 +472,7 @@ fn write_json(out: &mut dyn Write, content: &Content<'_>) -> std::io::Result<()>
         annotations: &anns,
         relations: &rels,
         merge,
+        adjudication,
         extra,
     };
     serde_json::to_writer_pretty(&mut *out, &file).map_err(std::io::Error::other)?;

@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::{
-    Annotation, AttrValue, Extra, MergeRecord, Origin, Relation, Review, Status,
+    AdjudicationRecord, Annotation, AttrValue, Extra, MergeRecord, Origin, Relation, Review, Status,
 };
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
@@ -35,6 +35,7 @@ pub(super) struct FileIn {
     pub annotations: Vec<Annotation>,
     pub relations: Vec<Relation>,
     pub merge: MergeRecord,
+    pub adjudication: AdjudicationRecord,
     pub extra: Extra,
 }
 
@@ -87,6 +88,7 @@ field_enum!(FileField {
     Annotations => "annotations",
     Relations => "relations",
     Merge => "merge",
+    Adjudication => "adjudication",
 });
 
 field_enum!(ArtField {
@@ -142,6 +144,7 @@ impl<'de> Deserialize<'de> for FileIn {
                     annotations: Vec::new(),
                     relations: Vec::new(),
                     merge: MergeRecord::default(),
+                    adjudication: AdjudicationRecord::default(),
                     extra: Extra::new(),
                 };
                 while let Some(key) = map.next_key::<FileField<'de>>()? {
@@ -156,6 +159,11 @@ impl<'de> Deserialize<'de> for FileIn {
                         FileField::Merge => {
                             file.merge =
                                 map.next_value::<Option<MergeRecord>>()?.unwrap_or_default()
+                        }
+                        FileField::Adjudication => {
+                            file.adjudication = map
+                                .next_value::<Option<AdjudicationRecord>>()?
+                                .unwrap_or_default()
                         }
                         FileField::Other(k) => {
                             let v: serde_json::Value = map.next_value()?;
@@ -394,6 +402,7 @@ pub(super) struct FileOut<'a> {
     /// Already sorted by id.
     pub relations: &'a [&'a Relation],
     pub merge: &'a MergeRecord,
+    pub adjudication: &'a AdjudicationRecord,
     pub extra: &'a Extra,
 }
 
@@ -412,6 +421,9 @@ impl Serialize for FileOut<'_> {
         m.serialize_entry("relations", &Seq(self.relations.iter().map(|r| RelOut(r))))?;
         if !self.merge.is_empty() {
             m.serialize_entry("merge", self.merge)?;
+        }
+        if !self.adjudication.is_empty() {
+            m.serialize_entry("adjudication", self.adjudication)?;
         }
         for (k, v) in self.extra {
             m.serialize_entry(k, v)?;

@@ -89,11 +89,16 @@ pub enum UiCommand {
     CheckWork,
     /// Delete the selected annotation.
     DeleteAnnotation,
-    /// Accept the selected suggestion, then select the next one.
+    /// View → Compare with…: other annotators' work on this article, and adjudication.
+    CompareWith,
+    /// Accept the selected suggestion, then select the next one (in a comparison: the
+    /// selected candidate, into the gold sidecar).
     Accept,
-    /// Reject (delete) the selected suggestion, then select the next one.
+    /// Reject (delete) the selected suggestion, then select the next one (in a comparison:
+    /// reject the selected candidate).
     Reject,
-    /// Accept every suggestion of the article.
+    /// Accept every suggestion of the article (in a comparison: every candidate all
+    /// annotators agree on).
     AcceptAll,
     /// Show only suggestions in the annotation list (J / K then step through them).
     ToggleSuggestionsOnly,
@@ -144,7 +149,7 @@ const fn or(a: Modifiers, b: Modifiers) -> Modifiers {
 
 impl UiCommand {
     /// All commands, in help order.
-    pub const ALL: [UiCommand; 47] = [
+    pub const ALL: [UiCommand; 48] = [
         UiCommand::OpenArticle,
         UiCommand::OpenFolder,
         UiCommand::OpenPath,
@@ -186,6 +191,7 @@ impl UiCommand {
         UiCommand::PracticeWithKey,
         UiCommand::CheckWork,
         UiCommand::DeleteAnnotation,
+        UiCommand::CompareWith,
         UiCommand::Accept,
         UiCommand::Reject,
         UiCommand::AcceptAll,
@@ -238,6 +244,7 @@ impl UiCommand {
             UiCommand::PracticeWithKey => "Practice with key…",
             UiCommand::CheckWork => "Check my work",
             UiCommand::DeleteAnnotation => "Delete annotation",
+            UiCommand::CompareWith => "Compare with…",
             UiCommand::Accept => "Accept suggestion",
             UiCommand::Reject => "Reject suggestion",
             UiCommand::AcceptAll => "Accept all suggestions",
@@ -318,6 +325,10 @@ impl UiCommand {
                 "Compare this article with the key: found, missed, extra, with the key's explanations"
             }
             UiCommand::DeleteAnnotation => "Delete the selected annotation",
+            UiCommand::CompareWith => {
+                "Every annotator's spans on this article in one view (other annotators' folders, \
+                 or the annotators of this sidecar), and a gold sidecar decided key by key"
+            }
             UiCommand::Accept => {
                 "Keep the selected suggestion as an ordinary annotation (its origin is kept) and \
                  go to the next suggestion"
@@ -387,6 +398,7 @@ impl UiCommand {
             | UiCommand::Import => &[],
             UiCommand::CheckWork => const { &[sc(NONE, Key::F8)] },
             UiCommand::DeleteAnnotation => const { &[sc(NONE, Key::Delete)] },
+            UiCommand::CompareWith => &[],
             UiCommand::Accept => const { &[sc(NONE, Key::A)] },
             UiCommand::Reject => const { &[sc(NONE, Key::X)] },
             UiCommand::AcceptAll => const { &[sc(SHIFT, Key::A)] },

@@ -107,6 +107,8 @@ pub enum Intent {
     /// Edit → Suggest quotes and sources: the built-in suggester's proposals, added to the
     /// open article as suggestions in one undo step.
     SuggestQuotes,
+    /// Compare and adjudicate (the compare window and panel).
+    Compare(crate::gui::app::compare::CompareIntent),
     /// Open or close a floating window.
     ShowWindow {
         /// The window.
@@ -121,6 +123,17 @@ impl TaglineApp {
     pub fn apply_intent(&mut self, ctx: &Context, intent: Intent) {
         match intent {
             Intent::Command(c) => self.run_command(ctx, c),
+            Intent::Compare(c) => self.apply_compare(c),
+            // A comparison is read-only: its view has no document edits to offer.
+            Intent::Perform(_) | Intent::TagSelection(_) | Intent::TagKey(_)
+                if self.compare.session.is_some() =>
+            {
+                self.notify(
+                    Level::Info,
+                    "The comparison is read-only: A accepts, X rejects, Shift+A accepts all agreed (Close comparison to annotate).",
+                    vec![],
+                );
+            }
             Intent::Perform(action) => self.perform(action),
             Intent::SuggestQuotes => self.suggest_quotes(),
             Intent::TagSelection(tag) => self.tag_selection(&tag),
@@ -751,6 +764,23 @@ impl TaglineApp {
                     },
                 );
             }
+            UiCommand::CompareWith => {
+                let open = !self.compare.setup.open;
+                self.apply_compare(crate::gui::app::compare::CompareIntent::Setup(open));
+            }
+            // In a comparison they decide candidates; otherwise suggestions (below).
+            UiCommand::Accept | UiCommand::Reject | UiCommand::AcceptAll
+                if self.compare.session.is_some() =>
+            {
+                self.review_command(cmd);
+            }
+            UiCommand::NextAnnotation if self.compare.session.is_some() => {
+                self.step_candidate(1, false);
+            }
+            UiCommand::PrevAnnotation if self.compare.session.is_some() => {
+                self.step_candidate(-1, false);
+            }
+            UiCommand::DeleteAnnotation if self.compare.session.is_some() => {}
             UiCommand::DeleteAnnotation => {
                 if let Some(id) = self.focus.selected.clone() {
                     self.perform(Action::Remove { id });

@@ -20,6 +20,7 @@ use crate::gui::worker::Worker;
 
 pub mod commands;
 use commands::Binding;
+pub mod compare;
 mod documents;
 mod import;
 mod intents;
@@ -81,6 +82,8 @@ pub struct TaglineApp {
     /// Where to go once the article being opened is ready: its path, a span to select and the
     /// annotation to select (a Story window member was clicked).
     pub pending_goto: Option<(PathBuf, crate::core::CharRange, Option<String>)>,
+    /// Compare and adjudicate: the setup window, the comparison shown, the queue.
+    pub compare: compare::Compare,
     /// Text attribute values used in the folder (from the folder scan and the open document),
     /// offered while typing a text attribute.
     pub completions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
@@ -130,6 +133,7 @@ impl TaglineApp {
             stats: None,
             story: None,
             pending_goto: None,
+            compare: compare::Compare::default(),
             practice: None,
             completions: Default::default(),
             worker,
@@ -259,14 +263,26 @@ impl TaglineApp {
             };
             self.apply_intent(&ctx, intent);
         }
-        if let Some(open) = &self.open
-            && (view_id.is_some_and(|id| ctx.memory(|m| m.has_focus(id)))
-                || ctx.memory(|m| m.focused().is_none()))
+        let view_has_keys = view_id.is_some_and(|id| ctx.memory(|m| m.has_focus(id)))
+            || ctx.memory(|m| m.focused().is_none());
+        if let Some(session) = &mut self.compare.session {
+            if view_has_keys {
+                let intents = match &mut session.panes {
+                    Some(p) => p.views[0].handle_keys(ui, &p.docs[0], &self.focus),
+                    None => session.view.handle_keys(ui, &session.view_doc, &self.focus),
+                };
+                for intent in intents {
+                    self.apply_intent(&ctx, intent);
+                }
+            }
+        } else if let Some(open) = &self.open
+            && view_has_keys
         {
             for intent in self.view.handle_keys(ui, &open.doc, &self.focus) {
                 self.apply_intent(&ctx, intent);
             }
         }
+        self.follow_compare();
 
         self.refresh_rows();
         self.follow_stats();
@@ -291,7 +307,9 @@ impl TaglineApp {
             if !self.buffers.hide_left {
                 panels::library_ui(ui, &st, &mut intents);
             }
-            if !self.buffers.hide_right {
+            if self.compare.session.is_some() {
+                panels::compare_panel_ui(ui, &self.compare, &self.focus, &mut intents);
+            } else if !self.buffers.hide_right {
                 panels::annotations_ui(ui, &st, &mut self.buffers, &mut intents);
             }
         }
@@ -304,6 +322,60 @@ impl TaglineApp {
             }
             self.update_search();
             match &self.open {
+                Some(_) if self.compare.session.is_some() => {
+                    if let Some(session) = &mut self.compare.session {
+                        panels::compare_legend_ui(ui, session);
+                        let compare::CompareSession {
+                            overlay,
+                            panes,
+                            view,
+                            view_doc,
+                            comparison,
+                            ..
+                        } = session;
+                        let input = ViewInput {
+                            focus: &self.focus,
+                            font_size: self.settings.font_size,
+                            snap_to_words: self.settings.snap_to_words,
+                            annotator: None,
+                            search_hits: &self.search.hits,
+                            search_current: self.search.current,
+                            dim_except: None,
+                            overlay: Some(&*overlay),
+                        };
+                        let mut outs = Vec::new();
+                        match panes {
+                            Some(p) => {
+                                ui.columns(2, |cols| {
+                                    for (k, col) in cols.iter_mut().enumerate() {
+                                        panels::compare_pane_header_ui(
+                                            col,
+                                            k,
+                                            p.sides[k],
+                                            &comparison.annotators,
+                                            &mut intents,
+                                        );
+                                        outs.push(p.views[k].ui(col, &p.docs[k], &input));
+                                    }
+                                });
+                                p.sync_scroll();
+                            }
+                            None => outs.push(view.ui(ui, view_doc, &input)),
+                        }
+                        self.view_id = outs.first().and_then(|o| o.response.as_ref().map(|r| r.id));
+                        // The comparison is read-only: only focus changes go through.
+                        for out in outs {
+                            intents.extend(out.intents.into_iter().filter(|i| {
+                                matches!(
+                                    i,
+                                    Intent::Select { .. }
+                                        | Intent::SetSelection(_)
+                                        | Intent::Hover(_)
+                                )
+                            }));
+                        }
+                    }
+                }
                 Some(open) => {
                     let input = ViewInput {
                         focus: &self.focus,
@@ -313,6 +385,7 @@ impl TaglineApp {
                         search_hits: &self.search.hits,
                         search_current: self.search.current,
                         dim_except: self.list.filter.tag.as_deref(),
+                        overlay: None,
                     };
                     let out = self.view.ui(ui, &open.doc, &input);
                     self.view_id = out.response.as_ref().map(|r| r.id);
@@ -376,6 +449,9 @@ impl TaglineApp {
             &mut self.buffers,
             &mut intents,
         );
+        let annotators = self.doc().map(Document::annotators).unwrap_or_default();
+        let has_doc = self.open.is_some();
+        panels::compare_setup_ui(&ctx, &mut self.compare, &annotators, has_doc, &mut intents);
         if !ctx.input(|i| i.raw.hovered_files.is_empty()) {
             panels::drop_overlay_ui(&ctx);
         }

@@ -37,6 +37,7 @@ pub struct PanelState<'a> {
 }
 
 mod annotations;
+mod compare;
 mod editor;
 mod library;
 mod notices;
@@ -50,6 +51,7 @@ mod welcome;
 mod windows;
 
 pub use annotations::annotations_ui;
+pub use compare::{compare_legend_ui, compare_pane_header_ui, compare_panel_ui, compare_setup_ui};
 pub use library::library_ui;
 pub use notices::{drop_overlay_ui, link_hint_ui, notices_ui};
 pub use practice::practice_window_ui;

@@ -99,6 +99,8 @@ pub fn top_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
                 command_button(ui, UiCommand::ShowStory, st.doc.is_some(), intents);
                 command_button(ui, UiCommand::PracticeWithKey, true, intents);
                 command_button(ui, UiCommand::CheckWork, st.doc.is_some(), intents);
+                ui.separator();
+                command_button(ui, UiCommand::CompareWith, st.doc.is_some(), intents);
             });
             ui.menu_button("Help", |ui| {
                 command_button(ui, UiCommand::Help, true, intents);

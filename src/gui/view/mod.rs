@@ -56,6 +56,44 @@ pub struct ViewInput<'a> {
     pub search_current: Option<usize>,
     /// Dim every tag but this one (the list shows only this tag).
     pub dim_except: Option<&'a str>,
+    /// Colours, line patterns, marks and tooltips that replace the tag's (the compare view).
+    pub overlay: Option<&'a Arc<dyn SpanOverlay>>,
+}
+
+/// How an overlay draws one annotation instead of by its tag: the compare view colours spans
+/// by how annotators stand on them, with a line pattern, a frame and a strike-through so colour
+/// is never the only sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanMark {
+    /// Fill and line colour.
+    pub rgb: [u8; 3],
+    /// The underline's pattern.
+    pub line: LineStyle,
+    /// A frame around the span (e.g. accepted).
+    pub framed: bool,
+    /// Struck through (e.g. rejected).
+    pub struck: bool,
+    /// Drawn faded (e.g. rejected).
+    pub faded: bool,
+}
+
+/// An underline pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineStyle {
+    /// A solid line.
+    Solid,
+    /// A zigzag line.
+    Wavy,
+    /// A dashed line.
+    Dashed,
+}
+
+/// Per-annotation drawing that replaces the tag's, and the hover text (see [`SpanMark`]).
+pub trait SpanOverlay: Send + Sync {
+    /// How to draw annotation `id` (`None`: by its tag, as usual).
+    fn mark(&self, id: &str) -> Option<SpanMark>;
+    /// The tooltip lines of annotation `id` (`None`: the usual tooltip).
+    fn tooltip(&self, id: &str) -> Option<Vec<String>>;
 }
 
 /// What happened in the view this frame: intents for the app to act on.
@@ -120,6 +158,7 @@ pub struct ArticleView {
     search_hits: Arc<Vec<CharRange>>,
     search_current: Option<usize>,
     dim_except: Option<String>,
+    overlay: Option<Arc<dyn SpanOverlay>>,
     dragging: bool,
     last_viewport: Rect,
     last_inner: Rect,
@@ -162,6 +201,7 @@ impl Default for ArticleView {
             search_hits: Arc::default(),
             search_current: None,
             dim_except: None,
+            overlay: None,
             dragging: false,
             last_viewport: Rect::NOTHING,
             last_inner: Rect::NOTHING,
@@ -234,6 +274,7 @@ impl ArticleView {
             search_hits: std::mem::take(&mut self.search_hits),
             search_current: self.search_current,
             dim_except: self.dim_except.take(),
+            overlay: self.overlay.take(),
             ..ArticleView::default()
         };
         self.doc_key = Some(key);
@@ -272,6 +313,16 @@ impl ArticleView {
     /// Approximate bytes held by the galley cache.
     pub fn cache_bytes(&self) -> usize {
         self.cache_bytes
+    }
+
+    /// Content y at the top of the viewport, as of the last frame (to keep another view level
+    /// with this one).
+    pub fn scroll_offset(&self) -> f32 {
+        if self.last_viewport == Rect::NOTHING {
+            0.0
+        } else {
+            self.last_viewport.top().max(0.0)
+        }
     }
 
     /// Scrolls to content y (takes effect next frame).
@@ -428,6 +479,7 @@ impl ArticleView {
         if self.dim_except.as_deref() != input.dim_except {
             self.dim_except = input.dim_except.map(str::to_owned);
         }
+        self.overlay = input.overlay.map(Arc::clone);
     }
 
     /// The intents that turn the app's focus (`before`) into this frame's.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use egui::{
-    Align2, Color32, CornerRadius, FontId, Galley, Painter, Rect, Response, Stroke, Ui, pos2, vec2,
+    Align2, Color32, CornerRadius, FontId, Galley, Painter, Pos2, Rect, Response, Stroke, Ui, pos2,
+    vec2,
 };
 
 use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
@@ -111,13 +112,18 @@ impl ArticleView {
                     continue;
                 };
                 let tag = doc.scheme.tag(&a.tag);
-                let rgb = tag.map(|t| t.rgb()).unwrap_or([150, 150, 150]);
+                let mark = self.overlay.as_ref().and_then(|o| o.mark(&a.id));
+                let rgb = mark.map_or_else(
+                    || tag.map(|t| t.rgb()).unwrap_or([150, 150, 150]),
+                    |m| m.rgb,
+                );
                 let rects: Vec<Rect> = range_rects(galley, &row_starts, local)
                     .into_iter()
                     .map(|r| r.translate(galley_pos.to_vec2()))
                     .collect();
                 // "Show: Quote" dims the other tags in the text too.
-                let dimmed = self.dim_except.as_deref().is_some_and(|t| t != a.tag);
+                let dimmed = self.dim_except.as_deref().is_some_and(|t| t != a.tag)
+                    || mark.is_some_and(|m| m.faded);
                 let fade = |c: Color32| if dimmed { c.gamma_multiply(0.3) } else { c };
                 let fill = fade(theme::highlight_fill(&visuals, rgb, a.status));
                 let line = fade(theme::highlight_line(&visuals, rgb));
@@ -137,8 +143,11 @@ impl ArticleView {
                     }
                     let uy = r.bottom() - 1.0 - 3.0 * depth as f32;
                     let underline = [pos2(r.left(), uy), pos2(r.right(), uy)];
-                    match a.status {
-                        Some(Status::Suggested) => {
+                    match (mark.map(|m| m.line), a.status) {
+                        (Some(LineStyle::Solid), _) => {
+                            painter.line_segment(underline, Stroke::new(2.0, line));
+                        }
+                        (Some(LineStyle::Dashed), _) => {
                             painter.add(egui::Shape::dashed_line(
                                 &underline,
                                 Stroke::new(2.0, line),
@@ -146,10 +155,24 @@ impl ArticleView {
                                 3.0,
                             ));
                         }
-                        Some(Status::Uncertain) => {
+                        (Some(LineStyle::Wavy), _) => {
+                            painter.add(egui::Shape::line(
+                                zigzag(r.left(), r.right(), uy),
+                                Stroke::new(1.5, line),
+                            ));
+                        }
+                        (None, Some(Status::Suggested)) => {
+                            painter.add(egui::Shape::dashed_line(
+                                &underline,
+                                Stroke::new(2.0, line),
+                                5.0,
+                                3.0,
+                            ));
+                        }
+                        (None, Some(Status::Uncertain)) => {
                             painter.add(egui::Shape::dotted_line(&underline, line, 4.0, 1.2));
                         }
-                        _ => {
+                        (None, _) => {
                             painter.line_segment(underline, Stroke::new(2.0, line));
                         }
                     }
@@ -176,7 +199,28 @@ impl ArticleView {
                 {
                     anchors.insert(a.id.clone(), *first);
                 }
-                if a.status == Some(Status::Uncertain)
+                if let Some(m) = mark {
+                    if m.framed {
+                        for r in &rects {
+                            painter.rect_stroke(
+                                r.expand(1.0),
+                                CornerRadius::same(2),
+                                Stroke::new(1.5, line),
+                                egui::StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    if m.struck {
+                        let strike = theme::highlight_line(&visuals, rgb);
+                        for r in &rects {
+                            let y = r.center().y;
+                            painter.line_segment(
+                                [pos2(r.left(), y), pos2(r.right(), y)],
+                                Stroke::new(1.5, strike),
+                            );
+                        }
+                    }
+                } else if a.status == Some(Status::Uncertain)
                     && let Some(last) = rects.last()
                 {
                     // A small badge after the span: uncertain at a glance.
@@ -319,6 +363,19 @@ impl ArticleView {
         // Hover tooltip with the annotation under the pointer.
         if !self.dragging
             && let Some(id) = self.focus.hovered.clone()
+            && let Some(lines) = self.overlay.as_ref().and_then(|o| o.tooltip(&id))
+        {
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                for (k, line) in lines.iter().enumerate() {
+                    if k == 0 {
+                        ui.strong(line);
+                    } else {
+                        ui.label(line);
+                    }
+                }
+            });
+        } else if !self.dragging
+            && let Some(id) = self.focus.hovered.clone()
             && let Some(a) = doc.annotation(&id)
         {
             let rels: Vec<String> = doc
@@ -330,6 +387,21 @@ impl ArticleView {
             });
         }
     }
+}
+
+/// A zigzag from `x0` to `x1` around height `y` (the "disagree" underline).
+fn zigzag(x0: f32, x1: f32, y: f32) -> Vec<Pos2> {
+    let step = 3.0;
+    let mut out = vec![pos2(x0, y)];
+    let mut x = x0;
+    let mut up = true;
+    while x + step < x1 {
+        x += step;
+        out.push(pos2(x, if up { y - 2.0 } else { y }));
+        up = !up;
+    }
+    out.push(pos2(x1, y));
+    out
 }
 
 /// "attributed to → “other text”" as seen from annotation `id`, and the other end's id.
