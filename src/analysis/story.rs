@@ -35,7 +35,7 @@
 //! is too long to be found in the trimmed one's article.
 //!
 //! **Findings.** Each group has its outlets, its members with their words compared with the
-//! longest annotated member ([`Piece`]), and whom each member is attributed to (the target of
+//! annotated member whose words the most members share ([`Piece`]), and whom each member is attributed to (the target of
 //! its `attributed_to` relation, with that span's `entity` when set). Each article has what
 //! only it carries and what it leaves out that more than half of the others carry; each source
 //! (its entity, else its words) has the outlets that quote it.
@@ -190,8 +190,8 @@ pub struct Group {
     pub members: Vec<Member>,
     /// The articles that carry it, sorted, each once.
     pub articles: Vec<usize>,
-    /// Index in `members` of the reference the diffs compare with: the annotated member with
-    /// the most words.
+    /// Index in `members` of the reference the diffs compare with: the annotated member whose
+    /// words the most members share (the longer, then the first, on a tie).
     pub reference: usize,
 }
 
@@ -524,8 +524,7 @@ fn best_place(q: &[Word], content: &[u32], target: &Prepared<'_>) -> Option<Alig
     let (mut distinct, mut weight) = (0, 0f32);
     let mut l = 0;
     let mut clusters: Vec<(u32, u32)> = Vec::new();
-    for r in 0..hits.len() {
-        let (pr, kr) = hits[r];
+    for &(pr, kr) in &hits {
         if counts[kr] == 0 {
             distinct += 1;
             weight += occurs[kr];
@@ -594,7 +593,7 @@ fn same_place(a: CharRange, b: CharRange) -> bool {
 }
 
 /// Groups the story of `articles` (see the module docs). `progress(done, total)` is called as
-/// annotations are matched.
+/// annotations are matched (`total`: the distinct ones).
 pub fn group(
     articles: &[StoryArticle<'_>],
     options: Options,
@@ -653,42 +652,42 @@ pub fn group(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let mut found_in: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
-    let mut done = 0;
-    for batch in (0..total).collect::<Vec<_>>().chunks(256) {
-        let per = batch.len().div_ceil(workers);
-        let results: Vec<Vec<(usize, usize, CharRange)>> = std::thread::scope(|scope| {
+    // The same words are matched once (outlets often print a quote verbatim); a short one is
+    // matched on its chars, so its text is part of the key.
+    let mut keys: HashMap<(Vec<u32>, &str), usize> = HashMap::new();
+    let mut unique: Vec<usize> = Vec::new();
+    let key_of: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .map(|(x, item)| {
+            let q = &prepared[item.article].words[item.span.0..item.span.1];
+            let short = distinct_content(q) < MIN_CONTENT_WORDS;
+            let key = (
+                q.iter().map(|w| w.id).collect(),
+                if short { item.ann.text.as_str() } else { "" },
+            );
+            *keys.entry(key).or_insert_with(|| {
+                unique.push(x);
+                unique.len() - 1
+            })
+        })
+        .collect();
+    let mut places: Vec<Vec<(usize, CharRange)>> = Vec::with_capacity(unique.len());
+    for batch in unique.chunks(256) {
+        let per = batch.len().div_ceil(workers).max(1);
+        let (items, prepared) = (&items, &prepared);
+        let found_now: Vec<Vec<Vec<(usize, CharRange)>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = batch
-                .chunks(per.max(1))
+                .chunks(per)
                 .map(|xs| {
-                    let (items, prepared) = (&items, &prepared);
                     scope.spawn(move || {
-                        let mut cache: HashMap<Vec<u32>, Vec<(usize, CharRange)>> = HashMap::new();
-                        let mut out = Vec::new();
-                        for &x in xs {
-                            let item = &items[x];
-                            let q = &prepared[item.article].words[item.span.0..item.span.1];
-                            let key: Vec<u32> = q.iter().map(|w| w.id).collect();
-                            // Short ones are matched on their chars, which the key does not
-                            // hold: never shared.
-                            let fresh;
-                            let places =
-                                if q.iter().filter(|w| w.content()).count() >= MIN_CONTENT_WORDS {
-                                    cache
-                                        .entry(key)
-                                        .or_insert_with(|| places_of(q, &item.ann.text, prepared))
-                                } else {
-                                    fresh = places_of(q, &item.ann.text, prepared);
-                                    &fresh
-                                };
-                            out.extend(
-                                places
-                                    .iter()
-                                    .filter(|(b, _)| *b != item.article)
-                                    .map(|&(b, r)| (x, b, r)),
-                            );
-                        }
-                        out
+                        xs.iter()
+                            .map(|&x| {
+                                let item = &items[x];
+                                let q = &prepared[item.article].words[item.span.0..item.span.1];
+                                places_of(q, &item.ann.text, prepared)
+                            })
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
@@ -697,7 +696,18 @@ pub fn group(
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        for (x, b, place) in results.into_iter().flatten() {
+        places.extend(found_now.into_iter().flatten());
+        progress(places.len(), unique.len());
+    }
+    let mut found_in: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
+    let matched = items.iter().enumerate().flat_map(|(x, item)| {
+        places[key_of[x]]
+            .iter()
+            .filter(move |(b, _)| *b != item.article)
+            .map(move |&(b, r)| (x, b, r))
+    });
+    {
+        for (x, b, place) in matched {
             let mut linked = false;
             for y in first_item[b]..first_item[b + 1] {
                 if same_place(items[y].ann.range, place) {
@@ -725,8 +735,6 @@ pub fn group(
                 }
             }
         }
-        done += batch.len();
-        progress(done, total);
     }
 
     let mut sets = Sets((0..total + found.len()).collect());
@@ -826,6 +834,14 @@ pub fn variants_of(text: &str, articles: &[StoryArticle<'_>]) -> Vec<(usize, Cha
     let prepared: Vec<Prepared<'_>> = articles.iter().map(|a| prepare(*a, &mut vocab)).collect();
     let q = words(text, &mut vocab);
     places_of(&q, text, &prepared)
+}
+
+/// How many distinct content words `q` has.
+fn distinct_content(q: &[Word]) -> usize {
+    let mut ids: Vec<u32> = q.iter().filter(|w| w.content()).map(|w| w.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 /// The accepted places of words `q` (an annotation's `text`) in every article.
@@ -962,12 +978,36 @@ fn make_group(
     } else {
         Kind::Claim
     };
+    // The reference: the annotated member whose words the most members share (summed over
+    // its distinct words: the version most outlets agree with), the longer one on a tie, then
+    // the first.
+    let words_of =
+        |(m, span): &(Member, (usize, usize))| &prepared[m.article].words[span.0..span.1];
+    let mut carried: HashMap<u32, usize, IdHash> = HashMap::default();
+    let distinct = |ws: &[Word]| {
+        let mut ids: Vec<u32> = ws.iter().map(|w| w.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    for m in &members {
+        for id in distinct(words_of(m)) {
+            *carried.entry(id).or_default() += 1;
+        }
+    }
     let reference = members
         .iter()
         .enumerate()
         .filter(|(_, (m, _))| m.annotation.is_some())
-        .max_by(|(i, (_, a)), (j, (_, b))| (a.1 - a.0).cmp(&(b.1 - b.0)).then(j.cmp(i)))
-        .map_or(0, |(i, _)| i);
+        .map(|(i, a)| {
+            let shared: usize = distinct(words_of(a))
+                .iter()
+                .map(|id| carried.get(id).copied().unwrap_or(0))
+                .sum();
+            (i, shared, a.1.1 - a.1.0)
+        })
+        .max_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)).then(b.0.cmp(&a.0)))
+        .map_or(0, |(i, _, _)| i);
     let (ref_article, ref_span) = (members[reference].0.article, members[reference].1);
     let ref_words = &prepared[ref_article].words[ref_span.0..ref_span.1];
     let ref_text = prepared[ref_article].input.text;
@@ -1054,12 +1094,11 @@ fn diff(
     for (k, w) in mine.iter().enumerate() {
         let start = w.range.start.max(m.range.start);
         let end = w.range.end.min(m.range.end);
-        if start > at {
-            push(
-                &mut out,
-                Piece::Same(slice(text, CharRange::new(at, start))),
-            );
-        }
+        // The text between words; words left out go after its spaces and before its
+        // punctuation (`cost [an estimated] £4.2`).
+        let gap = slice(text, CharRange::new(at, start.max(at)));
+        let lead = gap.len() - gap.trim_start().len();
+        push(&mut out, Piece::Same(gap[..lead].to_owned()));
         let piece = slice(text, CharRange::new(start, end.max(start)));
         match pair.peek() {
             Some(&&(i, j)) if i == k => {
@@ -1068,9 +1107,13 @@ fn diff(
                     push(&mut out, p);
                 }
                 next_ref = j + 1;
+                push(&mut out, Piece::Same(gap[lead..].to_owned()));
                 push(&mut out, Piece::Same(piece));
             }
-            _ => push(&mut out, Piece::Changed(piece)),
+            _ => {
+                push(&mut out, Piece::Same(gap[lead..].to_owned()));
+                push(&mut out, Piece::Changed(piece));
+            }
         }
         at = end.max(start);
     }
