@@ -1019,6 +1019,10 @@ fn story_annotation(
     }
 }
 
+/// A statement placed in a story article: tag, start, end, and the sourcing span (start, end,
+/// name) of a quote.
+type StorySpan<'a> = (&'a str, usize, usize, Option<(usize, usize, &'a str)>);
+
 /// `n_articles` articles covering one event, each with `per_article` annotated quotes and
 /// claims among news-like filler. The statements come from a shared pool of about
 /// `2 × per_article` (so each is carried by several outlets), each printed as a [`variant`];
@@ -1043,7 +1047,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
     (0..n_articles)
         .map(|a| {
             let mut text = w.headline();
-            let mut spans: Vec<(&str, usize, usize, Option<(usize, usize, &str)>)> = Vec::new();
+            let mut spans: Vec<StorySpan<'_>> = Vec::new();
             let chars = |s: &str| s.chars().count();
             for _ in 0..per_article {
                 text.push_str("\n\n");

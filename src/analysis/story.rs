@@ -709,8 +709,9 @@ pub fn group(
     {
         for (x, b, place) in matched {
             let mut linked = false;
-            for y in first_item[b]..first_item[b + 1] {
-                if same_place(items[y].ann.range, place) {
+            let theirs = first_item[b]..first_item[b + 1];
+            for (other, y) in items[theirs.clone()].iter().zip(theirs) {
+                if same_place(other.ann.range, place) {
                     links.push((x, y));
                     linked = true;
                 }
@@ -1199,7 +1200,10 @@ mod tests {
         }
     }
 
-    fn story(docs: &[(&str, &str, Vec<(&str, &str, &str)>)]) -> Story {
+    /// An article for the tests: name, text, and (id, tag, quoted text) annotations.
+    type Doc<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, &'a str)>);
+
+    fn story(docs: &[Doc<'_>]) -> Story {
         let texts: Vec<IndexedText> = docs.iter().map(|d| IndexedText::new(d.1.into())).collect();
         let anns: Vec<Vec<Annotation>> = docs
             .iter()
