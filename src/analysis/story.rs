@@ -6,39 +6,40 @@
 //! keeping an apostrophe or hyphen between letters (`I'll`, `east-side`) and a point or comma
 //! between digits (`4.2`, `18,000`), lower-cased. Each word keeps its range in the original
 //! text, so every member found is a tight span at code-point offsets of the article. A short
-//! list of English function words ([`is_function_word`]: articles, pronouns, auxiliaries,
-//! prepositions, `said`) weighs [`FUNCTION_WEIGHT`]; every other word (a *content word*)
+//! list of English function words ([`is_function_word`]: articles, pronouns, auxiliaries and
+//! modals, prepositions, `said`) weighs [`FUNCTION_WEIGHT`]; every other word (a *content word*)
 //! weighs 1.
 //!
-//! **Matching.** For each eligible annotation (a `quote` or `claim`, not orphaned, not
-//! suggested unless asked) and each other article, the places where at least
-//! [`MIN_CONTENT_WORDS`] of its distinct content words occur close together are aligned word
-//! by word (Smith–Waterman: a shared word scores its weight, a substituted word
-//! [`SUBSTITUTION`], a skipped word on either side [`GAP`]). The best alignment is accepted
-//! when it shares at least [`MIN_CONTENT_WORDS`] content words and either
+//! **Matching.** For each eligible annotation (a `quote` or `claim`, not orphaned, not suggested
+//! unless asked) and each other article, the places where at least [`MIN_CONTENT_WORDS`] of its
+//! distinct content words occur close together are aligned word by word (Smith–Waterman: a shared
+//! word scores its weight, a substituted word [`SUBSTITUTION`], a skipped word on either side
+//! [`GAP`]; never across a sentence end). The best alignment is accepted when it shares at least
+//! [`MIN_CONTENT_WORDS`] content words and either
 //!
 //! - covers at least [`MIN_COVERAGE`] of the annotation's weight, with shared words making at
 //!   least [`MIN_REGION_SHARE`] of the place's weight (a reworded or extended variant), or
-//! - shares at least [`DENSE_CONTENT_WORDS`] content words and they make at least
-//!   [`DENSE_SHARE`] of the place (a trimmed variant: an excerpt of the annotation).
+//! - shares at least [`DENSE_CONTENT_WORDS`] content words and they make at least [`DENSE_SHARE`]
+//!   of the place (a trimmed variant: an excerpt of the annotation).
 //!
-//! An unrelated sentence that shares a few common words (`the council will not …`) has too
-//! few content words in common, in order, to pass. An annotation with fewer than
+//! An unrelated sentence that shares a few common words (`the council will not …`) has too few
+//! content words in common, in order, to pass. An annotation with fewer than
 //! [`MIN_CONTENT_WORDS`] content words is matched only nearly verbatim, by the core's
 //! [`find_approximate`] (within [`SHORT_MAX_ERROR_RATE`] edits).
 //!
-//! **Grouping.** A place that overlaps an eligible annotation of the other article (by at
-//! least half of the shorter of the two) links the two annotations; otherwise it becomes a
-//! member *found by matching* (`annotation: None`), shared by every annotation whose match
-//! overlaps it. Groups are the connected sets of these links. Matching is done in both
-//! directions, so a trimmed quote found inside a full one links them even when the full one
-//! is too long to be found in the trimmed one's article.
+//! **Grouping.** A place that overlaps an eligible annotation of the other article (by at least
+//! half of the shorter of the two) links the two annotations; otherwise it becomes a member
+//! *found by matching* (`annotation: None`), shared by every annotation whose match covers mostly
+//! the same words (half of the longer place); places never grow while linking. Groups are the
+//! connected sets of these links. Matching is done in both directions, so a trimmed quote found
+//! inside a full one links them even when the full one is too long to be found in the trimmed
+//! one's article.
 //!
 //! **Findings.** Each group has its outlets, its members with their words compared with the
-//! annotated member whose words the most members share ([`Piece`]), and whom each member is attributed to (the target of
-//! its `attributed_to` relation, with that span's `entity` when set). Each article has what
-//! only it carries and what it leaves out that more than half of the others carry; each source
-//! (its entity, else its words) has the outlets that quote it.
+//! annotated member whose words the most members share ([`Piece`]), and whom each member is
+//! attributed to (the target of its `attributed_to` relation, with that span's `entity` when
+//! set). Each article has what only it carries and what it leaves out that more than half of the
+//! others carry; each source (its entity, else its words) has the outlets that quote it.
 //!
 //! Pure: no file I/O, no clock; the same input gives the same output.
 
@@ -249,13 +250,13 @@ pub fn is_function_word(w: &str) -> bool {
         "a", "about", "after", "against", "all", "also", "am", "an", "and", "any", "are", "as",
         "at", "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does",
         "for", "from", "had", "has", "have", "he", "her", "here", "hers", "him", "his", "how", "i",
-        "i'll", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "most",
-        "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our",
-        "ours", "out", "over", "own", "said", "say", "says", "she", "should", "so", "some", "such",
-        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-        "through", "to", "told", "too", "under", "until", "up", "very", "was", "we", "were",
-        "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-        "you", "your",
+        "i'll", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me", "might",
+        "more", "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+        "or", "other", "our", "ours", "out", "over", "own", "said", "say", "says", "shall", "she",
+        "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+        "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up",
+        "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
+        "why", "will", "with", "would", "you", "your",
     ];
     WORDS.binary_search(&w).is_ok()
 }
@@ -268,6 +269,9 @@ struct Word {
     /// Where, in chars of the original text.
     range: CharRange,
     weight: f32,
+    /// The first word of a sentence or paragraph (after `.`, `!` or `?` and a space, or a
+    /// line break): an alignment never runs across it.
+    starts_sentence: bool,
 }
 
 impl Word {
@@ -305,6 +309,8 @@ fn words(text: &str, vocab: &mut Vocab) -> Vec<Word> {
     let chars: Vec<char> = norm.text.as_str().chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
+    // Line breaks are spaces after normalisation: sentence ends are found in the original.
+    let original: Vec<char> = text.chars().collect();
     while i < chars.len() {
         if !chars[i].is_alphanumeric() {
             i += 1;
@@ -334,10 +340,17 @@ fn words(text: &str, vocab: &mut Vocab) -> Vec<Word> {
             .flat_map(|c| c.to_lowercase())
             .collect();
         let (id, weight) = vocab.intern(form);
+        let range = norm.to_original(CharRange::new(start, j));
+        // A line break, or `.`, `!` or `?` followed (later) by a space, between the words.
+        let gap = &original[out.last().map_or(0, |w: &Word| w.range.end)..range.start];
+        let ends = gap.iter().position(|c| matches!(c, '.' | '!' | '?'));
+        let starts_sentence =
+            gap.contains(&'\n') || ends.is_some_and(|e| gap[e..].iter().any(|c| c.is_whitespace()));
         out.push(Word {
             id,
-            range: norm.to_original(CharRange::new(start, j)),
+            range,
             weight,
+            starts_sentence,
         });
         i = j;
     }
@@ -410,7 +423,8 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
     }
     let w = m + 1;
     let mut h = vec![0f32; (n + 1) * w];
-    // 0 stop, 1 diagonal, 2 up (skip a query word), 3 left (skip a target word).
+    // 0 stop, 1 diagonal, 2 up (skip a query word), 3 left (skip a target word), 4 diagonal
+    // and stop.
     let mut dir = vec![0u8; (n + 1) * w];
     let mut best = (0f32, 0usize, 0usize);
     for i in 1..=n {
@@ -420,11 +434,18 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
             } else {
                 SUBSTITUTION
             };
-            let d = h[(i - 1) * w + j - 1] + sub;
+            // Nothing carries over from the previous word when this one starts a sentence.
+            let fresh = j >= 2 && t[j - 1].starts_sentence;
+            let d = if fresh { 0.0 } else { h[(i - 1) * w + j - 1] } + sub;
             let u = h[(i - 1) * w + j] + GAP;
-            let l = h[i * w + j - 1] + GAP;
+            let l = if fresh {
+                f32::NEG_INFINITY
+            } else {
+                h[i * w + j - 1] + GAP
+            };
             let (v, k) = if d >= u && d >= l && d > 0.0 {
-                (d, 1)
+                // 4: a diagonal step that starts the alignment (a sentence's first word).
+                (d, if fresh { 4 } else { 1 })
             } else if u >= l && u > 0.0 {
                 (u, 2)
             } else if l > 0.0 {
@@ -447,7 +468,7 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
     let (mut first, last) = (j, j);
     while i > 0 && j > 0 {
         match dir[i * w + j] {
-            1 => {
+            step @ (1 | 4) => {
                 if q[i - 1].id == t[j - 1].id {
                     matched += q[i - 1].weight;
                     content += usize::from(q[i - 1].content());
@@ -455,6 +476,9 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
                 }
                 i -= 1;
                 j -= 1;
+                if step == 4 {
+                    break;
+                }
             }
             2 => i -= 1,
             3 => j -= 1,
@@ -592,6 +616,12 @@ fn same_place(a: CharRange, b: CharRange) -> bool {
     shared > 0 && 2 * shared >= a.len().min(b.len())
 }
 
+/// `true` when two ranges share at least half of the longer.
+fn mostly_same(a: CharRange, b: CharRange) -> bool {
+    let shared = a.intersection(&b).map_or(0, |r| r.len());
+    shared > 0 && 2 * shared >= a.len().max(b.len())
+}
+
 /// Groups the story of `articles` (see the module docs). `progress(done, total)` is called as
 /// annotations are matched (`total`: the distinct ones).
 pub fn group(
@@ -722,13 +752,12 @@ pub fn group(
             match found_in[b]
                 .iter()
                 .copied()
-                .find(|&f| same_place(found[f].1, place))
+                .find(|&f| mostly_same(found[f].1, place))
             {
-                Some(f) => {
-                    let r = &mut found[f].1;
-                    *r = CharRange::new(r.start.min(place.start), r.end.max(place.end));
-                    links.push((x, total + f));
-                }
+                // Places are never widened here: a place that grew would overlap its
+                // neighbours and chain unrelated statements. Overlapping places of one group
+                // are joined when the group is made.
+                Some(f) => links.push((x, total + f)),
                 None => {
                     found.push((b, place));
                     found_in[b].push(found.len() - 1);
@@ -959,6 +988,31 @@ fn make_group(
             }
         })
         .collect();
+    // Places found in one article that overlap are one member.
+    members.sort_by_key(|(m, _)| (m.annotation.is_some(), m.article, m.range.start));
+    let mut joined: Vec<(Member, (usize, usize))> = Vec::with_capacity(members.len());
+    for (m, span) in members {
+        match joined.last_mut() {
+            Some((last, last_span))
+                if m.annotation.is_none()
+                    && last.annotation.is_none()
+                    && last.article == m.article
+                    && last.range.end > m.range.start =>
+            {
+                let p = &prepared[m.article];
+                last.range = CharRange::new(last.range.start, last.range.end.max(m.range.end));
+                last.text = p
+                    .input
+                    .text
+                    .slice(last.range)
+                    .unwrap_or_default()
+                    .to_owned();
+                *last_span = word_span(&p.words, last.range);
+            }
+            _ => joined.push((m, span)),
+        }
+    }
+    let mut members = joined;
     members.sort_by(|a, b| {
         (a.0.article, a.0.range.start, a.0.range.end, &a.0.annotation).cmp(&(
             b.0.article,
