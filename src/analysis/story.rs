@@ -1388,6 +1388,33 @@ mod tests {
     }
 
     #[test]
+    fn a_match_never_runs_across_a_sentence_end() {
+        // "interest rates" ends one sentence and "could delay work on" starts the next: the
+        // words are there, in order, but not in one sentence.
+        let s = story(&[
+            (
+                "a.txt",
+                "Interest rates could delay work on the harbour tunnel.",
+                vec![(
+                    "a",
+                    "claim",
+                    "Interest rates could delay work on the harbour tunnel",
+                )],
+            ),
+            (
+                "b.txt",
+                "Officials spoke about interest rates. Housing costs could delay work on roads.",
+                vec![],
+            ),
+        ]);
+        assert!(
+            s.groups.iter().all(|g| g.members.len() == 1),
+            "{:#?}",
+            s.groups
+        );
+    }
+
+    #[test]
     fn a_changed_figure_still_groups_and_is_marked() {
         let s = story(&[
             (
