@@ -46,6 +46,20 @@ fn group_200_articles_20_annotations(bencher: Bencher) {
             relations: &d.relations,
         })
         .collect();
+    let once = story::group(&input, Options::default(), &mut |_, _| {});
+    let members: usize = once.groups.iter().map(|g| g.members.len()).sum();
+    let found = once
+        .groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .filter(|m| m.annotation.is_none())
+        .count();
+    eprintln!(
+        "{} articles: {} groups ({} shared), {members} members ({found} found by matching)",
+        docs.len(),
+        once.groups.len(),
+        once.groups.iter().filter(|g| g.articles.len() > 1).count()
+    );
     bencher.bench(|| {
         let s = story::group(black_box(&input), Options::default(), &mut |_, _| {});
         let shared = s.groups.iter().filter(|g| g.articles.len() > 1).count();

@@ -274,7 +274,13 @@ impl Writer {
 
     fn clause(&mut self) -> String {
         let topic = self.pick(TOPICS);
-        match self.rng.below(7) {
+        let template = self.rng.below(7);
+        self.clause_with(template, topic)
+    }
+
+    /// Clause template `template` (0–6) about `topic`.
+    fn clause_with(&mut self, template: usize, topic: &str) -> String {
+        match template {
             0 => format!("{} had underestimated {topic}", self.pick(ORGS)),
             1 => format!("{topic} would cost at least {}", self.money()),
             2 => format!(
@@ -1020,9 +1026,14 @@ fn story_annotation(
     }
 }
 
+/// A statement placed in a story article: tag, start, end, and the sourcing span (start, end,
+/// name) of a quote.
+type StorySpan<'a> = (&'a str, usize, usize, Option<(usize, usize, &'a str)>);
+
 /// `n_articles` articles covering one event, each with `per_article` annotated quotes and
 /// claims among news-like filler. The statements come from a shared pool of about
-/// `2 × per_article` (so each is carried by several outlets), each printed as a [`variant`];
+/// `2 × per_article` clauses (so each is carried by several outlets), each printed as a
+/// [`variant`];
 /// quotes sit in curly quote marks followed by `said NAME`, a sourcing span with an
 /// `entity`, linked `attributed_to`. Deterministic for a seed.
 pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<StoryDoc> {
@@ -1032,11 +1043,10 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
     let pool: Vec<(bool, String, &str)> = (0..(2 * per_article).max(1))
         .map(|i| {
             let quote = i % 2 == 0;
-            let s = if quote {
-                format!("{} and {}", w.quote(), w.clause())
-            } else {
-                w.clause()
-            };
+            // A different clause template and topic each: entries sharing a stock phrase
+            // ("there is no plan B") or a frame and its subject would rightly be grouped
+            // together, chaining the whole story into one group.
+            let s = w.clause_with(i % 7, TOPICS[(i / 7) % TOPICS.len()]);
             (quote, s, w.pick(PEOPLE))
         })
         .collect();
@@ -1044,9 +1054,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
     (0..n_articles)
         .map(|a| {
             let mut text = w.headline();
-            // (tag, start, end, the quote's speaker span: start, end, name)
-            type Planned<'a> = (&'a str, usize, usize, Option<(usize, usize, &'a str)>);
-            let mut spans: Vec<Planned<'_>> = Vec::new();
+            let mut spans: Vec<StorySpan<'_>> = Vec::new();
             let chars = |s: &str| s.chars().count();
             for _ in 0..per_article {
                 text.push_str("\n\n");

@@ -6,39 +6,40 @@
 //! keeping an apostrophe or hyphen between letters (`I'll`, `east-side`) and a point or comma
 //! between digits (`4.2`, `18,000`), lower-cased. Each word keeps its range in the original
 //! text, so every member found is a tight span at code-point offsets of the article. A short
-//! list of English function words ([`is_function_word`]: articles, pronouns, auxiliaries,
-//! prepositions, `said`) weighs [`FUNCTION_WEIGHT`]; every other word (a *content word*)
+//! list of English function words ([`is_function_word`]: articles, pronouns, auxiliaries and
+//! modals, prepositions, `said`) weighs [`FUNCTION_WEIGHT`]; every other word (a *content word*)
 //! weighs 1.
 //!
-//! **Matching.** For each eligible annotation (a `quote` or `claim`, not orphaned, not
-//! suggested unless asked) and each other article, the places where at least
-//! [`MIN_CONTENT_WORDS`] of its distinct content words occur close together are aligned word
-//! by word (Smith–Waterman: a shared word scores its weight, a substituted word
-//! [`SUBSTITUTION`], a skipped word on either side [`GAP`]). The best alignment is accepted
-//! when it shares at least [`MIN_CONTENT_WORDS`] content words and either
+//! **Matching.** For each eligible annotation (a `quote` or `claim`, not orphaned, not suggested
+//! unless asked) and each other article, the places where at least [`MIN_CONTENT_WORDS`] of its
+//! distinct content words occur close together are aligned word by word (Smith–Waterman: a shared
+//! word scores its weight, a substituted word [`SUBSTITUTION`], a skipped word on either side
+//! [`GAP`]; never across a sentence end). The best alignment is accepted when it shares at least
+//! [`MIN_CONTENT_WORDS`] content words and either
 //!
 //! - covers at least [`MIN_COVERAGE`] of the annotation's weight, with shared words making at
 //!   least [`MIN_REGION_SHARE`] of the place's weight (a reworded or extended variant), or
-//! - shares at least [`DENSE_CONTENT_WORDS`] content words and they make at least
-//!   [`DENSE_SHARE`] of the place (a trimmed variant: an excerpt of the annotation).
+//! - shares at least [`DENSE_CONTENT_WORDS`] content words and they make at least [`DENSE_SHARE`]
+//!   of the place (a trimmed variant: an excerpt of the annotation).
 //!
-//! An unrelated sentence that shares a few common words (`the council will not …`) has too
-//! few content words in common, in order, to pass. An annotation with fewer than
+//! An unrelated sentence that shares a few common words (`the council will not …`) has too few
+//! content words in common, in order, to pass. An annotation with fewer than
 //! [`MIN_CONTENT_WORDS`] content words is matched only nearly verbatim, by the core's
 //! [`find_approximate`] (within [`SHORT_MAX_ERROR_RATE`] edits).
 //!
-//! **Grouping.** A place that overlaps an eligible annotation of the other article (by at
-//! least half of the shorter of the two) links the two annotations; otherwise it becomes a
-//! member *found by matching* (`annotation: None`), shared by every annotation whose match
-//! overlaps it. Groups are the connected sets of these links. Matching is done in both
-//! directions, so a trimmed quote found inside a full one links them even when the full one
-//! is too long to be found in the trimmed one's article.
+//! **Grouping.** A place that overlaps an eligible annotation of the other article (by at least
+//! half of the shorter of the two) links the two annotations; otherwise it becomes a member
+//! *found by matching* (`annotation: None`), shared by every annotation whose match covers mostly
+//! the same words (half of the longer place); places never grow while linking. Groups are the
+//! connected sets of these links. Matching is done in both directions, so a trimmed quote found
+//! inside a full one links them even when the full one is too long to be found in the trimmed
+//! one's article.
 //!
 //! **Findings.** Each group has its outlets, its members with their words compared with the
-//! longest annotated member ([`Piece`]), and whom each member is attributed to (the target of
-//! its `attributed_to` relation, with that span's `entity` when set). Each article has what
-//! only it carries and what it leaves out that more than half of the others carry; each source
-//! (its entity, else its words) has the outlets that quote it.
+//! annotated member whose words the most members share ([`Piece`]), and whom each member is
+//! attributed to (the target of its `attributed_to` relation, with that span's `entity` when
+//! set). Each article has what only it carries and what it leaves out that more than half of the
+//! others carry; each source (its entity, else its words) has the outlets that quote it.
 //!
 //! Pure: no file I/O, no clock; the same input gives the same output.
 
@@ -190,8 +191,8 @@ pub struct Group {
     pub members: Vec<Member>,
     /// The articles that carry it, sorted, each once.
     pub articles: Vec<usize>,
-    /// Index in `members` of the reference the diffs compare with: the annotated member with
-    /// the most words.
+    /// Index in `members` of the reference the diffs compare with: the annotated member whose
+    /// words the most members share (the longer, then the first, on a tie).
     pub reference: usize,
 }
 
@@ -249,13 +250,13 @@ pub fn is_function_word(w: &str) -> bool {
         "a", "about", "after", "against", "all", "also", "am", "an", "and", "any", "are", "as",
         "at", "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does",
         "for", "from", "had", "has", "have", "he", "her", "here", "hers", "him", "his", "how", "i",
-        "i'll", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "most",
-        "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our",
-        "ours", "out", "over", "own", "said", "say", "says", "she", "should", "so", "some", "such",
-        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-        "through", "to", "told", "too", "under", "until", "up", "very", "was", "we", "were",
-        "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-        "you", "your",
+        "i'll", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me", "might",
+        "more", "most", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+        "or", "other", "our", "ours", "out", "over", "own", "said", "say", "says", "shall", "she",
+        "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+        "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up",
+        "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
+        "why", "will", "with", "would", "you", "your",
     ];
     WORDS.binary_search(&w).is_ok()
 }
@@ -268,6 +269,9 @@ struct Word {
     /// Where, in chars of the original text.
     range: CharRange,
     weight: f32,
+    /// The first word of a sentence or paragraph (after `.`, `!` or `?` and a space, or a
+    /// line break): an alignment never runs across it.
+    starts_sentence: bool,
 }
 
 impl Word {
@@ -305,6 +309,8 @@ fn words(text: &str, vocab: &mut Vocab) -> Vec<Word> {
     let chars: Vec<char> = norm.text.as_str().chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
+    // Line breaks are spaces after normalisation: sentence ends are found in the original.
+    let original: Vec<char> = text.chars().collect();
     while i < chars.len() {
         if !chars[i].is_alphanumeric() {
             i += 1;
@@ -334,10 +340,17 @@ fn words(text: &str, vocab: &mut Vocab) -> Vec<Word> {
             .flat_map(|c| c.to_lowercase())
             .collect();
         let (id, weight) = vocab.intern(form);
+        let range = norm.to_original(CharRange::new(start, j));
+        // A line break, or `.`, `!` or `?` followed (later) by a space, between the words.
+        let gap = &original[out.last().map_or(0, |w: &Word| w.range.end)..range.start];
+        let ends = gap.iter().position(|c| matches!(c, '.' | '!' | '?'));
+        let starts_sentence =
+            gap.contains(&'\n') || ends.is_some_and(|e| gap[e..].iter().any(|c| c.is_whitespace()));
         out.push(Word {
             id,
-            range: norm.to_original(CharRange::new(start, j)),
+            range,
             weight,
+            starts_sentence,
         });
         i = j;
     }
@@ -410,7 +423,8 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
     }
     let w = m + 1;
     let mut h = vec![0f32; (n + 1) * w];
-    // 0 stop, 1 diagonal, 2 up (skip a query word), 3 left (skip a target word).
+    // 0 stop, 1 diagonal, 2 up (skip a query word), 3 left (skip a target word), 4 diagonal
+    // and stop.
     let mut dir = vec![0u8; (n + 1) * w];
     let mut best = (0f32, 0usize, 0usize);
     for i in 1..=n {
@@ -420,11 +434,18 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
             } else {
                 SUBSTITUTION
             };
-            let d = h[(i - 1) * w + j - 1] + sub;
+            // Nothing carries over from the previous word when this one starts a sentence.
+            let fresh = j >= 2 && t[j - 1].starts_sentence;
+            let d = if fresh { 0.0 } else { h[(i - 1) * w + j - 1] } + sub;
             let u = h[(i - 1) * w + j] + GAP;
-            let l = h[i * w + j - 1] + GAP;
+            let l = if fresh {
+                f32::NEG_INFINITY
+            } else {
+                h[i * w + j - 1] + GAP
+            };
             let (v, k) = if d >= u && d >= l && d > 0.0 {
-                (d, 1)
+                // 4: a diagonal step that starts the alignment (a sentence's first word).
+                (d, if fresh { 4 } else { 1 })
             } else if u >= l && u > 0.0 {
                 (u, 2)
             } else if l > 0.0 {
@@ -447,7 +468,7 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
     let (mut first, last) = (j, j);
     while i > 0 && j > 0 {
         match dir[i * w + j] {
-            1 => {
+            step @ (1 | 4) => {
                 if q[i - 1].id == t[j - 1].id {
                     matched += q[i - 1].weight;
                     content += usize::from(q[i - 1].content());
@@ -455,6 +476,9 @@ fn align(q: &[Word], t: &[Word]) -> Option<Aligned> {
                 }
                 i -= 1;
                 j -= 1;
+                if step == 4 {
+                    break;
+                }
             }
             2 => i -= 1,
             3 => j -= 1,
@@ -524,8 +548,7 @@ fn best_place(q: &[Word], content: &[u32], target: &Prepared<'_>) -> Option<Alig
     let (mut distinct, mut weight) = (0, 0f32);
     let mut l = 0;
     let mut clusters: Vec<(u32, u32)> = Vec::new();
-    for r in 0..hits.len() {
-        let (pr, kr) = hits[r];
+    for &(pr, kr) in &hits {
         if counts[kr] == 0 {
             distinct += 1;
             weight += occurs[kr];
@@ -593,8 +616,14 @@ fn same_place(a: CharRange, b: CharRange) -> bool {
     shared > 0 && 2 * shared >= a.len().min(b.len())
 }
 
+/// `true` when two ranges share at least half of the longer.
+fn mostly_same(a: CharRange, b: CharRange) -> bool {
+    let shared = a.intersection(&b).map_or(0, |r| r.len());
+    shared > 0 && 2 * shared >= a.len().max(b.len())
+}
+
 /// Groups the story of `articles` (see the module docs). `progress(done, total)` is called as
-/// annotations are matched.
+/// annotations are matched (`total`: the distinct ones).
 pub fn group(
     articles: &[StoryArticle<'_>],
     options: Options,
@@ -653,42 +682,42 @@ pub fn group(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let mut found_in: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
-    let mut done = 0;
-    for batch in (0..total).collect::<Vec<_>>().chunks(256) {
-        let per = batch.len().div_ceil(workers);
-        let results: Vec<Vec<(usize, usize, CharRange)>> = std::thread::scope(|scope| {
+    // The same words are matched once (outlets often print a quote verbatim); a short one is
+    // matched on its chars, so its text is part of the key.
+    let mut keys: HashMap<(Vec<u32>, &str), usize> = HashMap::new();
+    let mut unique: Vec<usize> = Vec::new();
+    let key_of: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .map(|(x, item)| {
+            let q = &prepared[item.article].words[item.span.0..item.span.1];
+            let short = distinct_content(q) < MIN_CONTENT_WORDS;
+            let key = (
+                q.iter().map(|w| w.id).collect(),
+                if short { item.ann.text.as_str() } else { "" },
+            );
+            *keys.entry(key).or_insert_with(|| {
+                unique.push(x);
+                unique.len() - 1
+            })
+        })
+        .collect();
+    let mut places: Vec<Vec<(usize, CharRange)>> = Vec::with_capacity(unique.len());
+    for batch in unique.chunks(256) {
+        let per = batch.len().div_ceil(workers).max(1);
+        let (items, prepared) = (&items, &prepared);
+        let found_now: Vec<Vec<Vec<(usize, CharRange)>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = batch
-                .chunks(per.max(1))
+                .chunks(per)
                 .map(|xs| {
-                    let (items, prepared) = (&items, &prepared);
                     scope.spawn(move || {
-                        let mut cache: HashMap<Vec<u32>, Vec<(usize, CharRange)>> = HashMap::new();
-                        let mut out = Vec::new();
-                        for &x in xs {
-                            let item = &items[x];
-                            let q = &prepared[item.article].words[item.span.0..item.span.1];
-                            let key: Vec<u32> = q.iter().map(|w| w.id).collect();
-                            // Short ones are matched on their chars, which the key does not
-                            // hold: never shared.
-                            let fresh;
-                            let places =
-                                if q.iter().filter(|w| w.content()).count() >= MIN_CONTENT_WORDS {
-                                    cache
-                                        .entry(key)
-                                        .or_insert_with(|| places_of(q, &item.ann.text, prepared))
-                                } else {
-                                    fresh = places_of(q, &item.ann.text, prepared);
-                                    &fresh
-                                };
-                            out.extend(
-                                places
-                                    .iter()
-                                    .filter(|(b, _)| *b != item.article)
-                                    .map(|&(b, r)| (x, b, r)),
-                            );
-                        }
-                        out
+                        xs.iter()
+                            .map(|&x| {
+                                let item = &items[x];
+                                let q = &prepared[item.article].words[item.span.0..item.span.1];
+                                places_of(q, &item.ann.text, prepared)
+                            })
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
@@ -697,16 +726,22 @@ pub fn group(
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        for (x, b, place) in results.into_iter().flatten() {
+        places.extend(found_now.into_iter().flatten());
+        progress(places.len(), unique.len());
+    }
+    let mut found_in: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
+    let matched = items.iter().enumerate().flat_map(|(x, item)| {
+        places[key_of[x]]
+            .iter()
+            .filter(move |(b, _)| *b != item.article)
+            .map(move |&(b, r)| (x, b, r))
+    });
+    {
+        for (x, b, place) in matched {
             let mut linked = false;
-            let members = first_item[b]..first_item[b + 1];
-            for (y, item) in items
-                .iter()
-                .enumerate()
-                .skip(members.start)
-                .take(members.len())
-            {
-                if same_place(item.ann.range, place) {
+            let theirs = first_item[b]..first_item[b + 1];
+            for (other, y) in items[theirs.clone()].iter().zip(theirs) {
+                if same_place(other.ann.range, place) {
                     links.push((x, y));
                     linked = true;
                 }
@@ -717,13 +752,12 @@ pub fn group(
             match found_in[b]
                 .iter()
                 .copied()
-                .find(|&f| same_place(found[f].1, place))
+                .find(|&f| mostly_same(found[f].1, place))
             {
-                Some(f) => {
-                    let r = &mut found[f].1;
-                    *r = CharRange::new(r.start.min(place.start), r.end.max(place.end));
-                    links.push((x, total + f));
-                }
+                // Places are never widened here: a place that grew would overlap its
+                // neighbours and chain unrelated statements. Overlapping places of one group
+                // are joined when the group is made.
+                Some(f) => links.push((x, total + f)),
                 None => {
                     found.push((b, place));
                     found_in[b].push(found.len() - 1);
@@ -731,8 +765,6 @@ pub fn group(
                 }
             }
         }
-        done += batch.len();
-        progress(done, total);
     }
 
     let mut sets = Sets((0..total + found.len()).collect());
@@ -832,6 +864,14 @@ pub fn variants_of(text: &str, articles: &[StoryArticle<'_>]) -> Vec<(usize, Cha
     let prepared: Vec<Prepared<'_>> = articles.iter().map(|a| prepare(*a, &mut vocab)).collect();
     let q = words(text, &mut vocab);
     places_of(&q, text, &prepared)
+}
+
+/// How many distinct content words `q` has.
+fn distinct_content(q: &[Word]) -> usize {
+    let mut ids: Vec<u32> = q.iter().filter(|w| w.content()).map(|w| w.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 /// The accepted places of words `q` (an annotation's `text`) in every article.
@@ -948,6 +988,31 @@ fn make_group(
             }
         })
         .collect();
+    // Places found in one article that overlap are one member.
+    members.sort_by_key(|(m, _)| (m.annotation.is_some(), m.article, m.range.start));
+    let mut joined: Vec<(Member, (usize, usize))> = Vec::with_capacity(members.len());
+    for (m, span) in members {
+        match joined.last_mut() {
+            Some((last, last_span))
+                if m.annotation.is_none()
+                    && last.annotation.is_none()
+                    && last.article == m.article
+                    && last.range.end > m.range.start =>
+            {
+                let p = &prepared[m.article];
+                last.range = CharRange::new(last.range.start, last.range.end.max(m.range.end));
+                last.text = p
+                    .input
+                    .text
+                    .slice(last.range)
+                    .unwrap_or_default()
+                    .to_owned();
+                *last_span = word_span(&p.words, last.range);
+            }
+            _ => joined.push((m, span)),
+        }
+    }
+    let mut members = joined;
     members.sort_by(|a, b| {
         (a.0.article, a.0.range.start, a.0.range.end, &a.0.annotation).cmp(&(
             b.0.article,
@@ -968,12 +1033,36 @@ fn make_group(
     } else {
         Kind::Claim
     };
+    // The reference: the annotated member whose words the most members share (summed over
+    // its distinct words: the version most outlets agree with), the longer one on a tie, then
+    // the first.
+    let words_of =
+        |(m, span): &(Member, (usize, usize))| &prepared[m.article].words[span.0..span.1];
+    let mut carried: HashMap<u32, usize, IdHash> = HashMap::default();
+    let distinct = |ws: &[Word]| {
+        let mut ids: Vec<u32> = ws.iter().map(|w| w.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    for m in &members {
+        for id in distinct(words_of(m)) {
+            *carried.entry(id).or_default() += 1;
+        }
+    }
     let reference = members
         .iter()
         .enumerate()
         .filter(|(_, (m, _))| m.annotation.is_some())
-        .max_by(|(i, (_, a)), (j, (_, b))| (a.1 - a.0).cmp(&(b.1 - b.0)).then(j.cmp(i)))
-        .map_or(0, |(i, _)| i);
+        .map(|(i, a)| {
+            let shared: usize = distinct(words_of(a))
+                .iter()
+                .map(|id| carried.get(id).copied().unwrap_or(0))
+                .sum();
+            (i, shared, a.1.1 - a.1.0)
+        })
+        .max_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)).then(b.0.cmp(&a.0)))
+        .map_or(0, |(i, _, _)| i);
     let (ref_article, ref_span) = (members[reference].0.article, members[reference].1);
     let ref_words = &prepared[ref_article].words[ref_span.0..ref_span.1];
     let ref_text = prepared[ref_article].input.text;
@@ -1060,12 +1149,11 @@ fn diff(
     for (k, w) in mine.iter().enumerate() {
         let start = w.range.start.max(m.range.start);
         let end = w.range.end.min(m.range.end);
-        if start > at {
-            push(
-                &mut out,
-                Piece::Same(slice(text, CharRange::new(at, start))),
-            );
-        }
+        // The text between words; words left out go after its spaces and before its
+        // punctuation (`cost [an estimated] £4.2`).
+        let gap = slice(text, CharRange::new(at, start.max(at)));
+        let lead = gap.len() - gap.trim_start().len();
+        push(&mut out, Piece::Same(gap[..lead].to_owned()));
         let piece = slice(text, CharRange::new(start, end.max(start)));
         match pair.peek() {
             Some(&&(i, j)) if i == k => {
@@ -1074,9 +1162,13 @@ fn diff(
                     push(&mut out, p);
                 }
                 next_ref = j + 1;
+                push(&mut out, Piece::Same(gap[lead..].to_owned()));
                 push(&mut out, Piece::Same(piece));
             }
-            _ => push(&mut out, Piece::Changed(piece)),
+            _ => {
+                push(&mut out, Piece::Same(gap[lead..].to_owned()));
+                push(&mut out, Piece::Changed(piece));
+            }
         }
         at = end.max(start);
     }
@@ -1162,10 +1254,10 @@ mod tests {
         }
     }
 
-    /// One article of a test story, as the tests below write it.
-    type TestDoc<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, &'a str)>);
+    /// An article for the tests: name, text, and (id, tag, quoted text) annotations.
+    type Doc<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, &'a str)>);
 
-    fn story(docs: &[TestDoc<'_>]) -> Story {
+    fn story(docs: &[Doc<'_>]) -> Story {
         let texts: Vec<IndexedText> = docs.iter().map(|d| IndexedText::new(d.1.into())).collect();
         let anns: Vec<Vec<Annotation>> = docs
             .iter()
@@ -1293,6 +1385,33 @@ mod tests {
         assert_eq!(s.groups.len(), 2, "{:#?}", s.groups);
         assert!(s.groups.iter().all(|g| g.members.len() == 1));
         assert_eq!(s.findings[0].only_here, [0]);
+    }
+
+    #[test]
+    fn a_match_never_runs_across_a_sentence_end() {
+        // "interest rates" ends one sentence and "could delay work on" starts the next: the
+        // words are there, in order, but not in one sentence.
+        let s = story(&[
+            (
+                "a.txt",
+                "Interest rates could delay work on the harbour tunnel.",
+                vec![(
+                    "a",
+                    "claim",
+                    "Interest rates could delay work on the harbour tunnel",
+                )],
+            ),
+            (
+                "b.txt",
+                "Officials spoke about interest rates. Housing costs could delay work on roads.",
+                vec![],
+            ),
+        ]);
+        assert!(
+            s.groups.iter().all(|g| g.members.len() == 1),
+            "{:#?}",
+            s.groups
+        );
     }
 
     #[test]

@@ -100,12 +100,11 @@ pub fn run(args: StoryArgs, options: &LoadOptions) -> Result<u8, Fail> {
             relations: doc.relations(),
         })
         .collect();
-    let bar = progress_bar(0, "grouping");
+    // The bar counts articles; the grouping reports annotations matched.
+    let bar = progress_bar(input.len() as u64, "grouping");
+    let articles = input.len();
     let mut progress = |done: usize, total: usize| {
-        if done == 1 || done == total || done.is_multiple_of(64) {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
+        bar.set_position((done * articles / total.max(1)) as u64);
     };
     let story = story::group(
         &input,

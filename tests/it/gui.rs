@@ -1630,13 +1630,18 @@ fn the_story_window_groups_variants_and_opens_the_one_clicked() {
                 .any(|m| m.text.contains("we will not condone cutting corners"))
         })
         .expect("the mayor's quote is grouped");
-    // A variant in another outlet than the open one, worded as no other variant is.
+    // A variant in another outlet than the open one, worded as no other variant is and
+    // leaving nothing of the reference out (its label is then its text).
     let coastline = group
         .members
         .iter()
         .find(|m| {
             result.paths[m.article] != first
                 && group.members.iter().filter(|o| o.text == m.text).count() == 1
+                && !m
+                    .diff
+                    .iter()
+                    .any(|p| matches!(p, tagline::analysis::story::Piece::Missing(_)))
         })
         .expect("a variant elsewhere")
         .clone();

@@ -98,7 +98,7 @@ fn finds_the_expected_groups_of_five_outlets() {
     };
     let mut found_groups = 0;
     let mut missed: Vec<String> = Vec::new();
-    for (e, g) in groups.iter().enumerate() {
+    for g in groups {
         let members = g["members"].as_array().unwrap();
         // The produced group holding most of this expected group's members.
         let mut hits: Vec<Option<usize>> = Vec::new();
@@ -134,7 +134,6 @@ fn finds_the_expected_groups_of_five_outlets() {
         if main.is_some() && hits.iter().all(|h| *h == main) {
             found_groups += 1;
         }
-        let _ = e;
     }
     // Wrongly grouped: a member whose expected group differs from its group's (most common)
     // expected group, or that is expected alone but shares a group.
@@ -171,6 +170,20 @@ fn finds_the_expected_groups_of_five_outlets() {
     assert!(share >= 0.9, "found {found_groups} of {}", groups.len());
     assert!(wrong.is_empty(), "wrongly grouped: {wrong:#?}");
 
+    // A member's pieces, without the words it leaves out, are its text.
+    for g in &story.groups {
+        for m in &g.members {
+            let shown: String = m
+                .diff
+                .iter()
+                .filter_map(|p| match p {
+                    story::Piece::Same(s) | story::Piece::Changed(s) => Some(s.as_str()),
+                    story::Piece::Missing(_) => None,
+                })
+                .collect();
+            assert_eq!(shown, m.text);
+        }
+    }
     // The findings a class would read.
     let idx = |name: &str| story.articles.iter().position(|a| a.name == name).unwrap();
     let mayor = &story.groups[0];
