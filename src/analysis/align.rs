@@ -184,6 +184,12 @@ fn overlap_window(ys: &[Span], max_end: &[usize], x: &Span) -> std::ops::Range<u
 /// those are visited (in the same order as nervaluate's full scan); an empty one is compared
 /// with every truth span, as nervaluate does.
 pub fn evaluate(mode: Mode, truth: &[Span], pred: &[Span]) -> Counts {
+    evaluate_in(mode, truth, pred, true)
+}
+
+/// [`evaluate`], visiting only the truth spans a predicted span can overlap when `windowed`,
+/// else every one (nervaluate's full scan, which the tests check the window against).
+fn evaluate_in(mode: Mode, truth: &[Span], pred: &[Span], windowed: bool) -> Counts {
     let mut taken = vec![false; truth.len()];
     let mut counts = Counts::default();
     let max_end = running_max_end(truth);
@@ -191,7 +197,7 @@ pub fn evaluate(mode: Mode, truth: &[Span], pred: &[Span]) -> Counts {
         // (index of the match, its boundary distance) and the first fallback.
         let mut matched: Option<(usize, usize)> = None;
         let mut fallback: Option<usize> = None;
-        let window = if p.is_empty() {
+        let window = if p.is_empty() || !windowed {
             0..truth.len()
         } else {
             overlap_window(truth, &max_end, p)
@@ -365,69 +371,7 @@ mod tests {
 
     /// The full scan nervaluate does, kept to check the windowed one against.
     fn evaluate_full(mode: Mode, truth: &[Span], pred: &[Span]) -> Counts {
-        let mut taken = vec![false; truth.len()];
-        let mut counts = Counts::default();
-        for p in pred {
-            let mut matched: Option<(usize, usize)> = None;
-            let mut fallback: Option<usize> = None;
-            for (i, t) in truth.iter().enumerate() {
-                if taken[i] {
-                    continue;
-                }
-                let overlap = overlaps(p, t);
-                match mode {
-                    Mode::Strict | Mode::Exact => {
-                        if same_bounds(p, t) && (mode == Mode::Exact || p.tag == t.tag) {
-                            matched = Some((i, 0));
-                            break;
-                        }
-                        if overlap && fallback.is_none() {
-                            fallback = Some(i);
-                        }
-                    }
-                    Mode::Partial => {
-                        if overlap {
-                            if same_bounds(p, t) {
-                                matched = Some((i, 0));
-                                break;
-                            }
-                            if fallback.is_none() {
-                                fallback = Some(i);
-                            }
-                        }
-                    }
-                    Mode::EntType => {
-                        if overlap {
-                            if p.tag == t.tag {
-                                let d = boundary_distance(p, t);
-                                if matched.is_none_or(|(_, best)| d < best) {
-                                    matched = Some((i, d));
-                                }
-                            } else if fallback.is_none() {
-                                fallback = Some(i);
-                            }
-                        }
-                    }
-                }
-            }
-            match (matched, fallback) {
-                (Some((i, _)), _) => {
-                    taken[i] = true;
-                    counts.correct += 1;
-                }
-                (None, Some(i)) => {
-                    taken[i] = true;
-                    if mode == Mode::Partial {
-                        counts.partial += 1;
-                    } else {
-                        counts.incorrect += 1;
-                    }
-                }
-                (None, None) => counts.spurious += 1,
-            }
-        }
-        counts.missed = taken.iter().filter(|t| !**t).count() as u64;
-        counts
+        evaluate_in(mode, truth, pred, false)
     }
 
     proptest::proptest! {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, Modifiers, vec2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tagline::analysis::compare::{Class, State};
@@ -67,12 +67,7 @@ fn app_for(path: &Path) -> TaglineApp {
 }
 
 fn harness(app: TaglineApp) -> Harness<'static, TaglineApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1300.0, 800.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut TaglineApp| app.show(ui), app);
-    h.run();
-    h
+    crate::util::window_harness(app, 1300.0, 800.0)
 }
 
 fn gold(path: &Path) -> serde_json::Value {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, Modifiers, Pos2, vec2};
+use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tagline::core::{AttrValue, LoadOptions};
@@ -42,12 +42,7 @@ fn app_for(path: &Path) -> TaglineApp {
 }
 
 fn harness(app: TaglineApp) -> Harness<'static, TaglineApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1200.0, 800.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut TaglineApp| app.show(ui), app);
-    h.run();
-    h
+    crate::util::window_harness(app, 1200.0, 800.0)
 }
 
 /// Char offset of `needle` in the article (Python `str.index`).

@@ -205,3 +205,17 @@ impl Dir {
         }
     }
 }
+
+/// The real window's app drawn headless by egui_kittest at `width`×`height`, one frame run.
+pub fn window_harness(
+    app: tagline::gui::TaglineApp,
+    width: f32,
+    height: f32,
+) -> egui_kittest::Harness<'static, tagline::gui::TaglineApp> {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut tagline::gui::TaglineApp| app.show(ui), app);
+    h.run();
+    h
+}

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tagline::core::{Action, CharRange, Document, LoadOptions};
@@ -45,12 +44,7 @@ fn app(autosave_seconds: f32, dialogs: ScriptedDialogs) -> TaglineApp {
 }
 
 fn harness(app: TaglineApp) -> Harness<'static, TaglineApp> {
-    let mut h = Harness::builder()
-        .with_size(vec2(1200.0, 800.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut TaglineApp| app.show(ui), app);
-    h.run();
-    h
+    crate::util::window_harness(app, 1200.0, 800.0)
 }
 
 fn add(tag: &str, range: CharRange) -> Action {

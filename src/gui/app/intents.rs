@@ -377,9 +377,10 @@ impl TaglineApp {
         }
     }
 
-    /// Groups the folder's story in the background (the open article from memory).
-    pub(super) fn start_story(&mut self) {
-        let paths: Vec<PathBuf> = if self.library.entries.is_empty() {
+    /// The open folder's articles, or the open article alone when no folder is open: what
+    /// the Statistics and Story windows count.
+    fn folder_articles(&self) -> Vec<PathBuf> {
+        if self.library.entries.is_empty() {
             self.doc()
                 .map(|d| vec![d.article.path.clone()])
                 .unwrap_or_default()
@@ -389,7 +390,12 @@ impl TaglineApp {
                 .iter()
                 .map(|e| e.path.clone())
                 .collect()
-        };
+        }
+    }
+
+    /// Groups the folder's story in the background (the open article from memory).
+    pub(super) fn start_story(&mut self) {
+        let paths = self.folder_articles();
         let open = self.open.as_ref().filter(|o| o.ready).map(|o| {
             let snap = o.doc.snapshot();
             (
@@ -857,17 +863,7 @@ impl TaglineApp {
         if self.stats.is_some() {
             return;
         }
-        let paths: Vec<PathBuf> = if self.library.entries.is_empty() {
-            self.doc()
-                .map(|d| vec![d.article.path.clone()])
-                .unwrap_or_default()
-        } else {
-            self.library
-                .entries
-                .iter()
-                .map(|e| e.path.clone())
-                .collect()
-        };
+        let paths = self.folder_articles();
         self.stats = Some(FolderStats {
             loading: !paths.is_empty(),
             ..FolderStats::default()
