@@ -874,6 +874,36 @@ fn distinct_content(q: &[Word]) -> usize {
     ids.len()
 }
 
+/// The suggestion a variant of `from` (found by [`variants_of`]) becomes: the same tag and
+/// attributes, `suggested`, with an `origin` of kind `story` naming the annotation it came
+/// from and its article.
+pub fn variant_suggestion(
+    from: &Annotation,
+    from_article: &str,
+    range: CharRange,
+    text: &str,
+) -> crate::core::ImportSpan {
+    use crate::core::{Origin, OriginKind, Status};
+    crate::core::ImportSpan {
+        key: format!("story:{}", from.id),
+        tag: from.tag.clone(),
+        range,
+        text: Some(text.to_owned()),
+        attributes: from
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        status: Some(Status::Suggested),
+        origin: Some(Origin {
+            from: vec![format!("{}:{}", from.annotator, from.id)],
+            input: Some(from_article.to_owned()),
+            ..Origin::new(OriginKind::Story)
+        }),
+        ..Default::default()
+    }
+}
+
 /// The accepted places of words `q` (an annotation's `text`) in every article.
 fn places_of(q: &[Word], text: &str, prepared: &[Prepared<'_>]) -> Vec<(usize, CharRange)> {
     let mut content: Vec<u32> = q.iter().filter(|w| w.content()).map(|w| w.id).collect();

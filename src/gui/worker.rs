@@ -125,35 +125,6 @@ pub enum Reply {
     Variants(Box<VariantsFound>),
 }
 
-/// The suggestion a variant of `from` becomes: same tag and attributes, `suggested`, with an
-/// `origin` of kind `story` naming the annotation it came from.
-pub fn variant_span(
-    from: &crate::core::Annotation,
-    from_article: &str,
-    range: crate::core::CharRange,
-    text: &str,
-) -> crate::core::ImportSpan {
-    use crate::core::{Origin, OriginKind, Status};
-    crate::core::ImportSpan {
-        key: format!("story:{}", from.id),
-        tag: from.tag.clone(),
-        range,
-        text: Some(text.to_owned()),
-        attributes: from
-            .attributes
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        status: Some(Status::Suggested),
-        origin: Some(Origin {
-            from: vec![format!("{}:{}", from.annotator, from.id)],
-            input: Some(from_article.to_owned()),
-            ..Origin::new(OriginKind::Story)
-        }),
-        ..Default::default()
-    }
-}
-
 /// Looks for a tagged span's variants: near-verbatim repeats in its own article, and the
 /// story's matches in each other article, where each becomes a suggestion in its sidecar
 /// (under its write lock) unless an annotation of the same tag already covers it.
@@ -198,7 +169,7 @@ fn variants_of(job: &VariantsJob) -> VariantsFound {
         let Some(text) = doc.article.text.slice(range).map(str::to_owned) else {
             continue;
         };
-        let span = variant_span(a, &from_name, range, &text);
+        let span = story::variant_suggestion(a, &from_name, range, &text);
         let result = crate::core::intake::import_into_article(
             path,
             doc.article.text.as_str(),

@@ -11,8 +11,6 @@ use tagline::analysis::compare::{Class, State};
 use tagline::core::{Action, CharRange, Document, LoadOptions};
 use tagline::gui::TaglineApp;
 use tagline::gui::dialogs::ScriptedDialogs;
-use tagline::gui::worker::Worker;
-use tagline::settings::Settings;
 
 const ARTICLE: &str = "Harbour council votes to close the pier\n\n\
 The mayor, Zoë 李明 Okafor 🎉 said “the pier is unsafe” on Monday.\n\n\
@@ -49,19 +47,7 @@ fn annotator(dir: &Path, name: &str, spans: &[(&str, &str)]) -> PathBuf {
 }
 
 fn app_for(path: &Path) -> TaglineApp {
-    let settings = Settings {
-        annotator: "lead".into(),
-        annotator_confirmed: true,
-        autosave_seconds: 0.0,
-        ..Settings::default()
-    };
-    let mut app = TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(ScriptedDialogs::default()),
-        LoadOptions::default(),
-    );
+    let mut app = crate::util::test_app("lead", 0.0, ScriptedDialogs::default());
     app.open_paths(&[path.to_owned()]);
     app
 }

@@ -24,19 +24,7 @@ fn write_article(dir: &Path) -> PathBuf {
 }
 
 fn app_for(path: &Path) -> TaglineApp {
-    let settings = Settings {
-        annotator: "tester".into(),
-        annotator_confirmed: true,
-        autosave_seconds: 0.0,
-        ..Settings::default()
-    };
-    let mut app = TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(ScriptedDialogs::default()),
-        LoadOptions::default(),
-    );
+    let mut app = crate::util::test_app("tester", 0.0, ScriptedDialogs::default());
     app.open_paths(&[path.to_owned()]);
     app
 }
@@ -420,19 +408,7 @@ fn locked_sidecar_edits_saved_elsewhere_then_move_on() {
     let copy = dir.path().join("rescued.json");
     let mut dialogs = ScriptedDialogs::default();
     dialogs.answers.push_back(Some(copy.clone()));
-    let settings = Settings {
-        annotator: "tester".into(),
-        annotator_confirmed: true,
-        autosave_seconds: 0.0,
-        ..Settings::default()
-    };
-    let mut app = TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(dialogs),
-        LoadOptions::default(),
-    );
+    let mut app = crate::util::test_app("tester", 0.0, dialogs);
     app.open_paths(&[dir.path().to_owned()]);
     let mut h = harness(app);
     assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));
@@ -893,21 +869,9 @@ fn enter_submits_the_typed_path() {
 fn without_a_file_dialog_the_window_says_so_and_offers_a_typed_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_article(dir.path());
-    let settings = Settings {
-        annotator: "tester".into(),
-        annotator_confirmed: true,
-        autosave_seconds: 0.0,
-        ..Settings::default()
-    };
     let mut dialogs = ScriptedDialogs::default();
     dialogs.unavailable = true;
-    let mut app = TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(dialogs),
-        LoadOptions::default(),
-    );
+    let mut app = crate::util::test_app("tester", 0.0, dialogs);
     app.open_paths(std::slice::from_ref(&path));
     let mut h = harness(app);
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
@@ -1685,19 +1649,7 @@ fn file_import_adds_to_the_open_article_as_one_undo_step_and_writes_new_articles
     std::fs::write(&input, text).unwrap();
     let mut dialogs = ScriptedDialogs::default();
     dialogs.answers.push_back(Some(input.clone()));
-    let settings = Settings {
-        annotator: "tester".into(),
-        annotator_confirmed: true,
-        autosave_seconds: 0.0,
-        ..Settings::default()
-    };
-    let mut app = TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(dialogs),
-        LoadOptions::default(),
-    );
+    let mut app = crate::util::test_app("tester", 0.0, dialogs);
     app.open_paths(&[dir.path().to_owned()]);
     let mut h = harness(app);
     assert!(h.state().doc().unwrap().article.path.ends_with("pier.txt"));

@@ -219,3 +219,26 @@ pub fn window_harness(
     h.run();
     h
 }
+
+/// The real app as the window tests drive it: named `annotator` (name confirmed, so no
+/// first-run question), autosaving after `autosave_seconds`, the inline worker and scripted
+/// file dialogs.
+pub fn test_app(
+    annotator: &str,
+    autosave_seconds: f32,
+    dialogs: tagline::gui::dialogs::ScriptedDialogs,
+) -> tagline::gui::TaglineApp {
+    let settings = tagline::settings::Settings {
+        annotator: annotator.into(),
+        annotator_confirmed: true,
+        autosave_seconds,
+        ..tagline::settings::Settings::default()
+    };
+    tagline::gui::TaglineApp::new(
+        settings,
+        None,
+        tagline::gui::worker::Worker::inline(),
+        Box::new(dialogs),
+        tagline::core::LoadOptions::default(),
+    )
+}

@@ -11,8 +11,6 @@ use tagline::core::{Action, CharRange, Document, LoadOptions};
 use tagline::gui::TaglineApp;
 use tagline::gui::app::NoticeAction;
 use tagline::gui::dialogs::ScriptedDialogs;
-use tagline::gui::worker::Worker;
-use tagline::settings::Settings;
 
 const ARTICLE: &str = "Harbour council votes to close the pier\n\n\
 The mayor said “the pier is unsafe” on Monday.\n\n\
@@ -28,19 +26,7 @@ fn span(text: &str, needle: &str) -> CharRange {
 }
 
 fn app(autosave_seconds: f32, dialogs: ScriptedDialogs) -> TaglineApp {
-    let settings = Settings {
-        annotator: "me".into(),
-        annotator_confirmed: true,
-        autosave_seconds,
-        ..Settings::default()
-    };
-    TaglineApp::new(
-        settings,
-        None,
-        Worker::inline(),
-        Box::new(dialogs),
-        LoadOptions::default(),
-    )
+    crate::util::test_app("me", autosave_seconds, dialogs)
 }
 
 fn harness(app: TaglineApp) -> Harness<'static, TaglineApp> {

@@ -325,7 +325,9 @@ impl TaglineApp {
                 .iter()
                 .filter_map(|r| {
                     let text = open.doc.article.text.slice(*r)?.to_owned();
-                    Some(crate::gui::worker::variant_span(&a, &name, *r, &text))
+                    Some(crate::analysis::story::variant_suggestion(
+                        &a, &name, *r, &text,
+                    ))
                 })
                 .collect();
             let batch = crate::core::ImportBatch {

@@ -138,30 +138,21 @@ pub(super) fn editor_ui(
                         let stored = current.map(AttrValue::display).unwrap_or_default();
                         let typed = buf.trim().to_lowercase();
                         if !typed.is_empty() && *buf != stored {
-                            let matches: Vec<&String> = completions
-                                .get(&attr.name)
-                                .into_iter()
-                                .flatten()
-                                .filter(|v| {
-                                    let l = v.to_lowercase();
-                                    l.contains(&typed) && l != typed
-                                })
-                                .take(5)
-                                .collect();
+                            let matches = typed_matches(completions.get(&attr.name), &typed);
                             if !matches.is_empty() {
                                 ui.label("");
                                 ui.horizontal_wrapped(|ui| {
                                     for v in matches {
                                         if ui
-                                            .small_button(v.as_str())
+                                            .small_button(v)
                                             .on_hover_text("Used elsewhere in this folder")
                                             .clicked()
                                         {
-                                            *buf = v.clone();
+                                            *buf = v.to_owned();
                                             intents.push(Intent::Perform(Action::SetAttribute {
                                                 id: id.clone(),
                                                 name: attr.name.clone(),
-                                                value: Some(AttrValue::Text(v.clone())),
+                                                value: Some(AttrValue::Text(v.to_owned())),
                                             }));
                                         }
                                     }
@@ -392,6 +383,24 @@ pub(super) fn value_editor_ui(
     changed
 }
 
+/// Up to five of the folder's values (`known`) that contain the `typed` text (lowercased) and
+/// are not just it: what a text field offers while it is being typed into.
+fn typed_matches<'a>(
+    known: Option<&'a std::collections::BTreeSet<String>>,
+    typed: &str,
+) -> Vec<&'a str> {
+    known
+        .into_iter()
+        .flatten()
+        .filter(|v| {
+            let l = v.to_lowercase();
+            l.contains(typed) && l != typed
+        })
+        .take(5)
+        .map(String::as_str)
+        .collect()
+}
+
 /// The "Entity" row of a source: its canonical name, typed or chosen from the names already
 /// given in the folder that this span probably means ([`crate::core::entity::suggest`]).
 fn entity_ui(
@@ -437,15 +446,7 @@ fn entity_ui(
     let offers: Vec<&str> = if typed.is_empty() {
         crate::core::entity::suggest(&a.text, known, 3)
     } else if *buf != a.entity {
-        known
-            .iter()
-            .filter(|k| {
-                let l = k.to_lowercase();
-                l.contains(&typed) && l != typed
-            })
-            .take(5)
-            .map(String::as_str)
-            .collect()
+        typed_matches(Some(known), &typed)
     } else {
         Vec::new()
     };

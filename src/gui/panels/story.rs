@@ -10,6 +10,8 @@ use crate::analysis::story::{Member, Piece, Story};
 use crate::gui::app::Intent;
 use crate::gui::app::state::StoryState;
 
+use super::one_line;
+
 /// Shows the window. Returns `false` when the person closed it.
 pub fn story_window_ui(
     ctx: &egui::Context,
@@ -242,13 +244,4 @@ fn diff_job(ui: &Ui, diff: &[Piece], untagged: bool) -> LayoutJob {
         }
     }
     job
-}
-
-fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        format!("{}…", flat.chars().take(max).collect::<String>())
-    }
 }
