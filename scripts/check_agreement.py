@@ -18,7 +18,6 @@ Usage: check_agreement.py TAGLINE_BINARY [--seed N] [--cases N]
 """
 
 import argparse
-import hashlib
 import json
 import math
 import random
@@ -28,6 +27,8 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+
+from corpus_sidecar import sidecar
 
 import krippendorff
 import numpy as np
@@ -112,21 +113,6 @@ def make_spans(rng, n_chars, base=None):
         spans.append(spans[0])  # a duplicate
     return spans
 
-
-def sidecar(name, text, spans, extra):
-    raw = text.encode("utf-8")
-    anns = []
-    for i, (s, e, t) in enumerate(spans):
-        anns.append({"id": f"a{i:09d}", "tag": t, "start": s, "end": e, "text": text[s:e],
-                     "prefix": text[max(0, s - 32):s], "suffix": text[e:e + 32]})
-    for i, (s, e, t, status) in enumerate(extra):
-        # An orphan's text is nowhere in the article (one whose text is back is re-anchored).
-        anns.append({"id": f"x{i:09d}", "tag": t, "start": s, "end": e,
-                     "text": text[s:e] if status == "suggested" else "§not in the article§",
-                     "status": status})
-    return {"format": "tagline-annotations", "version": 1,
-            "article": {"file": name, "sha256": hashlib.sha256(raw).hexdigest(), "chars": len(text)},
-            "annotations": anns}
 
 
 def make_case(rng, root):

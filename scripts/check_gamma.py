@@ -22,7 +22,6 @@ Usage: check_gamma.py TAGLINE_BINARY [--seed N] [--cases N]
 """
 
 import argparse
-import hashlib
 import json
 import logging
 import math
@@ -34,6 +33,8 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+
+from corpus_sidecar import sidecar
 
 warnings.filterwarnings("ignore")
 logging.disable(logging.WARNING)  # "CBC solver not installed. Using GLPK." on every alignment
@@ -87,20 +88,6 @@ def make_spans(rng, n, base=None):
         spans.append(spans[0])  # a duplicate: one unit in a continuum
     return spans
 
-
-def sidecar(name, text, spans, extra):
-    raw = text.encode("utf-8")
-    anns = []
-    for i, (s, e, t) in enumerate(spans):
-        anns.append({"id": f"a{i:09d}", "tag": t, "start": s, "end": e, "text": text[s:e],
-                     "prefix": text[max(0, s - 32):s], "suffix": text[e:e + 32]})
-    for i, (s, e, t, status) in enumerate(extra):
-        anns.append({"id": f"x{i:09d}", "tag": t, "start": s, "end": e,
-                     "text": text[s:e] if status == "suggested" else "§not in the article§",
-                     "status": status})
-    return {"format": "tagline-annotations", "version": 1,
-            "article": {"file": name, "sha256": hashlib.sha256(raw).hexdigest(), "chars": len(text)},
-            "annotations": anns}
 
 
 def make_case(rng, root):

@@ -686,25 +686,6 @@ const ABBREVIATIONS: &[&str] = &[
     "inc", "co", "corp", "no", "vs", "etc", "nr", "hr", "fr", "mme", "m", "gr", "bzw", "ca",
 ];
 
-fn is_quote_mark(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '“'
-            | '”'
-            | '„'
-            | '‘'
-            | '’'
-            | '«'
-            | '»'
-            | '‹'
-            | '›'
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-    )
-}
-
 /// The text as chars, with its quotations and which chars they cover.
 struct Text<'a> {
     text: &'a IndexedText,
@@ -823,7 +804,8 @@ impl<'a> Text<'a> {
                 return false;
             }
             let next = self.chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            return next.is_none_or(|n| n.is_uppercase() || is_quote_mark(*n));
+            return next
+                .is_none_or(|n| n.is_uppercase() || crate::core::text::nav::is_quotation_mark(*n));
         }
         if !matches!(c, '.' | '!' | '?') {
             return false;

@@ -206,6 +206,13 @@ const QUOTE_PAIRS: &[(char, &[char])] = &[
     ('‘', &['’']),
 ];
 
+/// `true` for a mark that opens or closes a quotation (any style of [`next_quotation`]).
+pub fn is_quotation_mark(c: char) -> bool {
+    QUOTE_PAIRS
+        .iter()
+        .any(|(open, closers)| *open == c || closers.contains(&c))
+}
+
 /// Quotations are searched this far ahead of the caret, and a quotation this long at most.
 const QUOTE_LOOKAHEAD: usize = 20_000;
 const QUOTE_MAX_CHARS: usize = 4_000;
