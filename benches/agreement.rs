@@ -146,7 +146,7 @@ fn annotation(
     attrs: &[(&str, &str)],
 ) -> tagline::core::Annotation {
     tagline::core::Annotation {
-        id,
+        id: id.into(),
         tag: tag.into(),
         range: CharRange::new(start, end),
         text: text.chars().skip(start).take(end - start).collect(),
@@ -200,10 +200,10 @@ fn grade_30_students_10_articles(bencher: Bencher) {
             }
             let relations = (0..5)
                 .map(|j| Relation {
-                    id: format!("r{j}"),
+                    id: format!("r{j}").into(),
                     kind: "attributed_to".into(),
-                    from: format!("k{}", 2 * j),
-                    to: format!("k{}", 2 * j + 1),
+                    from: format!("k{}", 2 * j).into(),
+                    to: format!("k{}", 2 * j + 1).into(),
                     annotator: String::new(),
                     note: String::new(),
                     extra: Default::default(),
@@ -251,8 +251,8 @@ fn grade_30_students_10_articles(bencher: Bencher) {
                         .relations
                         .iter()
                         .map(|r| Relation {
-                            from: r.from.replace('k', "s"),
-                            to: r.to.replace('k', "s"),
+                            from: r.from.replace('k', "s").into(),
+                            to: r.to.replace('k', "s").into(),
                             ..r.clone()
                         })
                         .collect();

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::article::sha256_hex;
 use crate::core::model::{
-    Annotation, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, rfc3339_from_unix,
+    Annotation, AnnotationId, AttrValue, CONTEXT_CHARS, Extra, Relation, Status, rfc3339_from_unix,
 };
 use crate::core::scheme::Scheme;
 use crate::core::sidecar::{ArticleRef, SidecarData, sidecar_path};
@@ -445,7 +445,7 @@ const ANNOTATORS: &[&str] = &["ana", "ben", "chen.li", "dana"];
 /// 2026-09-21T…: the synthetic annotations' creation times start here.
 const BASE_TIME: u64 = 1_790_000_000;
 
-fn fresh_id(rng: &mut Rng, used: &mut HashSet<String>) -> String {
+fn fresh_id<Id: From<String>>(rng: &mut Rng, used: &mut HashSet<String>) -> Id {
     loop {
         let mut n = rng.next_u64();
         let id: String = (0..10)
@@ -456,7 +456,7 @@ fn fresh_id(rng: &mut Rng, used: &mut HashSet<String>) -> String {
             })
             .collect();
         if used.insert(id.clone()) {
-            return id;
+            return id.into();
         }
     }
 }
@@ -1000,7 +1000,7 @@ fn variant(s: &str, rng: &mut Rng) -> String {
 
 fn story_annotation(
     text: &IndexedText,
-    id: String,
+    id: AnnotationId,
     tag: &str,
     range: CharRange,
     rng: &mut Rng,
@@ -1088,7 +1088,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
             let mut annotations = Vec::new();
             let mut relations = Vec::new();
             for (tag, s, e, source) in spans {
-                let id = fresh_id(&mut w.rng, &mut used);
+                let id: AnnotationId = fresh_id(&mut w.rng, &mut used);
                 annotations.push(story_annotation(
                     &indexed,
                     id.clone(),
@@ -1097,7 +1097,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
                     &mut w.rng,
                 ));
                 if let Some((ss, se, who)) = source {
-                    let sid = fresh_id(&mut w.rng, &mut used);
+                    let sid: AnnotationId = fresh_id(&mut w.rng, &mut used);
                     let mut src = story_annotation(
                         &indexed,
                         sid.clone(),

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::agreement::{self, ArticleInput, Entry, Figure, Input, Marked};
 use super::pairing::Paired;
-use crate::core::model::{AdjudicationRecord, Rejected};
+use crate::core::model::{AdjudicationRecord, AnnotationId, Rejected};
 use crate::core::sidecar::{ArticleRef, SidecarData};
 use crate::core::{
     Annotation, Attributes, CharRange, Decision, IndexedText, Origin, OriginKind, Stamps,
@@ -71,7 +71,7 @@ pub struct Holder {
     /// Index into [`Comparison::annotators`].
     pub annotator: usize,
     /// The annotation's id in that annotator's sidecar.
-    pub id: String,
+    pub id: AnnotationId,
     /// Its attribute values (the gold annotation takes the first holder's).
     pub attributes: Attributes,
     /// Its entity (sourcing spans).
@@ -411,7 +411,7 @@ impl Decisions {
         });
         origin.by = (!by.is_empty()).then(|| by.to_owned());
         let ann = Annotation {
-            id,
+            id: id.into(),
             tag: c.tag.clone(),
             range: c.range,
             text: text.slice(c.range).unwrap_or_default().to_owned(),

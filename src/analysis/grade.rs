@@ -567,7 +567,7 @@ mod tests {
 
     fn rel(kind: &str, from: &str, to: &str) -> Relation {
         Relation {
-            id: format!("{from}-{to}"),
+            id: format!("{from}-{to}").into(),
             kind: kind.into(),
             from: from.into(),
             to: to.into(),

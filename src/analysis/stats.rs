@@ -397,7 +397,7 @@ mod tests {
             AttrValue::List(vec!["a".into(), "b".into()]),
         );
         Annotation {
-            id: format!("{tag}{len}"),
+            id: format!("{tag}{len}").into(),
             tag: tag.into(),
             range: CharRange::new(0, len),
             text: "x".repeat(len),

@@ -49,7 +49,7 @@ use serde_json::{Value, json};
 
 use crate::core::anchor::find_approximate;
 use crate::core::anchor::normalize::Normalized;
-use crate::core::{Annotation, Article, CharRange, IndexedText, Relation, Status};
+use crate::core::{Annotation, AnnotationId, Article, CharRange, IndexedText, Relation, Status};
 
 /// Weight of a function word (a content word weighs 1).
 pub const FUNCTION_WEIGHT: f32 = 0.25;
@@ -172,7 +172,7 @@ pub struct Member {
     /// The article's text at `range`, exactly.
     pub text: String,
     /// The annotation's id; `None` for a variant found by matching.
-    pub annotation: Option<String>,
+    pub annotation: Option<AnnotationId>,
     /// The annotation's tag (`quote` or `claim`); `None` when found by matching.
     pub tag: Option<String>,
     /// Whom the article attributes it to.

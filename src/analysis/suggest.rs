@@ -40,7 +40,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::core::document::Document;
-use crate::core::model::{Origin, OriginKind, Relation, Status};
+use crate::core::model::{AnnotationId, Origin, OriginKind, Relation, Status};
 use crate::core::scheme::Scheme;
 use crate::core::stamps::Stamps;
 use crate::core::text::nav::{Quotation, next_quotation_marks};
@@ -265,7 +265,7 @@ pub fn plan_suggestions(
         .map(|a| ((a.range, a.tag.as_str()), a.id.as_str()))
         .collect();
     // Ids in use, so the batch's own new ids never collide with each other or the document's.
-    let mut taken: HashSet<String> = doc.relations().iter().map(|r| r.id.clone()).collect();
+    let mut taken: HashSet<String> = doc.relations().iter().map(|r| r.id.to_string()).collect();
     let fresh = |stamps: &mut dyn Stamps, taken: &mut HashSet<String>| {
         for _ in 0..1000 {
             let id = stamps.new_id();
@@ -273,13 +273,13 @@ pub fn plan_suggestions(
                 return Ok(id);
             }
         }
-        Err(EditError::DuplicateId(stamps.new_id()))
+        Err(EditError::DuplicateId(stamps.new_id().into()))
     };
     // Proposal index → (annotation id, added now).
-    let mut ids: HashMap<usize, (String, bool)> = HashMap::new();
+    let mut ids: HashMap<usize, (AnnotationId, bool)> = HashMap::new();
     for (i, p) in proposals.spans.iter().enumerate() {
         if let Some(id) = existing.get(&(p.range, p.tag.as_str())) {
-            ids.insert(i, ((*id).to_owned(), false));
+            ids.insert(i, ((*id).into(), false));
             summary.skipped += 1;
             continue;
         }
@@ -300,10 +300,10 @@ pub fn plan_suggestions(
         };
         a.origin = Some(Box::new(Origin::new(OriginKind::Suggest)));
         edits.push(Edit::AddAnnotation(a));
-        ids.insert(i, (id, true));
+        ids.insert(i, (id.into(), true));
         summary.added += 1;
     }
-    let mut linked: HashSet<String> = HashSet::new();
+    let mut linked: HashSet<AnnotationId> = HashSet::new();
     for l in &proposals.links {
         let (Some((from, new_from)), Some((to, new_to))) = (ids.get(&l.from), ids.get(&l.to))
         else {
@@ -318,7 +318,7 @@ pub fn plan_suggestions(
         }
         linked.insert(from.clone());
         edits.push(Edit::AddRelation(Relation {
-            id: fresh(stamps, &mut taken)?,
+            id: fresh(stamps, &mut taken)?.into(),
             kind: l.kind.clone(),
             from: from.clone(),
             to: to.clone(),
@@ -1278,6 +1278,7 @@ mod tests {
                 "ana",
             )
             .unwrap()
+            .and_then(crate::core::NewId::annotation)
             .unwrap();
         let plan = |doc: &Document| {
             let mut stamps = FixedStamps::new("2026-12-01T12:00:00Z");

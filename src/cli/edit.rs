@@ -37,7 +37,7 @@ pub(super) fn edit_and_save(
     options: &LoadOptions,
     annotator: Option<String>,
     action: impl FnOnce(&Document) -> Result<Action, Fail>,
-) -> Result<Option<String>, Fail> {
+) -> Result<Option<crate::core::NewId>, Fail> {
     io::not_a_sidecar(article)?;
     let lock = crate::core::store::lock_for_write(
         &crate::core::sidecar::sidecar_path(article),
@@ -88,7 +88,11 @@ pub(super) fn add(args: AddArgs, options: &LoadOptions) -> Result<u8, Fail> {
         })
     })?;
     // Saved: now say so.
-    writeln!(Out::stdout(), "{}", id.unwrap_or_default())?;
+    writeln!(
+        Out::stdout(),
+        "{}",
+        id.map(|id| id.to_string()).unwrap_or_default()
+    )?;
     Ok(0)
 }
 

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::core::anchor::Anchoring;
-use crate::core::{Action, LoadOptions, OpenReport};
+use crate::core::{Action, AnnotationId, LoadOptions, OpenReport};
 
 /// Annotate news articles: tag claims, quotes, stance and sourcing.
 ///
@@ -53,18 +53,18 @@ pub enum Command {
         /// The article.
         article: PathBuf,
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
     },
     /// Relate two annotations, e.g. `tagline relate a.txt QUOTE_ID attributed_to SOURCE_ID`.
     Relate {
         /// The article.
         article: PathBuf,
         /// Source annotation id.
-        from: String,
+        from: AnnotationId,
         /// Relation type from the scheme.
         kind: String,
         /// Target annotation id.
-        to: String,
+        to: AnnotationId,
         /// A note on the relation.
         #[arg(long, default_value = "")]
         note: String,
@@ -276,7 +276,7 @@ pub fn run(command: Command, options: &LoadOptions) -> ExitCode {
             })
         })
         .and_then(|id| {
-            writeln!(out, "{}", id.unwrap_or_default())?;
+            writeln!(out, "{}", id.map(|id| id.to_string()).unwrap_or_default())?;
             Ok(0)
         }),
         Command::Label {

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::model::{Annotation, AttrValue, Origin, Relation, Status};
+use crate::core::model::{
+    Annotation, AnnotationId, AttrValue, Origin, Relation, RelationId, Status,
+};
 use crate::core::text::offsets::CharRange;
 
 /// What a person asks to do to a document.
@@ -30,19 +32,19 @@ pub enum Action {
     /// Delete an annotation and the relations touching it.
     Remove {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
     },
     /// Change an annotation's tag (attributes the new tag does not know are kept).
     Retag {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// New tag id.
         tag: String,
     },
     /// Set (`Some`) or clear (`None`) an attribute.
     SetAttribute {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// Attribute name.
         name: String,
         /// New value.
@@ -51,21 +53,21 @@ pub enum Action {
     /// Replace an annotation's note.
     SetNote {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// New note.
         note: String,
     },
     /// Set or clear an annotation's review state.
     SetStatus {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// New state.
         status: Option<Status>,
     },
     /// Set (non-empty) or clear (empty) a source's canonical name, its `entity`.
     SetEntity {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// The name; surrounding spaces are trimmed.
         entity: String,
     },
@@ -75,12 +77,12 @@ pub enum Action {
     /// Keep an annotation as re-anchoring or a merge placed it: clears its `review` marker.
     KeepReviewed {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
     },
     /// Move an annotation's ends (also clears its `review` marker: a person placed it).
     Resize {
         /// Annotation id.
-        id: String,
+        id: AnnotationId,
         /// New span.
         range: CharRange,
     },
@@ -89,16 +91,16 @@ pub enum Action {
         /// Relation type.
         kind: String,
         /// Source annotation id.
-        from: String,
+        from: AnnotationId,
         /// Target annotation id.
-        to: String,
+        to: AnnotationId,
         /// Note.
         note: String,
     },
     /// Delete a relation.
     Unrelate {
         /// Relation id.
-        id: String,
+        id: RelationId,
     },
     /// Set or clear a document label.
     SetLabel {
@@ -112,6 +114,43 @@ pub enum Action {
     /// skipped and reported ([`crate::core::Document::import_with`] returns the
     /// [`ImportOutcome`]).
     Import(ImportBatch),
+}
+
+/// The id of what an action made: [`Action::Add`] makes an annotation, [`Action::Relate`]
+/// a relation ([`crate::core::Document::perform`] returns it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewId {
+    /// A new annotation.
+    Annotation(AnnotationId),
+    /// A new relation.
+    Relation(RelationId),
+}
+
+impl NewId {
+    /// The new annotation's id; `None` for a relation.
+    pub fn annotation(self) -> Option<AnnotationId> {
+        match self {
+            NewId::Annotation(id) => Some(id),
+            NewId::Relation(_) => None,
+        }
+    }
+
+    /// The new relation's id; `None` for an annotation.
+    pub fn relation(self) -> Option<RelationId> {
+        match self {
+            NewId::Relation(id) => Some(id),
+            NewId::Annotation(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for NewId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewId::Annotation(id) => f.write_str(id),
+            NewId::Relation(id) => f.write_str(id),
+        }
+    }
 }
 
 /// What an [`Action::Import`] adds: annotations, relations between them (or to annotations
@@ -133,7 +172,7 @@ pub struct ImportSpan {
     /// Label Studio region id); unique within the batch.
     pub key: String,
     /// The id to keep (`None`: a fresh one); one that collides gets a fresh id.
-    pub id: Option<String>,
+    pub id: Option<AnnotationId>,
     /// Tag id from the scheme.
     pub tag: String,
     /// The span, in chars.
@@ -163,7 +202,7 @@ pub struct ImportSpan {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportRelation {
     /// The id to keep (`None` or colliding: a fresh one).
-    pub id: Option<String>,
+    pub id: Option<RelationId>,
     /// Relation type.
     pub kind: String,
     /// Source annotation's key.
@@ -344,10 +383,10 @@ impl Edit {
 pub enum EditError {
     /// No annotation has this id.
     #[error("no annotation with id `{0}`")]
-    NoSuchAnnotation(String),
+    NoSuchAnnotation(AnnotationId),
     /// No relation has this id.
     #[error("no relation with id `{0}`")]
-    NoSuchRelation(String),
+    NoSuchRelation(RelationId),
     /// The span is empty, reversed or past the end of the text.
     #[error("span {range} is not inside the text (0:{len}) or is empty")]
     BadRange {
@@ -396,27 +435,27 @@ pub enum EditError {
     OrphanedByAnchoringOnly,
     /// An annotation with this id already exists.
     #[error("annotation id `{0}` already exists")]
-    DuplicateId(String),
+    DuplicateId(AnnotationId),
     /// A relation with this id already exists.
     #[error("relation id `{0}` already exists")]
-    DuplicateRelationId(String),
+    DuplicateRelationId(RelationId),
     /// The annotation still has relations (remove them first; [`Action::Remove`] does).
     #[error("annotation `{0}` still has relations; remove them first")]
-    HasRelations(String),
+    HasRelations(AnnotationId),
     /// An edit would change an annotation's id.
     #[error("an edit cannot change an annotation's id (`{before}` → `{after}`)")]
     IdChange {
         /// The id it has.
-        before: String,
+        before: AnnotationId,
         /// The id the edit gives it.
-        after: String,
+        after: AnnotationId,
     },
     /// The annotation is no longer as the edit expects: it changed since the edit was made.
     #[error("annotation `{0}` changed since this edit was made")]
-    StaleAnnotation(String),
+    StaleAnnotation(AnnotationId),
     /// The relation is no longer as the edit expects.
     #[error("relation `{0}` changed since this edit was made")]
-    StaleRelation(String),
+    StaleRelation(RelationId),
     /// The document label is no longer as the edit expects.
     #[error("label `{0}` changed since this edit was made")]
     StaleLabel(String),
@@ -426,7 +465,7 @@ pub enum EditError {
     )]
     TextMismatch {
         /// The annotation.
-        id: String,
+        id: AnnotationId,
         /// Its span.
         range: CharRange,
         /// The text it records.

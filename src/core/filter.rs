@@ -65,7 +65,7 @@ mod tests {
 
     fn ann(tag: &str, who: &str, text: &str, note: &str) -> Annotation {
         Annotation {
-            id: String::new(),
+            id: Default::default(),
             tag: tag.into(),
             range: CharRange::new(0, 1),
             text: text.into(),

@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use super::model::{
-    Annotation, Attributes, Extra, MergeRecord, Relation, Review, ReviewReason, id_from_bits,
+    Annotation, AnnotationId, Attributes, Extra, MergeRecord, Relation, RelationId, Review,
+    ReviewReason, id_from_bits,
 };
 use super::sidecar::{ArticleRef, SidecarData};
 
@@ -42,7 +43,7 @@ pub struct MergeOutcome {
     /// What the merge could not decide alone, in a stable order; empty for a clean merge.
     pub conflicts: Vec<MergeConflict>,
     /// Relations dropped because the merge deleted an annotation they link (ids, sorted).
-    pub dropped_relations: Vec<String>,
+    pub dropped_relations: Vec<RelationId>,
 }
 
 impl MergeOutcome {
@@ -78,9 +79,9 @@ pub enum MergeConflict {
     /// id of theirs. Both carry a `merge` review.
     Annotation {
         /// Our version's id (the original id).
-        ours: String,
+        ours: AnnotationId,
         /// Their version's new id.
-        theirs: String,
+        theirs: AnnotationId,
         /// The fields both sides changed differently.
         fields: Vec<&'static str>,
     },
@@ -88,7 +89,7 @@ pub enum MergeConflict {
     /// `merge-deleted` review.
     DeletedChanged {
         /// The annotation.
-        id: String,
+        id: AnnotationId,
         /// The side that deleted it.
         deleted_by: Side,
     },
@@ -96,9 +97,9 @@ pub enum MergeConflict {
     /// `theirs`.
     Relation {
         /// Our version's id.
-        ours: String,
+        ours: RelationId,
         /// Their version's new id.
-        theirs: String,
+        theirs: RelationId,
     },
     /// A document label both sides set differently: ours kept, theirs under `merge.labels`.
     Label {
@@ -180,9 +181,9 @@ pub fn merge3(base: &SidecarData, ours: &SidecarData, theirs: &SidecarData) -> M
                     let mut mine = o.clone();
                     let mut other = t.clone();
                     other.id = ids.fresh(&format!("{t:?}"));
-                    let review = |other: &str| {
+                    let review = |other: &AnnotationId| {
                         let mut r = Review::new(ReviewReason::Merge);
-                        r.other = Some(other.to_owned());
+                        r.other = Some(other.clone());
                         Some(Box::new(r))
                     };
                     mine.review = review(&other.id);
@@ -598,14 +599,15 @@ impl IdSource {
             .flat_map(|s| {
                 s.annotations
                     .iter()
-                    .map(|a| a.id.clone())
-                    .chain(s.relations.iter().map(|r| r.id.clone()))
+                    .map(|a| a.id.to_string())
+                    .chain(s.relations.iter().map(|r| r.id.to_string()))
             })
             .collect();
         IdSource { used }
     }
 
-    fn fresh(&mut self, seed: &str) -> String {
+    /// An id no side uses, of annotations or relations, the same on every run for `seed`.
+    fn fresh<Id: From<String>>(&mut self, seed: &str) -> Id {
         for n in 0u64.. {
             let mut h = Sha256::new();
             h.update(b"tagline-merge\0");
@@ -616,7 +618,7 @@ impl IdSource {
             bits.copy_from_slice(&digest[..8]);
             let id = id_from_bits(u64::from_le_bytes(bits));
             if self.used.insert(id.clone()) {
-                return id;
+                return id.into();
             }
         }
         unreachable!("2^64 hashes cannot all be taken")

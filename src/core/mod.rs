@@ -2,7 +2,8 @@
 //!
 //! - [`text`]: offsets (chars, bytes, UTF-16) and text navigation and search.
 //! - [`article`]: reading an article file (encodings, BOM, front matter, display segments).
-//! - [`model`], [`scheme`]: annotations, relations, labels; the tag scheme they follow.
+//! - [`model`], [`scheme`]: annotations, relations, labels; the tag scheme they follow;
+//!   [`id`]: their typed ids.
 //! - [`edit`], [`document`], [`history`]: actions become invertible edits, applied by
 //!   [`Document::apply`] and recorded for undo; the only way a document changes.
 //! - [`filter`]: which annotations a list shows (tag, annotator, words).
@@ -30,6 +31,7 @@ pub mod edit;
 pub mod entity;
 pub mod filter;
 pub mod history;
+pub mod id;
 pub mod intake;
 pub mod merge;
 pub mod model;
@@ -47,9 +49,10 @@ pub use corpus::{CorpusError, CorpusItem};
 pub use document::{DiskMerge, DiskState, Document, OpenError, OpenReport, SaveError};
 pub use edit::{
     Action, Edit, EditError, ImportBatch, ImportItem, ImportOutcome, ImportRelation, ImportSkip,
-    ImportSpan, ValueError,
+    ImportSpan, NewId, ValueError,
 };
 pub use filter::AnnotationFilter;
+pub use id::{AnnotationId, RelationId};
 pub use model::{
     AdjudicationRecord, Annotation, AttrValue, Attributes, Decision, MergeRecord, Origin,
     OriginKind, Rejected, Relation, Review, ReviewReason, Status,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::core::id::{AnnotationId, RelationId};
 use crate::core::text::offsets::CharRange;
 
 /// An attribute or label value: text, number, flag or list of texts.
@@ -317,7 +318,7 @@ pub struct Review {
     pub was: Option<String>,
     /// The id of the annotation on the other side (merges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other: Option<String>,
+    pub other: Option<AnnotationId>,
     /// Fields from a newer Tagline, kept as they were.
     #[serde(flatten)]
     pub extra: Extra,
@@ -444,7 +445,7 @@ pub struct Rejected {
     /// Whose annotation it was.
     pub annotator: String,
     /// Its id in that annotator's sidecar.
-    pub id: String,
+    pub id: AnnotationId,
     /// Char offset of its start on the gold article's text.
     pub start: usize,
     /// Char offset of its end (exclusive).
@@ -480,7 +481,7 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Annotation {
     /// Short random id, unique in its sidecar and never reused.
-    pub id: String,
+    pub id: AnnotationId,
     /// Tag id from the scheme (kept even when the scheme does not know it).
     pub tag: String,
     /// The chars covered.
@@ -535,13 +536,13 @@ pub const CONTEXT_CHARS: usize = 32;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Relation {
     /// Short random id.
-    pub id: String,
+    pub id: RelationId,
     /// Relation type from the scheme.
     pub kind: String,
     /// Source annotation id.
-    pub from: String,
+    pub from: AnnotationId,
     /// Target annotation id.
-    pub to: String,
+    pub to: AnnotationId,
     /// Who made it.
     pub annotator: String,
     /// Free text.

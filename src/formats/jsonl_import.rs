@@ -169,7 +169,7 @@ fn read_line(input: &Input<'_>, n: usize, obj: &Map<String, Value>, out: &mut Pa
             }
             let span = ImportSpan {
                 key: id.clone().unwrap_or_else(|| format!("#{k}")),
-                id,
+                id: id.map(Into::into),
                 tag: label.to_owned(),
                 range: CharRange::new(start, end),
                 text: s.get("text").and_then(Value::as_str).map(str::to_owned),
@@ -294,7 +294,11 @@ fn read_line(input: &Input<'_>, n: usize, obj: &Map<String, Value>, out: &mut Pa
             };
             let keeps_id = r.get("from").is_some();
             record.batch.relations.push(ImportRelation {
-                id: if keeps_id { id_text(r.get("id")) } else { None },
+                id: if keeps_id {
+                    id_text(r.get("id")).map(Into::into)
+                } else {
+                    None
+                },
                 kind: kind.to_owned(),
                 from,
                 to,

@@ -268,7 +268,7 @@ fn read_task(input: &Input<'_>, line: usize, k: usize, task: &Value, out: &mut P
                     } else {
                         format!("{}#{l}", key(id))
                     },
-                    id: (l == 0 && !id.is_empty()).then(|| id.to_owned()),
+                    id: (l == 0 && !id.is_empty()).then(|| id.into()),
                     tag: (*tag).to_owned(),
                     range,
                     text: claimed.map(str::to_owned),

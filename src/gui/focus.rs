@@ -3,7 +3,7 @@
 //! the article view reads it every frame and reports changes as intents, so a second view (the
 //! compare view) can share or mirror it without owning it.
 
-use crate::core::CharRange;
+use crate::core::{AnnotationId, CharRange};
 
 /// A selection in document chars: `anchor` stays put, `head` moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,9 +36,9 @@ pub struct PendingRelation {
     /// The relation type (`attributed_to`, …).
     pub kind: String,
     /// The annotation it starts from.
-    pub from: String,
+    pub from: AnnotationId,
     /// The target proposed for the keyboard (Enter links it; ← / → propose others).
-    pub candidate: Option<String>,
+    pub candidate: Option<AnnotationId>,
 }
 
 /// The window's focus.
@@ -47,9 +47,9 @@ pub struct Focus {
     /// The text selection (or caret), in document chars.
     pub selection: Option<Selection>,
     /// The annotation selected for editing.
-    pub selected: Option<String>,
+    pub selected: Option<AnnotationId>,
     /// The annotation under the pointer.
-    pub hovered: Option<String>,
+    pub hovered: Option<AnnotationId>,
     /// A relation waiting for its target.
     pub pending_relation: Option<PendingRelation>,
 }

@@ -11,7 +11,8 @@ use crate::core::disk::FileStamp;
 use crate::core::document::SaveJob;
 use crate::core::recovery::JournalJob;
 use crate::core::{
-    Article, ContentHash, Document, LoadOptions, OpenError, OpenReport, SaveError, corpus,
+    AnnotationId, Article, ContentHash, Document, LoadOptions, OpenError, OpenReport, SaveError,
+    corpus,
 };
 
 /// A piece of work for the background thread.
@@ -66,7 +67,7 @@ pub struct VariantsJob {
 #[derive(Debug, Default)]
 pub struct VariantsFound {
     /// The annotation looked for.
-    pub id: String,
+    pub id: AnnotationId,
     /// Other places in its own article, to add there as suggestions.
     pub here: Vec<crate::core::CharRange>,
     /// The other articles given a suggestion, with their folder-list summary as now.

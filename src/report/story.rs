@@ -307,7 +307,7 @@ pub fn csv(story: &Story, eol: &str) -> String {
                 m.range.start.to_string(),
                 m.range.end.to_string(),
                 m.text.clone(),
-                m.annotation.clone().unwrap_or_default(),
+                m.annotation.as_deref().unwrap_or_default().to_owned(),
                 m.tag.clone().unwrap_or_default(),
                 m.source
                     .as_ref()

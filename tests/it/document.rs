@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use tagline::core::document::SaveError;
 use tagline::core::sidecar::sidecar_path;
-use tagline::core::{Action, CharRange, Document, EditError, LoadOptions, Status};
+use tagline::core::{Action, AnnotationId, CharRange, Document, EditError, LoadOptions, Status};
 
 use crate::util::Dir;
 
@@ -108,7 +108,7 @@ fn open(path: &Path) -> Document {
     Document::open(path, &LoadOptions::default()).unwrap().0
 }
 
-fn add_claim(doc: &mut Document, start: usize, end: usize) -> String {
+fn add_claim(doc: &mut Document, start: usize, end: usize) -> AnnotationId {
     doc.perform(
         Action::Add {
             tag: "claim".into(),
@@ -120,6 +120,7 @@ fn add_claim(doc: &mut Document, start: usize, end: usize) -> String {
         "t",
     )
     .unwrap()
+    .and_then(tagline::core::NewId::annotation)
     .unwrap()
 }
 

@@ -25,10 +25,12 @@ fn session(dir: &Dir) -> Vec<u8> {
     let quote = doc
         .perform_with(add("quote", 16, 43), "ana", &mut stamps)
         .unwrap()
+        .and_then(tagline::core::NewId::annotation)
         .unwrap();
     let source = doc
         .perform_with(add("sourcing", 0, 9), "ana", &mut stamps)
         .unwrap()
+        .and_then(tagline::core::NewId::annotation)
         .unwrap();
     doc.perform_with(
         Action::Relate {
@@ -222,6 +224,7 @@ fn refusals_say_what_and_why() {
             "t",
         )
         .unwrap()
+        .and_then(tagline::core::NewId::annotation)
         .unwrap();
     let bad = doc
         .perform(

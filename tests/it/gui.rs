@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tagline::core::{AttrValue, LoadOptions};
+use tagline::core::{AnnotationId, AttrValue, LoadOptions};
 use tagline::gui::TaglineApp;
 use tagline::gui::dialogs::ScriptedDialogs;
 use tagline::gui::worker::Worker;
@@ -61,7 +61,7 @@ fn click_at(h: &mut Harness<'_, TaglineApp>, at: Pos2) {
 }
 
 /// The id of the (first) annotation tagged `tag`.
-fn id_of_tag(h: &Harness<'_, TaglineApp>, tag: &str) -> String {
+fn id_of_tag(h: &Harness<'_, TaglineApp>, tag: &str) -> AnnotationId {
     let doc = h.state().doc().unwrap();
     doc.annotations()
         .iter()
@@ -904,7 +904,7 @@ fn without_a_file_dialog_the_window_says_so_and_offers_a_typed_path() {
 }
 
 /// A quote with its source already tagged as a sourcing span, in the pier article.
-fn article_with_a_source(dir: &Path) -> (PathBuf, String) {
+fn article_with_a_source(dir: &Path) -> (PathBuf, AnnotationId) {
     let path = write_article(dir);
     let (mut doc, _) = tagline::core::Document::open(&path, &LoadOptions::default()).unwrap();
     let source = doc
@@ -919,6 +919,7 @@ fn article_with_a_source(dir: &Path) -> (PathBuf, String) {
             "someone",
         )
         .unwrap()
+        .and_then(tagline::core::NewId::annotation)
         .unwrap();
     doc.save().unwrap();
     (path, source)
@@ -1334,7 +1335,7 @@ fn unreadable_articles_are_marked_in_the_list() {
 
 /// Writes the article with three suggestions (as an import would leave them) and returns
 /// their ids in reading order.
-fn article_with_suggestions(dir: &Path) -> (PathBuf, Vec<String>) {
+fn article_with_suggestions(dir: &Path) -> (PathBuf, Vec<AnnotationId>) {
     use tagline::core::{Action, Document, FixedStamps, Origin, OriginKind, Status};
     let path = write_article(dir);
     let (mut doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
@@ -1360,7 +1361,7 @@ fn article_with_suggestions(dir: &Path) -> (PathBuf, Vec<String>) {
                 &mut stamps,
             )
             .unwrap();
-        ids.push(id.unwrap());
+        ids.push(id.and_then(tagline::core::NewId::annotation).unwrap());
     }
     // What an import records: the origin must survive accepting.
     let mut data = doc.snapshot();

@@ -8,7 +8,7 @@ use tagline::core::merge::merge3;
 use tagline::core::sidecar::SidecarData;
 use tagline::core::validate::{Severity, validate_data};
 use tagline::core::{
-    Action, Article, AttrValue, Document, LoadOptions, ReviewReason, Scheme, Status,
+    Action, AnnotationId, Article, AttrValue, Document, LoadOptions, ReviewReason, Scheme, Status,
 };
 
 use crate::util::{Dir, assert_matches_schema};
@@ -47,12 +47,13 @@ fn git_ok(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Edits an article's sidecar through the library, as the window does; returns new ids.
-fn edit(dir: &Dir, article: &str, annotator: &str, actions: Vec<Action>) -> Vec<String> {
+fn edit(dir: &Dir, article: &str, annotator: &str, actions: Vec<Action>) -> Vec<AnnotationId> {
     let (mut doc, report) = Document::open(&dir.join(article), &LoadOptions::default()).unwrap();
     assert!(report.sidecar_problem.is_none(), "{report:?}");
     let ids = actions
         .into_iter()
         .filter_map(|a| doc.perform(a, annotator).unwrap())
+        .filter_map(tagline::core::NewId::annotation)
         .collect();
     doc.save().unwrap();
     ids

@@ -13,8 +13,8 @@ use tagline::core::model::{
 use tagline::core::sidecar::{ArticleRef, SidecarData};
 use tagline::core::validate::{Severity, validate_data};
 use tagline::core::{
-    Action, Annotation, Article, AttrValue, CharRange, Document, LoadOptions, Relation, Scheme,
-    Status,
+    Action, Annotation, AnnotationId, Article, AttrValue, CharRange, Document, LoadOptions,
+    Relation, Scheme, Status,
 };
 
 // ----- generators ---------------------------------------------------------------------------
@@ -154,7 +154,7 @@ fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[i % items.len()].clone())
 }
 
-fn ann_id(doc: &Document, i: usize) -> String {
+fn ann_id(doc: &Document, i: usize) -> AnnotationId {
     pick(doc.annotations(), i)
         .map(|a| a.id)
         .unwrap_or_else(|| "missing".into())
@@ -355,7 +355,7 @@ fn review() -> impl Strategy<Value = Option<Box<Review>>> {
                 Box::new(Review {
                     reason,
                     was,
-                    other,
+                    other: other.map(Into::into),
                     extra: Extra::new(),
                 })
             }),
@@ -420,7 +420,7 @@ fn annotation() -> impl Strategy<Value = Annotation> {
                 (status, review, origin, entity),
                 extra,
             )| Annotation {
-                id,
+                id: id.into(),
                 tag,
                 range: CharRange::new(start, start + len),
                 text,
@@ -462,7 +462,7 @@ fn adjudication_record() -> impl Strategy<Value = AdjudicationRecord> {
                     .into_iter()
                     .map(|(annotator, id, start, end, tag)| Rejected {
                         annotator,
-                        id,
+                        id: id.into(),
                         start,
                         end,
                         tag,
@@ -486,10 +486,10 @@ fn relation() -> impl Strategy<Value = Relation> {
     )
         .prop_map(
             |((id, kind, from, to), (annotator, note), extra)| Relation {
-                id,
+                id: id.into(),
                 kind,
-                from,
-                to,
+                from: from.into(),
+                to: to.into(),
                 annotator,
                 note,
                 extra,

@@ -412,7 +412,7 @@ fn edit(kind: Kind, old: &[char], spans: &[(usize, usize)], rng: &mut Rng) -> Ve
 fn annotation(text: &IndexedText, i: usize, (s, e): (usize, usize)) -> Annotation {
     let range = CharRange::new(s, e);
     Annotation {
-        id: format!("a{i}"),
+        id: format!("a{i}").into(),
         tag: "claim".into(),
         range,
         text: text.slice(range).unwrap().to_owned(),

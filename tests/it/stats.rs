@@ -16,7 +16,7 @@ fn annotate(
     annotator: &str,
     suggested: &[usize],
     status: Option<&str>,
-) -> Vec<String> {
+) -> Vec<tagline::core::AnnotationId> {
     let (text, spans) = tagline::markup::parse(markup);
     dir.write(name, &text);
     let (mut doc, _) = Document::open(&dir.join(name), &LoadOptions::default()).unwrap();
@@ -29,7 +29,12 @@ fn annotate(
             note: String::new(),
             status: suggested.contains(&i).then_some(Status::Suggested),
         };
-        ids.push(doc.perform(action, annotator).unwrap().unwrap());
+        ids.push(
+            doc.perform(action, annotator)
+                .unwrap()
+                .and_then(tagline::core::NewId::annotation)
+                .unwrap(),
+        );
     }
     if let Some(s) = status {
         doc.perform(

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tagline::core::{Action, CharRange, Document, LoadOptions};
+use tagline::core::{Action, AnnotationId, CharRange, Document, LoadOptions};
 use tagline::gui::TaglineApp;
 use tagline::gui::app::NoticeAction;
 use tagline::gui::dialogs::ScriptedDialogs;
@@ -44,7 +44,7 @@ fn add(tag: &str, range: CharRange) -> Action {
 }
 
 /// Tags `needle` in the window (through its one edit path, as a tag key does).
-fn tag_in_window(h: &mut Harness<'_, TaglineApp>, tag: &str, needle: &str) -> String {
+fn tag_in_window(h: &mut Harness<'_, TaglineApp>, tag: &str, needle: &str) -> AnnotationId {
     let text = h.state().doc().unwrap().article.text.as_str().to_owned();
     let range = span(&text, needle);
     h.state_mut().perform(add(tag, range));

@@ -211,10 +211,10 @@ impl Document {
     ) -> Result<(&RelationDef, &Annotation, &Annotation), EditError> {
         let a = self
             .annotation(from)
-            .ok_or_else(|| EditError::NoSuchAnnotation(from.to_owned()))?;
+            .ok_or_else(|| EditError::NoSuchAnnotation(from.into()))?;
         let b = self
             .annotation(to)
-            .ok_or_else(|| EditError::NoSuchAnnotation(to.to_owned()))?;
+            .ok_or_else(|| EditError::NoSuchAnnotation(to.into()))?;
         if from == to {
             return Err(EditError::SelfRelation);
         }

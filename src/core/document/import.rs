@@ -11,6 +11,33 @@ use super::*;
 use crate::core::edit::{ImportBatch, ImportItem, ImportOutcome, ImportSkip};
 use crate::core::stamps::Stamps;
 
+/// The id an imported item gets: the one it came with when that is not taken, else a fresh
+/// one from `stamps` (recorded in `renamed` when it replaces one given). Either is then taken.
+fn keep_or_fresh(
+    given: Option<String>,
+    taken: &mut HashSet<String>,
+    renamed: &mut Vec<(String, String)>,
+    stamps: &mut dyn Stamps,
+) -> String {
+    let given = given.filter(|id| !id.is_empty());
+    if let Some(id) = given.as_ref().filter(|id| !taken.contains(*id)) {
+        taken.insert(id.clone());
+        return id.clone();
+    }
+    let mut id = stamps.new_id();
+    for _ in 0..1000 {
+        if !taken.contains(&id) {
+            break;
+        }
+        id = stamps.new_id();
+    }
+    taken.insert(id.clone());
+    if let Some(given) = given {
+        renamed.push((given, id.clone()));
+    }
+    id
+}
+
 impl Document {
     /// Plans an import without applying it: the batch edit (`None` when nothing is to be
     /// added) and what was added, skipped and renamed.
@@ -28,37 +55,27 @@ impl Document {
         let mut edits = Vec::new();
         let mut outcome = ImportOutcome::default();
         // (start, end, tag) → id, for the same-span-and-tag rule.
-        let mut present: HashMap<(usize, usize, String), String> = self
+        let mut present: HashMap<(usize, usize, String), AnnotationId> = self
             .annotations
             .iter()
             .map(|a| ((a.range.start, a.range.end, a.tag.clone()), a.id.clone()))
             .collect();
+        // Ids in use, of annotations and relations alike: a new one is neither.
         let mut taken: HashSet<String> = self
             .annotations
             .iter()
-            .map(|a| a.id.clone())
-            .chain(self.relations.iter().map(|r| r.id.clone()))
+            .map(|a| a.id.to_string())
+            .chain(self.relations.iter().map(|r| r.id.to_string()))
             .collect();
         // The batch's keys → the id in the document; the batch's new annotations' tags.
-        let mut ids: HashMap<String, String> = HashMap::new();
-        let mut tags: HashMap<String, String> = HashMap::new();
+        let mut ids: HashMap<String, AnnotationId> = HashMap::new();
+        let mut tags: HashMap<AnnotationId, String> = HashMap::new();
         // (type, from, to) → id of the relations there and to come.
-        let mut links: HashMap<(String, String, String), String> = self
+        let mut links: HashMap<(String, AnnotationId, AnnotationId), RelationId> = self
             .relations
             .iter()
             .map(|r| ((r.kind.clone(), r.from.clone(), r.to.clone()), r.id.clone()))
             .collect();
-        let fresh = |taken: &mut HashSet<String>, stamps: &mut dyn Stamps| {
-            let mut id = stamps.new_id();
-            for _ in 0..1000 {
-                if !taken.contains(&id) {
-                    break;
-                }
-                id = stamps.new_id();
-            }
-            taken.insert(id.clone());
-            id
-        };
         for (i, s) in batch.spans.into_iter().enumerate() {
             let item = ImportItem::Span(i);
             let slot = (s.range.start, s.range.end, s.tag.clone());
@@ -66,7 +83,7 @@ impl Document {
                 ids.insert(s.key.clone(), existing.clone());
                 outcome
                     .skipped
-                    .push((item, ImportSkip::Duplicate(existing.clone())));
+                    .push((item, ImportSkip::Duplicate(existing.to_string())));
                 continue;
             }
             if s.status == Some(Status::Orphaned) {
@@ -83,18 +100,12 @@ impl Document {
                     continue;
                 }
             };
-            let id = match s.id.filter(|id| !id.is_empty()) {
-                Some(id) if !taken.contains(&id) => {
-                    taken.insert(id.clone());
-                    id
-                }
-                Some(id) => {
-                    let new = fresh(&mut taken, stamps);
-                    outcome.renamed.push((id, new.clone()));
-                    new
-                }
-                None => fresh(&mut taken, stamps),
-            };
+            let id = AnnotationId::from(keep_or_fresh(
+                s.id.map(String::from),
+                &mut taken,
+                &mut outcome.renamed,
+                stamps,
+            ));
             let created = s.created.unwrap_or_else(|| now.clone());
             let ann = Annotation {
                 id: id.clone(),
@@ -134,12 +145,12 @@ impl Document {
                     outcome.spans += 1;
                 }
                 Err(e) => {
-                    taken.remove(&id);
+                    taken.remove(id.as_str());
                     outcome.skipped.push((item, ImportSkip::Refused(e)));
                 }
             }
         }
-        let resolve = |key: &str| -> Option<String> {
+        let resolve = |key: &str| -> Option<AnnotationId> {
             ids.get(key)
                 .cloned()
                 .or_else(|| self.annotation(key).map(|a| a.id.clone()))
@@ -154,32 +165,26 @@ impl Document {
                 };
                 outcome.skipped.push((
                     item,
-                    ImportSkip::Refused(EditError::NoSuchAnnotation(missing)),
+                    ImportSkip::Refused(EditError::NoSuchAnnotation(missing.into())),
                 ));
                 continue;
             };
             if let Some(existing) = links.get(&(r.kind.clone(), from.clone(), to.clone())) {
                 outcome
                     .skipped
-                    .push((item, ImportSkip::Duplicate(existing.clone())));
+                    .push((item, ImportSkip::Duplicate(existing.to_string())));
                 continue;
             }
             if let Err(e) = self.check_link(&r.kind, &from, &to, &tags) {
                 outcome.skipped.push((item, ImportSkip::Refused(e)));
                 continue;
             }
-            let id = match r.id.filter(|id| !id.is_empty()) {
-                Some(id) if !taken.contains(&id) => {
-                    taken.insert(id.clone());
-                    id
-                }
-                Some(id) => {
-                    let new = fresh(&mut taken, stamps);
-                    outcome.renamed.push((id, new.clone()));
-                    new
-                }
-                None => fresh(&mut taken, stamps),
-            };
+            let id = RelationId::from(keep_or_fresh(
+                r.id.map(String::from),
+                &mut taken,
+                &mut outcome.renamed,
+                stamps,
+            ));
             links.insert((r.kind.clone(), from.clone(), to.clone()), id.clone());
             edits.push(Edit::AddRelation(Relation {
                 id,
@@ -240,13 +245,13 @@ impl Document {
         kind: &str,
         from: &str,
         to: &str,
-        tags: &HashMap<String, String>,
+        tags: &HashMap<AnnotationId, String>,
     ) -> Result<(), EditError> {
         let tag_of = |id: &str| {
             tags.get(id)
                 .cloned()
                 .or_else(|| self.annotation(id).map(|a| a.tag.clone()))
-                .ok_or_else(|| EditError::NoSuchAnnotation(id.to_owned()))
+                .ok_or_else(|| EditError::NoSuchAnnotation(id.into()))
         };
         let (ft, tt) = (tag_of(from)?, tag_of(to)?);
         if from == to {
@@ -494,7 +499,7 @@ mod tests {
             let before = d.to_sidecar();
             let batch = ImportBatch {
                 spans: spans.iter().enumerate().map(|(i, &(s, l, t, keep))| ImportSpan {
-                    id: keep.then(|| format!("a{:04}", i % 3 + 1)),
+                    id: keep.then(|| format!("a{:04}", i % 3 + 1).into()),
                     ..span(&format!("k{i}"), tags[t], s, s + l)
                 }).collect(),
                 relations: rels.iter().map(|&(f, t)| ImportRelation {

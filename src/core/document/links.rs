@@ -55,7 +55,7 @@ impl Document {
     /// The annotations a relation of type `kind` from `from` may point at, nearest first
     /// (by distance between the spans, earlier first on ties): the scheme allows the pair,
     /// the target is not `from`, not orphaned, and not already linked from `from` by `kind`.
-    pub fn relation_candidates(&self, from: &str, kind: &str) -> Vec<String> {
+    pub fn relation_candidates(&self, from: &str, kind: &str) -> Vec<AnnotationId> {
         let (Some(src), Some(def)) = (self.annotation(from), self.scheme.relation(kind)) else {
             return Vec::new();
         };
@@ -88,7 +88,7 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
-    use crate::core::{Action, Document, Scheme};
+    use crate::core::{Action, Document, NewId, Scheme};
     use crate::markup;
 
     #[test]
@@ -117,6 +117,7 @@ mod tests {
                     "t",
                 )
                 .unwrap()
+                .and_then(NewId::annotation)
                 .unwrap();
             ids.push(id);
         }

@@ -19,10 +19,11 @@ use std::sync::Arc;
 
 use crate::core::anchor::{Anchoring, reanchor_all};
 use crate::core::article::{Article, ArticleError, LoadOptions};
-use crate::core::edit::{Action, Edit, EditError};
+use crate::core::edit::{Action, Edit, EditError, NewId};
 use crate::core::history::History;
 use crate::core::model::{
-    AdjudicationRecord, Annotation, AttrValue, CONTEXT_CHARS, Extra, MergeRecord, Relation, Status,
+    AdjudicationRecord, Annotation, AnnotationId, AttrValue, CONTEXT_CHARS, Extra, MergeRecord,
+    Relation, RelationId, Status,
 };
 use crate::core::scheme::{AttrKind, Scheme, SchemeError};
 use crate::core::sidecar::{
@@ -170,10 +171,10 @@ pub struct OpenReport {
     /// `true` when the article's hash differs from the one the sidecar recorded.
     pub article_changed: bool,
     /// Annotations that were moved or orphaned by re-anchoring, by id.
-    pub anchoring: Vec<(String, Anchoring)>,
+    pub anchoring: Vec<(AnnotationId, Anchoring)>,
     /// Annotations whose span does not hold their text although the article did not change
     /// (a damaged sidecar: `tagline validate` reports them; they are left as they are).
-    pub invalid_spans: Vec<String>,
+    pub invalid_spans: Vec<AnnotationId>,
     /// Article warnings (front matter, right-to-left text, …).
     pub warnings: Vec<String>,
 }
@@ -670,13 +671,9 @@ impl Document {
 
     // ----- the one edit path -------------------------------------------------------------
 
-    /// Turns a person's action into an edit and applies it. Returns the id of a new
-    /// annotation or relation.
-    pub fn perform(
-        &mut self,
-        action: Action,
-        annotator: &str,
-    ) -> Result<Option<String>, EditError> {
+    /// Turns a person's action into an edit and applies it. Returns the id of the new
+    /// annotation ([`Action::Add`]) or relation ([`Action::Relate`]).
+    pub fn perform(&mut self, action: Action, annotator: &str) -> Result<Option<NewId>, EditError> {
         self.perform_with(action, annotator, &mut crate::core::stamps::SystemStamps)
     }
 
@@ -687,7 +684,7 @@ impl Document {
         action: Action,
         annotator: &str,
         stamps: &mut dyn crate::core::stamps::Stamps,
-    ) -> Result<Option<String>, EditError> {
+    ) -> Result<Option<NewId>, EditError> {
         let (edit, new_id) = self.plan_with(action, annotator, stamps)?;
         self.apply(edit)?;
         Ok(new_id)

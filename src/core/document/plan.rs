@@ -13,7 +13,7 @@ impl Document {
         &self,
         action: Action,
         annotator: &str,
-    ) -> Result<(Edit, Option<String>), EditError> {
+    ) -> Result<(Edit, Option<NewId>), EditError> {
         self.plan_with(action, annotator, &mut SystemStamps)
     }
 
@@ -27,12 +27,12 @@ impl Document {
         action: Action,
         annotator: &str,
         stamps: &mut dyn Stamps,
-    ) -> Result<(Edit, Option<String>), EditError> {
+    ) -> Result<(Edit, Option<NewId>), EditError> {
         let now = stamps.now();
         let update = |id: &str, change: &dyn Fn(&mut Annotation) -> Result<(), EditError>| {
             let before = self
                 .annotation(id)
-                .ok_or_else(|| EditError::NoSuchAnnotation(id.to_owned()))?;
+                .ok_or_else(|| EditError::NoSuchAnnotation(id.into()))?;
             let mut after = before.clone();
             change(&mut after)?;
             if after == *before {
@@ -72,7 +72,7 @@ impl Document {
                     self.check_attribute(&tag, &name, &value)?;
                     attrs.insert(name, value);
                 }
-                let id = self.fresh_id(stamps)?;
+                let id: AnnotationId = self.fresh_id(stamps)?;
                 let ann = Annotation {
                     id: id.clone(),
                     tag,
@@ -95,7 +95,7 @@ impl Document {
                     entity: String::new(),
                     extra: Extra::new(),
                 };
-                Ok((Edit::AddAnnotation(ann), Some(id)))
+                Ok((Edit::AddAnnotation(ann), Some(NewId::Annotation(id))))
             }
             Action::Remove { id } => {
                 let ann = self
@@ -259,7 +259,7 @@ impl Document {
                     return Err(EditError::NoChange);
                 }
                 let fill = self.fill_on_relate(def, a, b);
-                let id = self.fresh_id(stamps)?;
+                let id: RelationId = self.fresh_id(stamps)?;
                 let relation = Edit::AddRelation(Relation {
                     id: id.clone(),
                     kind,
@@ -274,7 +274,7 @@ impl Document {
                     Some(fill) => Edit::Batch(vec![relation, fill]),
                     None => relation,
                 };
-                Ok((edit, Some(id)))
+                Ok((edit, Some(NewId::Relation(id))))
             }
             Action::Unrelate { id } => {
                 let r = self
@@ -355,17 +355,18 @@ impl Document {
         })
     }
 
-    /// A new id from `stamps` that no annotation or relation uses yet.
-    fn fresh_id(&self, stamps: &mut dyn Stamps) -> Result<String, EditError> {
+    /// A new id from `stamps` that no annotation or relation uses yet (an [`AnnotationId`] or
+    /// a [`RelationId`], as the caller needs).
+    fn fresh_id<Id: From<String>>(&self, stamps: &mut dyn Stamps) -> Result<Id, EditError> {
         let mut id = stamps.new_id();
         // A source that keeps repeating itself is refused rather than asked forever.
         for _ in 0..1000 {
             if self.position(&id).is_none() && !self.relations.iter().any(|r| r.id == id) {
-                return Ok(id);
+                return Ok(id.into());
             }
             id = stamps.new_id();
         }
-        Err(EditError::DuplicateId(id))
+        Err(EditError::DuplicateId(id.into()))
     }
 }
 

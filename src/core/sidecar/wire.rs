@@ -14,7 +14,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::{
-    AdjudicationRecord, Annotation, AttrValue, Extra, MergeRecord, Origin, Relation, Review, Status,
+    AdjudicationRecord, Annotation, AnnotationId, AttrValue, Extra, MergeRecord, Origin, Relation,
+    RelationId, Review, Status,
 };
 use crate::core::sidecar::ArticleRef;
 use crate::core::text::offsets::CharRange;
@@ -290,7 +291,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                 let (mut id, mut tag, mut start, mut end, mut text) =
                     (None, None, None, None, None);
                 let mut a = Annotation {
-                    id: String::new(),
+                    id: Default::default(),
                     tag: String::new(),
                     range: CharRange::default(),
                     text: String::new(),
@@ -309,7 +310,7 @@ impl<'de> Deserialize<'de> for AnnIn {
                 };
                 while let Some(key) = map.next_key::<AnnField<'de>>()? {
                     match key {
-                        AnnField::Id => id = Some(map.next_value::<String>()?),
+                        AnnField::Id => id = Some(map.next_value::<AnnotationId>()?),
                         AnnField::Tag => tag = Some(map.next_value::<String>()?),
                         AnnField::Start => start = Some(map.next_value::<usize>()?),
                         AnnField::End => end = Some(map.next_value::<usize>()?),
@@ -363,10 +364,10 @@ impl<'de> Deserialize<'de> for RelIn {
                 let mut extra = Extra::new();
                 while let Some(key) = map.next_key::<RelField<'de>>()? {
                     match key {
-                        RelField::Id => id = Some(map.next_value::<String>()?),
+                        RelField::Id => id = Some(map.next_value::<RelationId>()?),
                         RelField::Type => kind = Some(map.next_value::<String>()?),
-                        RelField::From => from = Some(map.next_value::<String>()?),
-                        RelField::To => to = Some(map.next_value::<String>()?),
+                        RelField::From => from = Some(map.next_value::<AnnotationId>()?),
+                        RelField::To => to = Some(map.next_value::<AnnotationId>()?),
                         RelField::Annotator => annotator = map.next_value()?,
                         RelField::Note => note = map.next_value()?,
                         RelField::Other(k) => {

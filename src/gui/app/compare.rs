@@ -18,7 +18,7 @@ use crate::analysis::compare::{
 use crate::analysis::pairing::{Source, pair_sides, split_by_annotator};
 use crate::core::sidecar::{ArticleRef, SidecarData, sidecar_path};
 use crate::core::store::{ContentHash, content_hash_file, lock_for_write, write_atomic};
-use crate::core::{Document, OpenReport, SystemStamps};
+use crate::core::{AnnotationId, Document, OpenReport, SystemStamps};
 
 use crate::gui::app::commands::UiCommand;
 
@@ -199,8 +199,8 @@ pub(crate) fn pane_document(
 }
 
 /// The id of candidate `index` in the view's document.
-pub fn candidate_id(index: usize) -> String {
-    format!("c{index:06}")
+pub fn candidate_id(index: usize) -> AnnotationId {
+    format!("c{index:06}").into()
 }
 
 /// The candidate index of a view annotation id.

@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use egui::{Context, ViewportCommand};
 
-use crate::core::Action;
 use crate::core::text::nav as text_nav;
+use crate::core::{Action, AnnotationId};
 use crate::settings::{Settings, Theme};
 
 use crate::gui::app::commands::UiCommand;
@@ -42,30 +42,30 @@ pub enum Intent {
         /// The span to show.
         range: crate::core::CharRange,
         /// The annotation to select, when the span is one.
-        id: Option<String>,
+        id: Option<AnnotationId>,
     },
     /// Select an annotation (or none), scrolling to it when `scroll`.
     Select {
         /// The annotation.
-        id: Option<String>,
+        id: Option<AnnotationId>,
         /// Scroll the article to it.
         scroll: bool,
     },
     /// Set the text selection (or caret).
     SetSelection(Option<Selection>),
     /// The pointer is over this annotation (or none).
-    Hover(Option<String>),
+    Hover(Option<AnnotationId>),
     /// Resize an annotation to the text selection.
     ResizeToSelection {
         /// The annotation.
-        id: String,
+        id: AnnotationId,
     },
     /// Start linking from an annotation: the next chosen annotation is the target.
     StartRelation {
         /// The relation type.
         kind: String,
         /// The annotation it starts from.
-        from: String,
+        from: AnnotationId,
     },
     /// Stop linking.
     CancelRelation,
@@ -275,7 +275,7 @@ impl TaglineApp {
 
     /// Offers a quote or claim just tagged where its variants are (the folder's other
     /// articles, its own other occurrences), in the background, when the setting is on.
-    pub(super) fn start_variants(&mut self, id: String) {
+    pub(super) fn start_variants(&mut self, id: AnnotationId) {
         let Some(open) = self.open.as_ref().filter(|o| o.ready) else {
             return;
         };
@@ -421,7 +421,7 @@ impl TaglineApp {
 
     /// Selects `range` in the open article (and the annotation `id`, when it is there) and
     /// scrolls to it.
-    pub(super) fn go_to(&mut self, range: crate::core::CharRange, id: Option<String>) {
+    pub(super) fn go_to(&mut self, range: crate::core::CharRange, id: Option<AnnotationId>) {
         let Some(doc) = self.open.as_ref().map(|o| &o.doc) else {
             return;
         };
@@ -475,21 +475,18 @@ impl TaglineApp {
             Action::Remove { id } => Some(id.clone()),
             _ => None,
         };
-        let adding = matches!(action, Action::Add { .. });
         match open.doc.perform(action, &self.settings.annotator) {
-            Ok(new_id) => {
+            Ok(made) => {
                 self.last_edit = Some(Instant::now());
-                let variants_of = new_id.clone().filter(|_| adding);
-                if let Some(id) = new_id
-                    && open.doc.annotation(&id).is_some()
-                {
-                    self.focus.selected = Some(id);
+                let added = made.and_then(crate::core::NewId::annotation);
+                if let Some(id) = &added {
+                    self.focus.selected = Some(id.clone());
                 }
                 if removing.is_some() && removing == self.focus.selected {
                     self.focus.selected = None;
                 }
                 self.refresh_summary();
-                if let Some(id) = variants_of {
+                if let Some(id) = added {
                     self.start_variants(id);
                 }
             }
@@ -967,7 +964,7 @@ impl TaglineApp {
     }
 
     /// The selected annotation when it is a suggestion.
-    fn selected_suggestion(&self) -> Option<String> {
+    fn selected_suggestion(&self) -> Option<AnnotationId> {
         let id = self.focus.selected.as_ref()?;
         let a = self.doc()?.annotation(id)?;
         (a.status == Some(crate::core::Status::Suggested)).then(|| id.clone())
@@ -1000,7 +997,7 @@ impl TaglineApp {
         }
     }
 
-    fn apply_step_selection(&mut self, id: String) {
+    fn apply_step_selection(&mut self, id: AnnotationId) {
         if let Some(doc) = self.open.as_ref().map(|o| &o.doc)
             && let Some(a) = doc.annotation(&id)
         {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Context, ViewportCommand};
 
-use crate::core::{Document, LoadOptions, SaveError};
+use crate::core::{AnnotationId, CharRange, Document, LoadOptions, SaveError};
 use crate::settings::{Settings, Theme};
 
 use crate::gui::dialogs::Dialogs;
@@ -81,7 +81,7 @@ pub struct TaglineApp {
     pub story: Option<state::StoryState>,
     /// Where to go once the article being opened is ready: its path, a span to select and the
     /// annotation to select (a Story window member was clicked).
-    pub pending_goto: Option<(PathBuf, crate::core::CharRange, Option<String>)>,
+    pub pending_goto: Option<(PathBuf, CharRange, Option<AnnotationId>)>,
     /// Compare and adjudicate: the setup window, the comparison shown, the queue.
     pub compare: compare::Compare,
     /// Text attribute values used in the folder (from the folder scan and the open document),

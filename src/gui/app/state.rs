@@ -1,7 +1,9 @@
 //! The window's state beside the document: notices, the folder list, Find, editing buffers.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::core::AnnotationId;
 use crate::gui::worker::Summary;
 
 /// How bad a notice is.
@@ -241,9 +243,9 @@ pub type ListKey = (
 #[derive(Default)]
 pub struct Buffers {
     /// Note being edited: annotation id and text.
-    pub note: Option<(String, String)>,
+    pub note: Option<(AnnotationId, String)>,
     /// Text attributes being edited: annotation id, and the text of each attribute.
-    pub text_attr: Option<(String, std::collections::BTreeMap<String, String>)>,
+    pub text_attr: Option<(AnnotationId, BTreeMap<String, String>)>,
     /// Text labels being edited.
     pub labels: std::collections::BTreeMap<String, String>,
     /// The typed-path window: what the path is for, and the text typed so far.

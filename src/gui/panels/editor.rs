@@ -30,7 +30,7 @@ pub(super) fn editor_ui(
         let (r, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         ui.painter().rect_filled(r, 3.0, tag_color(doc, &a.tag));
         ui.strong(tag_label(doc, &a.tag));
-        ui.label(RichText::new(&a.id).weak().small());
+        ui.label(RichText::new(a.id.as_str()).weak().small());
     });
     // The buttons first, so they stay in the same place whatever the length of the text.
     ui.horizontal(|ui| {

@@ -4,8 +4,8 @@
 
 use egui::{Rect, Response, Ui};
 
-use crate::core::Document;
 use crate::core::text::nav as text_nav;
+use crate::core::{AnnotationId, Document};
 
 use super::*;
 use crate::gui::focus::Focus;
@@ -115,7 +115,8 @@ impl ArticleView {
                         self.focus.selection = Some(Selection { anchor: c, head: c });
                     } else {
                         // Clicking again on stacked annotations cycles through them, innermost first.
-                        let ids: Vec<String> = stack.iter().rev().map(|a| a.id.clone()).collect();
+                        let ids: Vec<AnnotationId> =
+                            stack.iter().rev().map(|a| a.id.clone()).collect();
                         let next = match self
                             .focus
                             .selected

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use egui::{Color32, FontFamily, FontId, Galley, Pos2, Rect, Response, Sense, Ui, pos2, vec2};
 
-use crate::core::{Annotation, CharRange, Document, SegmentKind};
+use crate::core::{Annotation, AnnotationId, CharRange, Document, SegmentKind};
 
 pub mod heights;
 use super::theme;
@@ -575,7 +575,7 @@ impl ArticleView {
         v
     }
 
-    fn related_ids(&self, doc: &Document) -> Vec<String> {
+    fn related_ids(&self, doc: &Document) -> Vec<AnnotationId> {
         let Some(focus) = self.focus.hovered.as_ref().or(self.focus.selected.as_ref()) else {
             return Vec::new();
         };

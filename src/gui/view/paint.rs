@@ -10,7 +10,7 @@ use egui::{
     vec2,
 };
 
-use crate::core::{Annotation, CharRange, Document, SegmentKind, Status};
+use crate::core::{Annotation, AnnotationId, CharRange, Document, SegmentKind, Status};
 
 use super::*;
 
@@ -73,7 +73,7 @@ impl ArticleView {
         f: &Frame,
         visible: &[(usize, f32, Arc<Galley>)],
         id: egui::Id,
-    ) -> HashMap<String, Rect> {
+    ) -> HashMap<AnnotationId, Rect> {
         let Frame {
             origin,
             left,
@@ -89,8 +89,8 @@ impl ArticleView {
             .selection
             .map(|s| s.range())
             .filter(|r| !r.is_empty());
-        let related: Vec<String> = self.related_ids(doc);
-        let mut anchors: HashMap<String, Rect> = HashMap::new();
+        let related: Vec<AnnotationId> = self.related_ids(doc);
+        let mut anchors: HashMap<AnnotationId, Rect> = HashMap::new();
         for (i, y, galley) in visible {
             let seg = doc.article.segments[*i].range;
             let galley_pos = origin + vec2(left, *y);
@@ -298,7 +298,7 @@ impl ArticleView {
         painter: &Painter,
         doc: &Document,
         f: &Frame,
-        anchors: &HashMap<String, Rect>,
+        anchors: &HashMap<AnnotationId, Rect>,
     ) {
         let p = f.params;
         let visuals = ui.visuals().clone();
@@ -410,7 +410,7 @@ pub fn describe_relation(
     r: &crate::core::Relation,
     id: &str,
     max_chars: usize,
-) -> (String, String) {
+) -> (String, AnnotationId) {
     let (dir, other) = if r.from == id {
         ("→", &r.to)
     } else {
