@@ -214,6 +214,7 @@ fn grade_30_students_10_articles(bencher: Bencher) {
                 article: article.into(),
                 annotations,
                 relations,
+                scheme: std::sync::Arc::new(tagline::core::Scheme::default_news()),
             }
         })
         .collect();

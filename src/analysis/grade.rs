@@ -448,6 +448,8 @@ pub struct KeyArticle {
     pub annotations: Vec<(CharRange, Annotation)>,
     /// The key's relations.
     pub relations: Vec<Relation>,
+    /// The key article's scheme: the names reports show for its tags, attributes and relations.
+    pub scheme: std::sync::Arc<crate::core::Scheme>,
 }
 
 /// What a student handed in for one article, placed on the key's text.

@@ -143,6 +143,7 @@ pub fn run(args: GradeArgs, options: &LoadOptions) -> Result<u8, Fail> {
         .map(|(rel, doc)| KeyArticle {
             name: rel.clone(),
             article: doc.article.clone(),
+            scheme: std::sync::Arc::new(doc.scheme.clone()),
             annotations: doc
                 .annotations()
                 .iter()

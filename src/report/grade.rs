@@ -137,6 +137,13 @@ fn highlighted(
     out
 }
 
+/// The name shown for `tag`: its label in the first key article's scheme that has it.
+fn tag_name<'a>(key: &'a [KeyArticle], tag: &'a str) -> &'a str {
+    key.iter()
+        .find(|k| k.scheme.tag(tag).is_some())
+        .map_or(tag, |k| k.scheme.tag_label(tag))
+}
+
 /// One student's feedback page.
 pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
     let mut body = String::new();
@@ -160,7 +167,7 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
         let _ = write!(
             body,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(t),
+            escape(tag_name(key, t)),
             points(s.earned),
             points(s.possible),
             pct(s.percent())
@@ -222,7 +229,7 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
                     let _ = write!(
                         result,
                         ": you tagged {} “{}”",
-                        escape(&s.tag),
+                        escape(k.scheme.tag_label(&s.tag)),
                         escape(&s.text)
                     );
                 }
@@ -233,9 +240,13 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
                     result,
                     "<br>{} {}: key {}, yours {}",
                     if c.ok { "✓" } else { "✗" },
-                    escape(&c.name),
-                    escape(&c.key),
-                    escape(c.student.as_deref().unwrap_or("—"))
+                    escape(k.scheme.attribute_label(&a.tag, &c.name)),
+                    escape(k.scheme.value_label(&a.tag, &c.name, &c.key)),
+                    escape(
+                        c.student
+                            .as_deref()
+                            .map_or("—", |v| k.scheme.value_label(&a.tag, &c.name, v))
+                    )
                 );
             }
             for rel in &it.relations {
@@ -244,7 +255,7 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
                     result,
                     "<br>{} {} “{}”",
                     if rel.ok { "✓" } else { "✗" },
-                    escape(&rel.kind.replace('_', " ")),
+                    escape(k.scheme.relation_label(&rel.kind)),
                     escape(&target.text)
                 );
             }
@@ -253,7 +264,7 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
                 body,
                 "<tr><td>{}</td><td>{} “{}” <small>({r})</small></td><td>{result}</td><td class=\"num\">{} / {}</td><td class=\"note\">{}</td></tr>",
                 n + 1,
-                escape(&a.tag),
+                escape(k.scheme.tag_label(&a.tag)),
                 escape(&a.text),
                 points(s.earned),
                 points(s.possible),
@@ -265,7 +276,12 @@ pub fn student_page(key: &[KeyArticle], g: &StudentGrade) -> String {
             body.push_str("<p><b>Extras</b> (spans the key does not have):</p><ul>");
             for &j in &grade.extras {
                 let (_, s) = &stu[j];
-                let _ = write!(body, "<li>+ {} “{}”</li>", escape(&s.tag), escape(&s.text));
+                let _ = write!(
+                    body,
+                    "<li>+ {} “{}”</li>",
+                    escape(k.scheme.tag_label(&s.tag)),
+                    escape(&s.text)
+                );
             }
             body.push_str("</ul>\n");
         }
@@ -333,7 +349,7 @@ pub fn class_page(key: &[KeyArticle], students: &[StudentGrade]) -> String {
         t
     };
     for t in &tags {
-        let _ = write!(body, "<th class=\"num\">{}</th>", escape(t));
+        let _ = write!(body, "<th class=\"num\">{}</th>", escape(tag_name(key, t)));
     }
     body.push_str("<th class=\"num\">total</th><th>problems</th></tr>");
     for g in students {
@@ -377,7 +393,7 @@ pub fn class_page(key: &[KeyArticle], students: &[StudentGrade]) -> String {
             body,
             "<tr><td>{}</td><td>{}</td><td>“{}”</td><td class=\"num\">{found} of {}</td><td class=\"note\">{}</td></tr>",
             escape(&key[ai].name),
-            escape(&a.tag),
+            escape(key[ai].scheme.tag_label(&a.tag)),
             escape(&a.text),
             students.len(),
             escape(&a.note)

@@ -87,7 +87,17 @@ fn grades_the_class_fixture_as_worked_out_by_hand() {
         cy.contains("An anonymous source is still a source"),
         "the key's note explains"
     );
-    assert!(cy.contains("✗ missed") && cy.contains("+ sourcing “reporters”"));
+    assert!(cy.contains("✗ missed") && cy.contains("+ Sourcing “reporters”"));
+    // Tags, attributes and relations are named as the scheme labels them.
+    let ana = dir.read_string("out/ana.html");
+    for shown in [
+        "Quote",
+        "✓ attributed to “",
+        "✓ identity: key named, yours named",
+    ] {
+        assert!(ana.contains(shown), "ana.html lacks {shown:?}");
+    }
+    assert!(!ana.contains("attributed_to"));
     let class = dir.read_string("out/class.html");
     assert!(class.contains("<svg") && class.contains("2 of 4"));
     // Not empty: refused without --force.
