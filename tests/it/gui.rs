@@ -1754,3 +1754,57 @@ fn a_tagged_quote_is_suggested_where_its_variants_are() {
     h.run();
     assert!(h.state().doc().unwrap().annotation(&repeat).is_none());
 }
+
+/// The annotations panel opens at its default width and shows the article labels' names
+/// whole: egui keeps the size a panel's (and a grid column's) content took, so a narrow first
+/// frame (the "Reading annotations…" spinner) once left the panel at its minimum with "Ove…"
+/// and "Com…" for names.
+#[test]
+fn the_annotations_panel_opens_wide_enough_for_its_label_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_article(dir.path());
+    // The real background worker, as the window runs it: the first frames wait for it.
+    let settings = Settings {
+        annotator: "tester".into(),
+        annotator_confirmed: true,
+        ..Settings::default()
+    };
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        Worker::spawn(|| {}),
+        Box::new(ScriptedDialogs::default()),
+        LoadOptions::default(),
+    );
+    app.open_paths(&[path]);
+    let mut h = crate::util::window_harness(app, 1280.0, 820.0);
+    for _ in 0..200 {
+        if h.query_by_label("Annotations (0)").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    h.run();
+    let heading = h.get_by_label("Annotations (0)").rect();
+    assert!(
+        1280.0 - heading.min.x > 300.0,
+        "the panel is {} px wide",
+        1280.0 - heading.min.x
+    );
+    let name = h.get_by_label("Overall stance").rect();
+    let whole = h.ctx.fonts_mut(|f| {
+        f.layout_no_wrap(
+            "Overall stance".into(),
+            egui::FontId::proportional(14.0),
+            egui::Color32::BLACK,
+        )
+        .size()
+        .x
+    });
+    assert!(
+        name.width() >= whole,
+        "“Overall stance” has {} px, needs {whole}",
+        name.width()
+    );
+}

@@ -31,7 +31,9 @@ pub fn annotations_ui(
         .size_range(200.0..=max)
         .show(ui, |ui| {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-            ui.set_max_width(ui.available_width());
+            // Fill the width given: egui keeps the size the panel's content took, and the
+            // first frames show only a spinner, which would shrink it to its minimum for good.
+            ui.set_width(ui.available_width());
             if !ready {
                 ui.horizontal(|ui| {
                     ui.spinner();

@@ -280,8 +280,11 @@ pub(super) fn labels_ui(
         ui.label("This scheme has no document labels.");
         return;
     }
+    // As wide a name column as the editor's: egui sizes a grid's columns from the frame
+    // before, so without a minimum the names truncate on the first frame and stay so.
     egui::Grid::new("labels_grid")
         .num_columns(2)
+        .min_col_width((ui.available_width() * 0.36).max(60.0))
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
             for def in &doc.scheme.labels {
