@@ -166,15 +166,23 @@ pub fn windows_ui(
             .open(&mut open)
             .show(&ctx, |ui| {
                 let rows = help_rows(tag_keys, |s| shortcut_text(&ctx, s));
-                egui::Grid::new("help_grid")
-                    .num_columns(2)
-                    .striped(true)
+                // More rows than a small screen holds: the list scrolls, using most of the
+                // window's height.
+                let tall = (ctx.content_rect().height() - 120.0).max(200.0);
+                egui::ScrollArea::vertical()
+                    .max_height(tall)
+                    .min_scrolled_height(tall)
                     .show(ui, |ui| {
-                        for row in rows {
-                            ui.label(row.keys);
-                            ui.label(row.does);
-                            ui.end_row();
-                        }
+                        egui::Grid::new("help_grid")
+                            .num_columns(2)
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for row in rows {
+                                    ui.label(row.keys);
+                                    ui.label(row.does);
+                                    ui.end_row();
+                                }
+                            });
                     });
             });
         if !open {
