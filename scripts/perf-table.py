@@ -74,12 +74,13 @@ ARTICLES = [
 # ---------------------------------------------------------------------------------------------
 # divan's tables (`cargo bench`)
 
-# divan's duration units, in seconds.
-TIME_UNITS = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# divan's duration units, in seconds (it prints `7.19 m` for minutes).
+TIME_UNITS = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0,
+              "m": 60.0, "h": 3600.0}
 # Throughput prefixes (divan prints decimal ones by default, binary with --bytes-format=binary).
 RATE_PREFIXES = {"": 1.0, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
                  "Ki": 2.0 ** 10, "Mi": 2.0 ** 20, "Gi": 2.0 ** 30, "Ti": 2.0 ** 40}
-DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(ps|ns|µs|us|ms|s)$")
+DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(ps|ns|µs|us|ms|s|m|h)$")
 RATE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(K|M|G|T|Ki|Mi|Gi|Ti)?(B|item)/s$")
 # A row of the tree: `├─ name`, `│  ╰─ name`, … (divan draws `╰─`, older versions `└─`).
 BRANCH_RE = re.compile(r"^(?P<prefix>(?:[│|]  |   )*)(?:├─|╰─|└─) (?P<rest>.*)$")
@@ -212,7 +213,8 @@ def fmt_time(seconds):
     """A duration with three significant figures in the unit that suits it."""
     if seconds is None:
         return "not available"
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+    for unit, scale in (("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("µs", 1e-6),
+                        ("ns", 1e-9)):
         if seconds >= scale or unit == "ns":
             v = seconds / scale
             digits = 0 if v >= 100 else 1 if v >= 10 else 2
@@ -341,7 +343,7 @@ def bench_why(r):
     return errors[0][:160] if errors else r.why_not()
 
 
-def run_benches(args):
+def run_benches(args, m):
     """Runs (or with --reuse-benches, reads back) `cargo bench` for every target; each run's
     output is saved as DATA/benches/NAME.json."""
     saved = args.data / "benches"
@@ -369,6 +371,7 @@ def run_benches(args):
             "load": [before, loadavg()],
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "why": None if r.code == 0 else bench_why(r),
+            "commit": m["commit"],
         }
         path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         out[name] = record
@@ -387,17 +390,20 @@ def median_text(row):
     return text
 
 
-def render_benches(runs, sources, m):
+def render_benches(runs, sources):
     """The `cargo bench` sections of docs/performance.md, as lines."""
     out = []
     w = out.append
     parsed = {name: parse_divan(r.get("stdout", "")) for name, r in runs.items()}
     dates = sorted({r["date"] for r in runs.values() if r.get("date")})
     loads = [x for r in runs.values() for x in (r.get("load") or []) if x is not None]
+    commits = sorted({r["commit"] for r in runs.values() if r.get("commit")})
     w("## Benchmarks (`cargo bench`)\n")
     intro = ("Each target below is run as `cargo bench --features test-support --bench NAME` "
              "(release code, divan) by `scripts/perf-table.py`, one after another, on the machine "
-             f"above at commit {m['commit']}")
+             "above")
+    if commits:
+        intro += " at commit " + " and ".join(commits)
     if dates:
         intro += f", {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
     if loads:
@@ -490,7 +496,7 @@ def render_benches(runs, sources, m):
         seen = []
         for path, _ in rows:
             fn = next((n for n in reversed(path[1:]) if n in docs), None)
-            if fn and fn not in seen:
+            if fn and docs[fn] and fn not in seen:
                 seen.append(fn)
         if seen:
             w("What each measures (from the benchmarks' doc comments):\n")
@@ -678,7 +684,7 @@ def main():
                 sources[name] = (ROOT / "benches" / f"{name}.rs").read_text(encoding="utf-8")
             except OSError:
                 sources[name] = ""
-        benches = "\n".join(render_benches(run_benches(args), sources, m))
+        benches = "\n".join(render_benches(run_benches(args, m), sources))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(join_report(top, benches, kept), encoding="utf-8")
     print(f"wrote {args.out}")
