@@ -12,17 +12,26 @@ articles), then runs
     tagline validate CORPUS                     wall time and peak memory
     tagline stats CORPUS --json                 wall time and peak memory
     tagline export --format F CORPUS -o OUT     wall time and peak memory, every format
+    tagline bench compare 1MB-FILE --json       the compare view (3 annotators): frames
 
-and writes a table of the goals against the measured values. Everything in the output file
-after the line KEEP_MARKER (below) is kept as it is: sections measured by `cargo bench`
-(agreement, grading, story, …) live there.
-A command that is missing or
-fails is reported as "not available"; the rest of the table is still written.
+and writes a table of the goals against the measured values. Then it runs
+
+    cargo bench --features test-support --bench NAME   for agreement, story, core, export, view
+
+(divan), saves each run's output in DATA/benches/NAME.json, reads divan's tables
+(`parse_divan`) and writes the benchmark sections: each goal with its median and status, γ,
+and every micro-benchmark's figures with its doc comment from benches/NAME.rs. The output file
+is three parts: the measured figures, the benchmark sections after BENCH_MARKER, and after
+KEEP_MARKER whatever was written there by hand, kept as it is. `--skip-benches` keeps the
+benchmark part of the existing file, `--benches-only` its measured part. A command that is
+missing or fails is reported as "not available"; the rest is still written.
 
 Usage: python3 scripts/perf-table.py [--frames N] [--corpus N] [--data DIR] [--out FILE]
-                                     [--skip-build] [--reuse-data]
-Standard library only. Peak memory is each command's maximum resident set size, as GNU time
-(`/usr/bin/time`) reports it, else as wait4(2) does (which includes this script's own peak).
+                                     [--skip-build] [--reuse-data] [--cargo CMD]
+                                     [--skip-benches | --benches-only] [--reuse-benches]
+Standard library only; `python3 -m unittest discover -s scripts -p 'test_*.py'` tests the
+parser. Peak memory is each command's maximum resident set size, as GNU time (`/usr/bin/time`)
+reports it, else as wait4(2) does (which includes this script's own peak).
 """
 
 import argparse
@@ -30,6 +39,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,7 +50,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Everything after this line of docs/performance.md is kept by a rewrite.
-KEEP_MARKER = "<!-- perf-table.py keeps everything below this line: figures from `cargo bench` -->"
+KEEP_MARKER = "<!-- perf-table.py keeps everything below this line -->"
+# Between this line and KEEP_MARKER: the `cargo bench` sections (rewritten unless --skip-benches).
+BENCH_MARKER = "<!-- perf-table.py: `cargo bench` sections from here (--skip-benches keeps them) -->"
+# The keep line of earlier versions, read as KEEP_MARKER.
+OLD_KEEP_MARKER = ("<!-- perf-table.py keeps everything below this line: figures from "
+                   "`cargo bench` -->")
 
 # `tagline export --format` values, in the order docs/export.md lists them.
 EXPORT_FORMATS = ["jsonl", "spacy", "conll", "csv", "brat", "label-studio", "inception", "w3c"]
@@ -54,6 +69,441 @@ ARTICLES = [
     ("single-line-10mb.txt", "10 MB on one line, 100,000 annotations"),
     ("cr-only-10mb.txt", "10 MB, CR line endings, 100,000 annotations"),
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# divan's tables (`cargo bench`)
+
+# divan's duration units, in seconds (it prints `7.19 m` for minutes).
+TIME_UNITS = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0,
+              "m": 60.0, "h": 3600.0}
+# Throughput prefixes (divan prints decimal ones by default, binary with --bytes-format=binary).
+RATE_PREFIXES = {"": 1.0, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
+                 "Ki": 2.0 ** 10, "Mi": 2.0 ** 20, "Gi": 2.0 ** 30, "Ti": 2.0 ** 40}
+DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(ps|ns|µs|us|ms|s|m|h)$")
+RATE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(K|M|G|T|Ki|Mi|Gi|Ti)?(B|item)/s$")
+# A row of the tree: `├─ name`, `│  ╰─ name`, … (divan draws `╰─`, older versions `└─`).
+BRANCH_RE = re.compile(r"^(?P<prefix>(?:[│|]  |   )*)(?:├─|╰─|└─) (?P<rest>.*)$")
+# Where the tree's drawing of a throughput line ends.
+TREE_CHARS = "│|├╰└─ "
+# The column names of divan's header line, in the order divan prints them.
+STAT_COLUMNS = ("fastest", "slowest", "median", "mean")
+
+
+def parse_duration(text):
+    """Seconds of a divan duration such as `385.6 ns`, `16.48 µs`, `2.603 s`; None otherwise."""
+    m = DURATION_RE.match(text.strip())
+    return float(m.group(1)) * TIME_UNITS[m.group(2)] if m else None
+
+
+def parse_rate(text):
+    """(per second, "bytes" or "items") of a divan throughput such as `69.79 MB/s` or
+    `1.916 Mitem/s`; None otherwise."""
+    m = RATE_RE.match(text.strip())
+    if not m:
+        return None
+    kind = "bytes" if m.group(3) == "B" else "items"
+    return float(m.group(1)) * RATE_PREFIXES[m.group(2) or ""], kind
+
+
+def parse_divan(text):
+    """The benchmarks of divan's table output (`cargo bench`'s standard output).
+
+    Returns a dict from each row's path, a tuple such as `("core", "open", "news-10mb.txt")`
+    (the bench target, then the tree's names from the top), to a dict with `fastest`,
+    `slowest`, `median`, `mean` (seconds, or None where the cell is empty or not a duration),
+    `samples` and `iters` (int or None), `rates` (per statistic, `(per second, kind)` from a
+    counter's throughput line, when the benchmark has one) and `text` (the cells as printed).
+    Rows of groups (a function with arguments, a module) have no figures. Lines that are not
+    part of a table (cargo's, a benchmark's own output, a run cut short) are skipped; several
+    tables in one text are all read. `--test` output (names only) gives rows without figures.
+    """
+    rows = {}
+    root = None
+    columns = None
+    stack = []
+    last = None
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        branch = BRANCH_RE.match(line)
+        if branch is None and line[0] not in TREE_CHARS:
+            # A bench target's header (`core   fastest │ slowest │ …`), or in --test mode its
+            # name alone; anything else is not divan's.
+            cells = [c.strip() for c in line.split("│")]
+            head = cells[0].split()
+            if len(cells) > 1 and len(head) == 2 and head[1] == "fastest":
+                root, columns = head[0], [head[1]] + cells[1:]
+            elif len(cells) == 1 and len(head) == 1 and re.match(r"^[\w-]+$", head[0]):
+                root, columns = head[0], None
+            else:
+                root = None
+            stack, last = [], None
+            continue
+        if root is None:
+            continue
+        if branch is not None:
+            depth = len(branch.group("prefix")) // 3
+            cells = branch.group("rest").split("│")
+            # The name is separated from the first figure by a run of spaces (names never
+            # hold two spaces in a row: divan prints Rust names and argument values).
+            name, _, first = cells[0].strip().partition("  ")
+            name = name.strip()
+            if not name:
+                last = None
+                continue
+            del stack[depth:]
+            stack += [None] * (depth - len(stack))
+            stack.append(name)
+            values = [first.strip()] + [c.strip() for c in cells[1:]]
+            row = {"fastest": None, "slowest": None, "median": None, "mean": None,
+                   "samples": None, "iters": None, "rates": {}, "text": {}}
+            for col, value in zip(columns or [], values):
+                row["text"][col] = value
+                if col in STAT_COLUMNS:
+                    row[col] = parse_duration(value)
+                elif col in ("samples", "iters"):
+                    row[col] = int(value) if value.isdigit() else None
+            path = (root,) + tuple(n for n in stack if n is not None)
+            rows[path] = row
+            last = row
+        elif last is not None and columns:
+            # A counter's throughput under the row: `│  │   69.79 MB/s │ 68.59 MB/s │ …`.
+            cells = line.split("│")
+            # The first cell(s) may be the tree's own vertical lines: drop cells that are
+            # only drawing until the first figure.
+            values = [c.strip() for c in cells]
+            while values and values[0].strip(TREE_CHARS) == "":
+                values.pop(0)
+            if values:
+                values[0] = values[0].lstrip(TREE_CHARS)
+            for col, value in zip(columns, values):
+                rate = parse_rate(value)
+                if col in STAT_COLUMNS and rate is not None:
+                    last["rates"][col] = rate
+    return rows
+
+
+def bench_docs(source):
+    """The `///` doc comment of each `#[divan::bench]` function in a bench's source, joined
+    into one line, by function name."""
+    docs = {}
+    doc = []
+    in_attr = False
+    for line in source.splitlines():
+        text = line.strip()
+        if text.startswith("///"):
+            doc.append(text[3:].strip())
+            continue
+        if text.startswith("#[divan::bench"):
+            in_attr = True
+            continue
+        m = re.match(r"^(?:pub )?fn (\w+)\s*[(<]", text)
+        if m and in_attr:
+            docs[m.group(1)] = " ".join(d for d in doc if d)
+        if in_attr and not m:
+            continue  # the attribute's own lines (`args = […],`, `)]`)
+        in_attr = False
+        doc = []
+    return docs
+
+
+def fmt_time(seconds):
+    """A duration with three significant figures in the unit that suits it."""
+    if seconds is None:
+        return "not available"
+    for unit, scale in (("h", 3600.0), ("min", 60.0), ("s", 1.0), ("ms", 1e-3), ("µs", 1e-6),
+                        ("ns", 1e-9)):
+        if seconds >= scale or unit == "ns":
+            v = seconds / scale
+            digits = 0 if v >= 100 else 1 if v >= 10 else 2
+            return f"{v:.{digits}f} {unit}"
+    return f"{seconds} s"
+
+
+def fmt_limit(seconds):
+    """A goal's limit: `2 s`, `500 ms`."""
+    return fmt_time(seconds).replace(".00 ", " ").replace(".0 ", " ")
+
+
+def fmt_range(low, high):
+    """`1.61–1.93 s`, or `85.8 ms – 1.20 s` across units."""
+    a, b = fmt_time(low), fmt_time(high)
+    if a.split()[-1] == b.split()[-1]:
+        return f"{a.split()[0]}–{b}"
+    return f"{a} – {b}"
+
+
+def fmt_rate(rate):
+    """A throughput, bytes as MB/s (decimal, as the file sizes here) or items per second."""
+    if rate is None:
+        return ""
+    value, kind = rate
+    for prefix, scale in (("G", 1e9), ("M", 1e6), ("K", 1e3), ("", 1.0)):
+        if value >= scale or prefix == "":
+            v = value / scale
+            digits = 0 if v >= 100 else 1 if v >= 10 else 2
+            return f"{v:.{digits}f} {prefix}B/s" if kind == "bytes" else \
+                f"{v:.{digits}f} {prefix} items/s".replace("  ", " ")
+    return ""
+
+
+# The `cargo bench` targets, in the order their sections are written.
+BENCH_TARGETS = ["agreement", "story", "core", "export", "view"]
+
+# γ's alignment problems in `gamma_1000_articles_3_annotators`: per article the annotators'
+# own continuum and `GammaOptions::default().samples` (30) sampled ones.
+GAMMA_ARTICLES, GAMMA_SAMPLES = 1000, 30
+
+# Goals of the `cargo bench` benchmarks: (path, what, limit in seconds). The medians count.
+BENCH_GOALS = {
+    "agreement": [
+        (("agreement", "agree_1000_articles_3_annotators"),
+         "`agree`: 1,000 articles × 3 annotators (≈ 3 KB, ≈ 15 spans each), all figures and "
+         "the JSON", 2.0),
+        (("agreement", "grade_30_students_10_articles"),
+         "`grade`: 30 students × 10 articles (15 key annotations each), gradebook and all 31 "
+         "pages", 1.0),
+    ],
+    "story": [
+        (("story", "group_200_articles_20_annotations"),
+         "`story`: group 200 articles × 20 quotes and claims (`synth::story_corpus`), with the "
+         "JSON", 2.0),
+    ],
+}
+
+# What each bench target's section says it measures (the micro-benchmarks' rows add their
+# functions' doc comments).
+BENCH_PROSE = {
+    "agreement": (
+        "The corpus is generated (`synth::article_text`, 1,000 articles of about 3 KB); three "
+        "annotators have about 15 spans each per article, perturbed copies of one another "
+        "(shifted boundaries, other tags, extras and misses). Each iteration computes every "
+        "figure `tagline agree` reports and its JSON, in memory (no files). The grading "
+        "benchmark grades 30 students, each a perturbed copy of a key of 10 articles (15 "
+        "annotations and 5 relations each) with the default rubric, and writes the gradebook, "
+        "the 30 feedback pages and the class page as strings."
+    ),
+    "gamma": (
+        "γ (`tagline agree --measure gamma`) is reported apart: it is opt-in and has no goal of "
+        "its own. `gamma_1000_articles_3_annotators` runs the agreement benchmark's corpus with "
+        "γ on: every figure above plus, per article, the best alignment of the annotators' "
+        f"spans and of {GAMMA_SAMPLES} sampled continua "
+        f"({GAMMA_ARTICLES * (GAMMA_SAMPLES + 1):,} alignment problems), and the JSON."
+    ),
+    "story": (
+        "The corpus: 200 articles of 20 statements each (`synth::story_corpus`), drawn from a "
+        "pool of 40 clauses and printed trimmed, with a synonym or with a changed figure, among "
+        "news-like filler. Each iteration groups them as `tagline story` does (matching runs on "
+        "every core; identical quotes are matched once) and writes the JSON."
+    ),
+    "core": (
+        "The pure core on the standard synthetic articles (`tagline::synth`, as above: ten "
+        "annotations per KB, 1 MB = 1,000,000 bytes) and on a corpus of 10,000 short articles, "
+        "generated into a temporary folder when the run starts. No goals of their own: the "
+        "goals above are measured end to end; these locate the time."
+    ),
+    "export": (
+        "`tagline export`'s library path on the generated 10,000-article corpus: walking it, "
+        "opening each document and writing each format through an atomic `Output`, one "
+        "document at a time (the end-to-end figures with the release binary are in the export "
+        "table above)."
+    ),
+    "view": (
+        "The article view's building blocks (whole frames are measured by `tagline bench "
+        "view`, above)."
+    ),
+}
+
+BENCH_TITLES = {
+    "agreement": "Agreement and grading",
+    "story": "Story",
+    "core": "Core micro-benchmarks",
+    "export": "Export, library path",
+    "view": "Article view, building blocks",
+}
+
+STORY_RE = re.compile(r"(\d+) articles: (\d+) groups \((\d+) shared\), (\d+) members "
+                      r"\((\d+) found by matching\)")
+
+
+def loadavg():
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def bench_why(r):
+    """Why a `cargo bench` run gave nothing: cargo's error line if it printed one."""
+    if r.code is None:
+        return "timed out"
+    errors = [line.strip() for line in r.err.splitlines() if line.startswith("error")]
+    return errors[0][:160] if errors else r.why_not()
+
+
+def run_benches(args, m):
+    """Runs (or with --reuse-benches, reads back) `cargo bench` for every target; each run's
+    output is saved as DATA/benches/NAME.json."""
+    saved = args.data / "benches"
+    saved.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name in BENCH_TARGETS:
+        path = saved / f"{name}.json"
+        if args.reuse_benches:
+            try:
+                out[name] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                out[name] = {"code": None, "stdout": "", "stderr": "",
+                             "why": f"no saved output in {path}"}
+            continue
+        cmd = args.cargo + ["bench", "--features", "test-support", "--bench", name]
+        print(f"{' '.join(cmd)}…", flush=True)
+        before = loadavg()
+        r = run(cmd, timeout=3600)
+        record = {
+            "command": " ".join(["cargo"] + cmd[len(args.cargo):]),
+            "code": r.code,
+            "stdout": r.out,
+            "stderr": r.err[-20000:],
+            "wall_s": r.wall_s,
+            "load": [before, loadavg()],
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "why": None if r.code == 0 else bench_why(r),
+            "commit": m["commit"],
+        }
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        out[name] = record
+        rows = [k for k, v in parse_divan(r.out).items() if v["median"] is not None]
+        print(f"  {len(rows)} benchmarks" + (f"; failed: {record['why']}" if record["why"] else ""))
+    return out
+
+
+def median_text(row):
+    """`1.79 s median (1.61–1.93 s over 5 samples)`."""
+    if row is None or row["median"] is None:
+        return "not available"
+    text = f"{fmt_time(row['median'])} median"
+    if row["fastest"] is not None and row["slowest"] is not None and row["samples"]:
+        text += f" ({fmt_range(row['fastest'], row['slowest'])} over {row['samples']} samples)"
+    return text
+
+
+def render_benches(runs, sources):
+    """The `cargo bench` sections of docs/performance.md, as lines."""
+    out = []
+    w = out.append
+    parsed = {name: parse_divan(r.get("stdout", "")) for name, r in runs.items()}
+    dates = sorted({r["date"] for r in runs.values() if r.get("date")})
+    loads = [x for r in runs.values() for x in (r.get("load") or []) if x is not None]
+    commits = sorted({r["commit"] for r in runs.values() if r.get("commit")})
+    w("## Benchmarks (`cargo bench`)\n")
+    intro = ("Each target below is run as `cargo bench --features test-support --bench NAME` "
+             "(release code, divan) by `scripts/perf-table.py`, one after another, on the machine "
+             "above")
+    if commits:
+        intro += " at commit " + " and ".join(commits)
+    if dates:
+        intro += f", {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
+    if loads:
+        intro += f" (load average {min(loads):.1f}–{max(loads):.1f})"
+    intro += (". A figure is divan's median over its samples, with the fastest and slowest "
+              "sample's in brackets (a sample is the mean of its iterations). `python3 "
+              "scripts/perf-table.py --benches-only` runs these alone and rewrites this part.\n")
+    w(intro)
+
+    def missing(name):
+        r = runs.get(name) or {}
+        if r.get("why"):
+            return f"not available: `{r.get('command', 'cargo bench --bench ' + name)}` " \
+                   f"failed ({r['why']})"
+        return None
+
+    def goal_table(name):
+        rows = parsed.get(name, {})
+        w("| Goal | Target | Measured | Status |")
+        w("| --- | --- | --- | --- |")
+        for path, what, limit in BENCH_GOALS[name]:
+            row = rows.get(path)
+            median = row["median"] if row else None
+            w(f"| {what} | ≤ {fmt_limit(limit)} | {median_text(row)} | {verdict(median, limit)} |")
+        w("")
+
+    # Agreement, grading and γ.
+    w(f"### {BENCH_TITLES['agreement']} (`cargo bench --bench agreement`)\n")
+    if missing("agreement"):
+        w(missing("agreement") + "\n")
+    goal_table("agreement")
+    w(BENCH_PROSE["agreement"] + "\n")
+    w("#### γ (`tagline agree --measure gamma`)\n")
+    w(BENCH_PROSE["gamma"] + "\n")
+    rows = parsed.get("agreement", {})
+    gamma = rows.get(("agreement", "gamma_1000_articles_3_annotators"))
+    agree = rows.get(("agreement", "agree_1000_articles_3_annotators"))
+    note = "—"
+    if gamma and agree and gamma["median"] is not None and agree["median"] is not None:
+        extra = gamma["median"] - agree["median"]
+        problems = GAMMA_ARTICLES * (GAMMA_SAMPLES + 1)
+        note = (f"the other figures alone take {fmt_time(agree['median'])} (above), so γ adds "
+                f"about {fmt_time(extra)} (≈ {fmt_time(extra / problems)} per alignment problem)")
+    w("| Measure | Measured | Notes |")
+    w("| --- | --- | --- |")
+    w(f"| `agree --measure gamma`, the same 1,000 articles × 3 annotators "
+      f"(`gamma_1000_articles_3_annotators`) | {median_text(gamma)} | {note} |")
+    w("")
+
+    # Story.
+    w(f"### {BENCH_TITLES['story']} (`cargo bench --bench story`)\n")
+    if missing("story"):
+        w(missing("story") + "\n")
+    goal_table("story")
+    prose = BENCH_PROSE["story"]
+    counts = STORY_RE.findall((runs.get("story") or {}).get("stderr", ""))
+    if counts:
+        articles, groups, shared, members, found = (int(x) for x in counts[-1])
+        prose += (f" Grouping the {articles:,} articles finds {groups:,} groups ({shared:,} "
+                  f"shared by several articles) with {members:,} members, {found:,} of them "
+                  "found by matching in unannotated text.")
+    w(prose + "\n")
+
+    # The micro-benchmarks: every row, with what it measures.
+    for name in ("core", "export", "view"):
+        w(f"### {BENCH_TITLES[name]} (`cargo bench --bench {name}`)\n")
+        w(BENCH_PROSE[name] + "\n")
+        if missing(name):
+            w(missing(name) + "\n")
+        rows = [(path, row) for path, row in parsed.get(name, {}).items()
+                if row["median"] is not None]
+        if not rows:
+            if not missing(name):
+                w("not available: the run printed no figures\n")
+            continue
+        has_rate = any(row["rates"] for _, row in rows)
+        w("| Benchmark | Median | Fastest – slowest | Mean |"
+          + (" Throughput (median) |" if has_rate else "") + " Samples | Iterations |")
+        w("| --- | --- | --- | --- |" + (" --- |" if has_rate else "") + " --- | --- |")
+        for path, row in rows:
+            cells = [f"`{' / '.join(path[1:])}`", fmt_time(row["median"]),
+                     fmt_range(row["fastest"], row["slowest"]),
+                     fmt_time(row["mean"])]
+            if has_rate:
+                cells.append(fmt_rate(row["rates"].get("median")))
+            cells += [str(row["samples"] or ""), str(row["iters"] or "")]
+            w("| " + " | ".join(cells) + " |")
+        w("")
+        docs = bench_docs(sources.get(name, ""))
+        seen = []
+        for path, _ in rows:
+            fn = next((n for n in reversed(path[1:]) if n in docs), None)
+            if fn and docs[fn] and fn not in seen:
+                seen.append(fn)
+        if seen:
+            w("What each measures (from the benchmarks' doc comments):\n")
+            for fn in seen:
+                w(f"- `{fn}`: {docs[fn]}")
+            w("")
+    return out
 
 
 class Run:
@@ -204,13 +654,74 @@ def main():
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     ap.add_argument("--skip-build", action="store_true", help="use the binaries as built")
     ap.add_argument("--reuse-data", action="store_true", help="keep files from an earlier run")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--skip-benches", action="store_true",
+                       help="no `cargo bench`: keep the file's benchmark sections as they are")
+    which.add_argument("--benches-only", action="store_true",
+                       help="only `cargo bench`: keep the file's other figures as they are")
+    ap.add_argument("--reuse-benches", action="store_true",
+                    help="no `cargo bench`: read the output an earlier run saved in DATA/benches")
+    ap.add_argument("--cargo", default="cargo",
+                    help="the cargo command, split on spaces (e.g. a wrapper that takes a lock)")
     args = ap.parse_args()
+    args.cargo = args.cargo.split()
 
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    old_top, old_benches, kept = split_report(old)
+    if args.benches_only and not old_top.strip():
+        sys.exit(f"perf-table: --benches-only needs the other figures in {args.out}")
+    m = machine()
+    if args.benches_only:
+        top = old_top
+    else:
+        top = "\n".join(write_report(args, *measure(args), m))
+    if args.skip_benches:
+        benches = old_benches
+    else:
+        sources = {}
+        for name in BENCH_TARGETS:
+            try:
+                sources[name] = (ROOT / "benches" / f"{name}.rs").read_text(encoding="utf-8")
+            except OSError:
+                sources[name] = ""
+        benches = "\n".join(render_benches(run_benches(args, m), sources))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(join_report(top, benches, kept), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def split_report(text):
+    """(the measured part, the `cargo bench` part, the kept part) of an earlier output."""
+    kept = ""
+    text = text.replace(OLD_KEEP_MARKER, KEEP_MARKER)
+    if KEEP_MARKER in text:
+        text, kept = text.split(KEEP_MARKER, 1)
+    benches = ""
+    if BENCH_MARKER in text:
+        text, benches = text.split(BENCH_MARKER, 1)
+    return text, benches, kept
+
+
+def join_report(top, benches, kept):
+    parts = [top.strip("\n"), BENCH_MARKER]
+    if benches.strip():
+        parts.append(benches.strip("\n"))
+    parts.append(KEEP_MARKER)
+    text = "\n\n".join(parts)
+    if kept.strip():
+        text += "\n" + kept.strip("\n")
+    return text + "\n"
+
+
+def measure(args):
+    """Builds, writes the articles and measures them: (per-article results, corpus figures,
+    compare view figures)."""
     tagline = ROOT / "target" / "release" / "tagline"
     gen = ROOT / "target" / "release" / "examples" / "gen"
     if not args.skip_build:
         print("building release (the first time takes several minutes)…", flush=True)
-        check(run(["cargo", "build", "--release", "--features", "test-support", "--bin", "tagline", "--example", "gen"],
+        check(run(args.cargo + ["build", "--release", "--features", "test-support", "--bin",
+                                "tagline", "--example", "gen"],
                   timeout=3600), "cargo build --release")
     data = args.data
     if not (args.reuse_data and (data / "news-10mb.txt").exists()):
@@ -282,8 +793,14 @@ def main():
             print(f"  {json.dumps(row)}")
         subprocess.run(["rm", "-rf", str(out_root)], check=False)
 
-    write_report(args, results, validate, machine())
-    print(f"wrote {args.out}")
+    print("compare view, 3 annotators on news-1mb.txt…", flush=True)
+    r_cmp = run([tagline, "bench", "compare", data / "news-1mb.txt", "--annotators", 3,
+                 "--frames", args.frames, "--json"], timeout=900)
+    cmp = r_cmp.json(["candidates", "compare_ms", "view"]) if r_cmp.code == 0 else None
+    compare = {"figures": cmp, "rss": r_cmp.max_rss_mb if cmp else None,
+               "why": None if cmp else r_cmp.why_not()}
+    print(f"  bench compare: {json.dumps(cmp) if cmp else 'not available (' + compare['why'] + ')'}")
+    return results, validate, compare
 
 
 def get(results, name, part, key):
@@ -291,7 +808,7 @@ def get(results, name, part, key):
     return None if value is None else value.get(key)
 
 
-def write_report(args, results, validate, m):
+def write_report(args, results, validate, compare, m):
     big, small, mid = "news-10mb.txt", "news-10kb.txt", "news-50kb.txt"
     med_big = get(results, big, "view", "median_ms")
     med_small = get(results, small, "view", "median_ms")
@@ -360,6 +877,20 @@ def write_report(args, results, validate, m):
          ex_flat_text, ex_flat),
         (f"Statistics of a {args.corpus:,}-article corpus (`tagline stats`)", "≤ 2 s",
          fmt(st_time, " s", 2), verdict(st_time, 2.0)),
+    ]
+    cmp = compare.get("figures") if compare else None
+    cmp_view = cmp["view"] if cmp else {}
+    cmp_what = (f"Compare view, 3 annotators on the 1 MB article ({cmp['candidates']:,} "
+                "candidates)" if cmp else "Compare view, 3 annotators on the 1 MB article")
+    rows += [
+        (f"{cmp_what}: frame median", "≤ 2 ms", fmt(cmp_view.get("median_ms"), " ms", 2),
+         verdict(cmp_view.get("median_ms"), 2.0)),
+        ("Compare view: frame p99", "≤ 8 ms", fmt(cmp_view.get("p99_ms"), " ms", 2),
+         verdict(cmp_view.get("p99_ms"), 8.0)),
+        ("Compare view: slowest jump to an unseen region", "≤ 16 ms",
+         fmt(cmp_view.get("jump_max_ms"), " ms", 2), verdict(cmp_view.get("jump_max_ms"), 16.0)),
+        ("Compare view: building the comparison (pairing, candidates, agreement figures, the "
+         "view's document)", "—", fmt(cmp.get("compare_ms") if cmp else None, " ms"), "no goal"),
     ]
     out = []
     w = out.append
@@ -444,29 +975,44 @@ def write_report(args, results, validate, m):
                     cells += [f"{v['wall_s']:.2f} s", fmt(v["rss"], " MB", 0)]
             w(f"| `{f_name}` | " + " | ".join(cells) + " |")
     w("")
+    w(f"Compare view (`tagline bench compare news-1mb.txt --annotators 3 --frames {args.frames}`): "
+      "the article's sidecar is the first annotator; the other two are varied from it (every "
+      "9th span dropped, every 7th retagged, every 11th started a character later, shifted per "
+      "annotator). The frames are `bench view`'s, drawn through the compare view's overlay.\n")
+    if cmp:
+        w(f"- {cmp['annotators']} annotators, {cmp['candidates']:,} candidates; building the "
+          f"comparison (pairing, candidates, agreement figures, the view's document and its "
+          f"overlay): {cmp['compare_ms']:.1f} ms")
+        w(f"- {cmp_view.get('frames', 0):,} frames: median {cmp_view.get('median_ms', 0):.2f} ms, "
+          f"p95 {cmp_view.get('p95_ms', 0):.2f} ms, p99 {cmp_view.get('p99_ms', 0):.2f} ms, "
+          f"max {cmp_view.get('max_ms', 0):.2f} ms; {cmp_view.get('jumps', 0)} jumps: median "
+          f"{cmp_view.get('jump_median_ms', 0):.2f} ms, max {cmp_view.get('jump_max_ms', 0):.2f} ms; "
+          f"peak RSS {fmt(compare.get('rss'), ' MB', 0)}")
+    else:
+        why = compare.get("why") if compare else "not run"
+        w(f"- not available: {why}")
+    w("")
     w("## How to reproduce\n")
     w("```sh")
     w("python3 scripts/perf-table.py            # builds release, writes target/perf-data, "
       "rewrites this file")
     w("python3 scripts/perf-table.py --skip-build --reuse-data   # measure again only")
-    w("cargo bench --bench core                 # core micro-benchmarks (divan): open, save, "
-      "validate, decode, offsets")
+    w("python3 scripts/perf-table.py --skip-benches   # all but `cargo bench` (its sections kept)")
+    w("python3 scripts/perf-table.py --benches-only   # only `cargo bench` (the rest kept)")
+    w("cargo bench --features test-support --bench core   # one target by hand (divan), "
+      "e.g. `-- open` to filter")
     w("```\n")
+    w("Without `--skip-benches` the script also runs `cargo bench --features test-support "
+      "--bench NAME` for each of " + ", ".join(f"`{b}`" for b in BENCH_TARGETS) + " and writes "
+      "the benchmark sections below from divan's tables (the raw output is saved in "
+      "`target/perf-data/benches/`; `--reuse-benches` writes the sections again from it). "
+      "`--cargo \"CMD\"` runs cargo through a wrapper.\n")
     w("The articles come from `tagline::synth` (deterministic: the same bytes on every "
       "machine): news-like paragraphs with curly quotes, em dashes, no-break spaces, CJK names "
       "and emoji; ten annotations per KB with valid offsets, context and relations. "
       "`cargo run --release --features test-support --example gen -- DIR` writes them; sizes are decimal "
       "(1 MB = 1,000,000 bytes).")
-    kept = ""
-    if args.out.exists():
-        old = args.out.read_text(encoding="utf-8")
-        if KEEP_MARKER in old:
-            kept = old.split(KEEP_MARKER, 1)[1]
-    w("")
-    w(KEEP_MARKER)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(out) + kept.rstrip("\n").rstrip() + "\n" if kept.strip()
-                        else "\n".join(out) + "\n", encoding="utf-8")
+    return out
 
 
 if __name__ == "__main__":
