@@ -151,6 +151,9 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
             failed = true;
             continue;
         }
+        for w in &report.warnings {
+            bar.suspend(|| eprintln!("tagline: warning: {}: {w}", article.display()));
+        }
         // Save first, then tell: a reader that goes away early costs no work.
         let dirty = doc.is_dirty();
         if dirty {

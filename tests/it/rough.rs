@@ -1,0 +1,75 @@
+//! The command line tried as a new user would: odd and bad input (other encodings forced,
+//! broken sidecars, odd paths, options in unusual places) gets a clear message naming the
+//! file and the documented exit code, and never a misplaced annotation.
+
+use crate::util::{Dir, assert_matches_schema};
+
+/// "Le café — déjà vu. « Non », dit-elle. Résumé à la française." in Windows-1252.
+const CP1252: &[u8] =
+    b"Le caf\xE9 \x97 d\xE9j\xE0 vu. \xAB Non \xBB, dit-elle. R\xE9sum\xE9 \xE0 la fran\xE7aise.\n";
+
+/// Forcing another encoding onto an article whose sidecar recorded one gives another text
+/// from the same bytes (same `sha256`): the annotations are re-anchored onto it, never left
+/// at offsets that now cover other letters.
+#[test]
+fn forcing_another_encoding_re_anchors_instead_of_misplacing() {
+    let dir = Dir::new();
+    dir.write("w.txt", CP1252);
+    dir.run(&["add", "w.txt", "--tag", "quote", "--quote", "« Non »"])
+        .expect(0);
+    dir.run(&["validate", "w.txt"]).expect(0);
+
+    // In ISO-8859-2 the guillemets' bytes are "Ť" and "ť": the quote is not in that text.
+    let run = dir
+        .run(&["validate", "w.txt", "--encoding", "iso-8859-2"])
+        .expect(1);
+    assert!(
+        run.stdout.contains("read as iso-8859-2") && run.stdout.contains("windows-1252"),
+        "validate says the encodings differ: {run:?}"
+    );
+    let run = dir
+        .run(&["show", "w.txt", "--encoding", "iso-8859-2"])
+        .expect(0);
+    assert!(
+        run.stderr.contains("re-anchored") && run.stderr.contains("orphaned"),
+        "show says what happened to the quote: {run:?}"
+    );
+
+    // An edit under the forced encoding saves a sidecar that matches its article as read.
+    dir.run(&[
+        "add",
+        "w.txt",
+        "--tag",
+        "claim",
+        "--quote",
+        "dit-elle",
+        "--encoding",
+        "iso-8859-2",
+    ])
+    .expect(0);
+    let sidecar = dir.read_json("w.txt.annotations.json");
+    assert_matches_schema(&sidecar, "w.txt.annotations.json");
+    assert_eq!(sidecar["article"]["encoding"], "iso-8859-2");
+    let quote = sidecar["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["tag"] == "quote")
+        .expect("the quote is kept");
+    assert_eq!(quote["status"], "orphaned", "{sidecar:#}");
+    let run = dir.run(&["validate", "w.txt"]).expect(1);
+    assert!(
+        run.stdout.contains("orphaned") && !run.stdout.contains("covers"),
+        "no span covers other text than its own: {run:?}"
+    );
+
+    // Read as recorded again (windows-1252 forced back), the orphan finds its text again.
+    let run = dir
+        .run(&["reanchor", "w.txt", "--encoding", "windows-1252"])
+        .expect(0);
+    assert!(
+        run.stdout.contains("holds its text") || run.stdout.contains("moved"),
+        "{run:?}"
+    );
+    dir.run(&["validate", "w.txt"]).expect(0);
+}
