@@ -105,7 +105,10 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         bar.set_message(format!("{n} articles found"))
     });
     let mut orphans = 0;
+    // A path that is not there, or a save that failed: exit 2. An article or sidecar that
+    // cannot be read is left untouched and skipped, as every corpus command does: exit 1.
     let mut failed = false;
+    let mut skipped = false;
     // One locked stdout: a closed pipe silences the lines, not the work.
     let mut out = Out::stdout();
     // Lines go to stdout between two draws of the spinner.
@@ -119,7 +122,10 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
             Ok(_) => continue,
             Err(e) => {
                 bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
+                match e {
+                    crate::core::corpus::CorpusError::Missing(_) => failed = true,
+                    crate::core::corpus::CorpusError::SidecarWithoutArticle(..) => skipped = true,
+                }
                 continue;
             }
         };
@@ -141,14 +147,14 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         let (mut doc, report) = match Document::open(&article, options) {
             Ok(x) => x,
             Err(e) => {
-                bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
+                bar.suspend(|| eprintln!("tagline: {e}; skipped"));
+                skipped = true;
                 continue;
             }
         };
         if let Some(p) = &report.sidecar_problem {
             bar.suspend(|| eprintln!("tagline: {p}; left untouched"));
-            failed = true;
+            skipped = true;
             continue;
         }
         for w in &report.warnings {
@@ -225,7 +231,7 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
     bar.finish_and_clear();
     Ok(if failed {
         2
-    } else if orphans > 0 {
+    } else if orphans > 0 || skipped {
         1
     } else {
         0

@@ -73,3 +73,48 @@ fn forcing_another_encoding_re_anchors_instead_of_misplacing() {
     );
     dir.run(&["validate", "w.txt"]).expect(0);
 }
+
+/// In a corpus, an unreadable sidecar or article is skipped with its name and the rest is done:
+/// exit 1, as `validate`, `stats`, `export`, `story` and `agree` do; a path that is not there
+/// is an input error: exit 2.
+#[test]
+fn reanchor_and_suggest_skip_what_they_cannot_read_with_exit_1() {
+    let dir = Dir::new();
+    dir.write(
+        "good.txt",
+        "“We will,” she said. The strike ends on Monday.\n",
+    );
+    dir.run(&["add", "good.txt", "--tag", "claim", "--quote", "The strike"])
+        .expect(0);
+    dir.write("bad.txt", "The minister said so.\n");
+    dir.write("bad.txt.annotations.json", "{ not json");
+    dir.write("binary.txt", b"\x00\x01\x02 not text");
+    dir.write(
+        "binary.txt.annotations.json",
+        dir.read("good.txt.annotations.json"),
+    );
+    dir.write(
+        "good.txt",
+        "Preface.\n“We will,” she said. The strike ends on Monday.\n",
+    );
+
+    let run = dir.run(&["reanchor", "."]).expect(1);
+    assert!(run.stdout.contains("good.txt: moved"), "{run:?}");
+    assert!(
+        run.stderr.contains("bad.txt.annotations.json") && run.stderr.contains("left untouched"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("binary.txt"), "{run:?}");
+    assert_eq!(dir.read_string("bad.txt.annotations.json"), "{ not json");
+
+    let run = dir.run(&["suggest", "--dry-run", "."]).expect(1);
+    assert!(run.stdout.contains("good.txt"), "{run:?}");
+    assert!(
+        run.stderr.contains("bad.txt.annotations.json") && run.stderr.contains("binary.txt"),
+        "{run:?}"
+    );
+
+    let run = dir.run(&["reanchor", "good.txt", "nowhere.txt"]).expect(2);
+    assert!(run.stderr.contains("nowhere.txt: no such file"), "{run:?}");
+    dir.run(&["suggest", "--dry-run", "nowhere.txt"]).expect(2);
+}
