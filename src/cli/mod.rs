@@ -21,7 +21,11 @@ use crate::core::{Action, AnnotationId, LoadOptions, OpenReport};
 ///
 /// With no command, opens the given articles or folders in the Tagline window.
 #[derive(Parser, Debug)]
-#[command(name = "tagline", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "tagline",
+    version,
+    override_usage = "tagline [OPTIONS] [PATHS]...\n       tagline [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// Articles or folders to open in the window.
     pub paths: Vec<PathBuf>,
@@ -412,4 +416,49 @@ pub(super) fn progress_bar(len: u64, verb: &str) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tagline").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        for args in [
+            &["--encoding", "latin1", "show", "a.txt"][..],
+            &["show", "a.txt", "--encoding", "latin1"],
+            &["show", "--encoding", "latin1", "a.txt"],
+        ] {
+            let cli = parse(args).unwrap();
+            assert!(
+                matches!(cli.command, Some(Command::Show { .. })),
+                "{args:?}: {cli:?}"
+            );
+            assert!(cli.encoding.is_some(), "{args:?}");
+            assert!(cli.paths.is_empty(), "{args:?}");
+        }
+        let cli = parse(&["--lock-wait", "3", "validate", "."]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Validate { .. })));
+        assert_eq!(cli.lock_wait, 3.0);
+    }
+
+    #[test]
+    fn paths_open_the_window() {
+        for args in [&["a.txt", "b"][..], &["--encoding", "latin1", "a.txt"], &[]] {
+            let cli = parse(args).unwrap();
+            assert!(cli.command.is_none(), "{args:?}: {cli:?}");
+        }
+        assert_eq!(parse(&["a.txt", "b"]).unwrap().paths.len(), 2);
+    }
+
+    #[test]
+    fn after_a_path_every_word_is_a_path() {
+        let cli = parse(&["a.txt", "show", "b.txt"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.paths.len(), 3);
+    }
 }

@@ -118,3 +118,31 @@ fn reanchor_and_suggest_skip_what_they_cannot_read_with_exit_1() {
     assert!(run.stderr.contains("nowhere.txt: no such file"), "{run:?}");
     dir.run(&["suggest", "--dry-run", "nowhere.txt"]).expect(2);
 }
+
+/// The global options (`--encoding`, `--lock-wait`, `--max-size-mib`) work before the command
+/// too, as `--help` lists them first; they used to turn the command's name into a path for the
+/// window to open.
+#[test]
+fn global_options_before_the_command_run_the_command() {
+    let dir = Dir::new();
+    dir.write("w.txt", CP1252);
+    let run = dir
+        .run(&[
+            "--encoding",
+            "windows-1252",
+            "add",
+            "w.txt",
+            "--tag",
+            "quote",
+            "--quote",
+            "« Non »",
+        ])
+        .expect(0);
+    assert_eq!(run.line().len(), 10, "{run:?}");
+    let run = dir
+        .run(&["--lock-wait", "1", "--max-size-mib", "1", "show", "w.txt"])
+        .expect(0);
+    assert!(run.stdout.contains("« Non »"), "{run:?}");
+    let run = dir.run(&["--max-size-mib", "1", "validate", "."]).expect(0);
+    assert!(run.stdout.contains("w.txt.annotations.json: ok"), "{run:?}");
+}
