@@ -146,3 +146,20 @@ fn global_options_before_the_command_run_the_command() {
     let run = dir.run(&["--max-size-mib", "1", "validate", "."]).expect(0);
     assert!(run.stdout.contains("w.txt.annotations.json: ok"), "{run:?}");
 }
+
+/// A mistyped command is not opened as an article in the window: exit 2 naming the closest
+/// command.
+#[test]
+fn a_mistyped_command_is_named_not_opened() {
+    let dir = Dir::new();
+    let run = dir.run(&["valdate", "."]).expect(2);
+    assert!(
+        run.stderr
+            .contains("valdate: no such file or folder, and not a command")
+            && run.stderr.contains("`tagline validate`"),
+        "{run:?}"
+    );
+    let run = dir.run(&["frobnicate"]).expect(2);
+    assert!(run.stderr.contains("tagline --help"), "{run:?}");
+    assert!(!run.stderr.contains("did you mean"), "{run:?}");
+}
