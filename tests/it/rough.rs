@@ -163,3 +163,71 @@ fn a_mistyped_command_is_named_not_opened() {
     assert!(run.stderr.contains("tagline --help"), "{run:?}");
     assert!(!run.stderr.contains("did you mean"), "{run:?}");
 }
+
+/// A brat export into a folder inside the corpus it exports would put copies of the articles
+/// (`NAME.txt`) into the corpus: the next export, `stats` or `agree` would count them as more
+/// articles (and `--force` nested them once more). Refused, naming both; outside is fine, and
+/// so is a `.jsonl` inside (it is no article).
+#[test]
+fn an_export_of_article_copies_inside_the_exported_folder_is_refused() {
+    let dir = Dir::new();
+    dir.write(
+        "my news/Ünï 新闻/À la une.txt",
+        "Le président a dit : « Nous ne céderons pas ». 📰 ×2\r\n",
+    );
+    dir.run(&[
+        "add",
+        "my news/Ünï 新闻/À la une.txt",
+        "--tag",
+        "quote",
+        "--quote",
+        "Nous ne céderons pas",
+    ])
+    .expect(0);
+    for out in [
+        "my news/brat out",
+        "my news/Ünï 新闻/brat",
+        "./my news/../my news/x",
+    ] {
+        let run = dir
+            .run(&[
+                "export", "--format", "brat", "my news", "-o", out, "--force",
+            ])
+            .expect(2);
+        assert!(
+            run.stderr.contains(out) && run.stderr.contains("is inside my news"),
+            "{run:?}"
+        );
+    }
+    let run = dir
+        .run(&[
+            "export",
+            "--format",
+            "conll",
+            "my news",
+            "-o",
+            "my news/train.txt",
+        ])
+        .expect(2);
+    assert!(run.stderr.contains("train.txt"), "{run:?}");
+    let run = dir.run(&["stats", "my news"]).expect(0);
+    assert!(
+        run.stdout.starts_with("1 articles"),
+        "nothing was written: {run:?}"
+    );
+
+    dir.run(&[
+        "export",
+        "--format",
+        "jsonl",
+        "my news",
+        "-o",
+        "my news/train.jsonl",
+    ])
+    .expect(0);
+    dir.run(&["export", "--format", "brat", "my news", "-o", "brat out"])
+        .expect(0);
+    assert!(dir.exists("brat out/Ünï 新闻/À la une.txt"));
+    let run = dir.run(&["stats", "my news"]).expect(0);
+    assert!(run.stdout.starts_with("1 articles"), "{run:?}");
+}
