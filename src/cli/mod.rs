@@ -89,7 +89,7 @@ pub enum Command {
     Show {
         /// The article.
         article: PathBuf,
-        /// Only this annotator's annotations.
+        /// Only this annotator's annotations (and the relations they made or that touch them).
         #[arg(long)]
         annotator: Option<String>,
     },

@@ -231,3 +231,55 @@ fn an_export_of_article_copies_inside_the_exported_folder_is_refused() {
     let run = dir.run(&["stats", "my news"]).expect(0);
     assert!(run.stdout.starts_with("1 articles"), "{run:?}");
 }
+
+/// `show --annotator NAME` lists that annotator's relations and those touching the
+/// annotations shown, not every relation of the sidecar (which named ids the table left out).
+#[test]
+fn show_for_one_annotator_lists_only_the_relations_that_concern_them() {
+    let dir = Dir::new();
+    dir.write(
+        "a.txt",
+        "“We will,” said the minister. “No,” said the union.\n",
+    );
+    let add = |tag: &str, quote: &str, who: &str| {
+        dir.run(&[
+            "add",
+            "a.txt",
+            "--tag",
+            tag,
+            "--quote",
+            quote,
+            "--annotator",
+            who,
+        ])
+        .expect(0)
+        .line()
+    };
+    let minister = add("sourcing", "the minister", "ana");
+    let we = add("quote", "We will", "ana");
+    let union = add("sourcing", "the union", "ben");
+    let no = add("quote", "No", "ben");
+    let relate = |from: &str, to: &str, who: &str| {
+        dir.run(&[
+            "relate",
+            "a.txt",
+            from,
+            "attributed_to",
+            to,
+            "--annotator",
+            who,
+        ])
+        .expect(0)
+        .line()
+    };
+    let ana_rel = relate(&we, &minister, "ana");
+    let ben_rel = relate(&no, &union, "ben");
+    let run = dir.run(&["show", "a.txt", "--annotator", "ana"]).expect(0);
+    assert!(run.stdout.contains("2 annotations, 1 relations"), "{run:?}");
+    assert!(
+        run.stdout.contains(&ana_rel) && !run.stdout.contains(&ben_rel),
+        "{run:?}"
+    );
+    let run = dir.run(&["show", "a.txt"]).expect(0);
+    assert!(run.stdout.contains("4 annotations, 2 relations"), "{run:?}");
+}
