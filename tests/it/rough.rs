@@ -283,3 +283,24 @@ fn show_for_one_annotator_lists_only_the_relations_that_concern_them() {
     let run = dir.run(&["show", "a.txt"]).expect(0);
     assert!(run.stdout.contains("4 annotations, 2 relations"), "{run:?}");
 }
+
+/// `validate` and `reanchor` on a folder with nothing of Tagline's in it say so (exit 0: nothing
+/// is wrong) instead of printing nothing, which read as "checked, all fine".
+#[test]
+fn validate_and_reanchor_say_when_there_is_nothing_to_do() {
+    let dir = Dir::new();
+    dir.write("empty/.keep", "");
+    dir.write("plain/a.txt", "Not annotated yet.\n");
+    for folder in ["empty", "plain"] {
+        let run = dir.run(&["validate", folder]).expect(0);
+        assert!(run.stderr.contains("nothing to check"), "{run:?}");
+        let run = dir.run(&["reanchor", folder]).expect(0);
+        assert!(run.stderr.contains("nothing to re-anchor"), "{run:?}");
+    }
+    dir.run(&["add", "plain/a.txt", "--tag", "claim", "--span", "0:3"])
+        .expect(0);
+    let run = dir.run(&["validate", "plain"]).expect(0);
+    assert!(run.stderr.is_empty(), "{run:?}");
+    let run = dir.run(&["reanchor", "plain"]).expect(0);
+    assert!(run.stderr.is_empty(), "{run:?}");
+}
