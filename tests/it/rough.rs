@@ -304,3 +304,30 @@ fn validate_and_reanchor_say_when_there_is_nothing_to_do() {
     let run = dir.run(&["reanchor", "plain"]).expect(0);
     assert!(run.stderr.is_empty(), "{run:?}");
 }
+
+/// An output whose folder cannot be written names the output and its folder, not the hidden
+/// temporary name it was about to make (`/proc` refuses new files even to root).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_in_a_folder_that_cannot_be_written_is_named() {
+    let dir = Dir::new();
+    dir.write("a.txt", "The minister said so.\n");
+    for format in ["jsonl", "brat"] {
+        let run = dir
+            .run(&[
+                "export",
+                "--format",
+                format,
+                "a.txt",
+                "-o",
+                "/proc/tagline-out",
+            ])
+            .expect(2);
+        assert!(
+            run.stderr
+                .contains("/proc/tagline-out: cannot write in its folder /proc:"),
+            "{run:?}"
+        );
+        assert!(!run.stderr.contains("partial"), "{run:?}");
+    }
+}
