@@ -203,10 +203,16 @@ pub struct AddArgs {
     )]
     pub span: Option<String>,
     /// The exact text to annotate.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub quote: Option<String>,
     /// Which occurrence of --quote (1-based).
-    #[arg(long, default_value_t = 1, requires = "quote", value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        requires = "quote",
+        value_name = "N",
+        value_parser = parse_nth
+    )]
     pub nth: usize,
     /// An attribute, repeatable: --attr kind=direct.
     #[arg(long = "attr", value_name = "K=V")]
@@ -220,6 +226,14 @@ pub struct AddArgs {
     /// Mark the annotation as a suggestion or as uncertain.
     #[arg(long, value_parser = ["suggested", "uncertain"])]
     pub status: Option<String>,
+}
+
+/// `--nth N`: a whole number from 1.
+fn parse_nth(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("occurrences count from 1 (--nth 1 is the first)".into()),
+    }
 }
 
 mod agree;

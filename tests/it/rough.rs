@@ -331,3 +331,32 @@ fn an_output_in_a_folder_that_cannot_be_written_is_named() {
         assert!(!run.stderr.contains("partial"), "{run:?}");
     }
 }
+
+/// `add --nth 0` and an empty `--quote` are usage errors saying what is wrong, not "occurrence
+/// 0 of … not found".
+#[test]
+fn add_refuses_nth_0_and_an_empty_quote_as_usage_errors() {
+    let dir = Dir::new();
+    dir.write("a.txt", "The minister said the strike ends.\n");
+    let run = dir
+        .run(&[
+            "add", "a.txt", "--tag", "claim", "--quote", "the", "--nth", "0",
+        ])
+        .expect(2);
+    assert!(
+        run.stderr.contains("--nth") && !run.stderr.contains("not found"),
+        "{run:?}"
+    );
+    let run = dir
+        .run(&["add", "a.txt", "--tag", "claim", "--quote", ""])
+        .expect(2);
+    assert!(
+        run.stderr.contains("--quote") && !run.stderr.contains("not found"),
+        "{run:?}"
+    );
+    assert!(!dir.exists("a.txt.annotations.json"));
+    dir.run(&[
+        "add", "a.txt", "--tag", "claim", "--quote", "the", "--nth", "1",
+    ])
+    .expect(0);
+}
