@@ -360,3 +360,26 @@ fn add_refuses_nth_0_and_an_empty_quote_as_usage_errors() {
     ])
     .expect(0);
 }
+
+/// Setting a label to the value it has, or clearing one that is not set, is done already: exit
+/// 0 with a note, so a script that marks a folder `status done` can run twice.
+#[test]
+fn a_label_set_again_is_not_an_error() {
+    let dir = Dir::new();
+    dir.write("a.txt", "Hello there.\n");
+    let run = dir.run(&["label", "a.txt", "status"]).expect(0);
+    assert!(run.stderr.contains("label `status` is not set"), "{run:?}");
+    assert!(!dir.exists("a.txt.annotations.json"), "nothing to save");
+    dir.run(&["label", "a.txt", "status", "done"]).expect(0);
+    let before = dir.read("a.txt.annotations.json");
+    let run = dir.run(&["label", "a.txt", "status", "done"]).expect(0);
+    assert!(run.stderr.contains("already `done`"), "{run:?}");
+    assert_eq!(dir.read("a.txt.annotations.json"), before);
+    // Other edits that change nothing are still refused.
+    let id = dir
+        .run(&["add", "a.txt", "--tag", "claim", "--span", "0:5"])
+        .expect(0)
+        .line();
+    dir.run(&["remove", "a.txt", &id]).expect(0);
+    dir.run(&["remove", "a.txt", &id]).expect(2);
+}
