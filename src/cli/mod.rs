@@ -154,10 +154,11 @@ pub enum BenchCommand {
     View {
         /// The article.
         file: PathBuf,
-        /// Frames to run.
+        /// Frames to run (at least 40: each region scrolled through takes 20).
         #[arg(long, default_value_t = 600)]
         frames: usize,
-        /// Print JSON: {"frames", "median_ms", "p95_ms", "p99_ms", "max_ms"}.
+        /// Print JSON: {"frames", "median_ms", "p95_ms", "p99_ms", "max_ms", "jumps",
+        /// "jump_median_ms", "jump_max_ms"}.
         #[arg(long)]
         json: bool,
     },
@@ -166,7 +167,7 @@ pub enum BenchCommand {
     Compare {
         /// The article (its sidecar is the first annotator's).
         file: PathBuf,
-        /// Frames to run.
+        /// Frames to run (at least 40: each region scrolled through takes 20).
         #[arg(long, default_value_t = 600)]
         frames: usize,
         /// Annotators (at least 2).

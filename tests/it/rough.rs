@@ -383,3 +383,13 @@ fn a_label_set_again_is_not_an_error() {
     dir.run(&["remove", "a.txt", &id]).expect(0);
     dir.run(&["remove", "a.txt", &id]).expect(2);
 }
+
+/// `bench view --frames 5` runs 40 frames (two regions of 20); the help says so.
+#[test]
+fn bench_help_gives_the_least_number_of_frames() {
+    let dir = Dir::new();
+    for sub in ["view", "compare"] {
+        let run = dir.run(&["bench", sub, "--help"]).expect(0);
+        assert!(run.stdout.contains("at least 40"), "{run:?}");
+    }
+}
