@@ -10,6 +10,10 @@ use tagline::cli::{self, BenchCommand, Cli, Command};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    if let Some(message) = args.mistyped_command() {
+        eprintln!("tagline: {message}");
+        return ExitCode::from(2);
+    }
     let options = args.load_options();
     args.configure();
     match args.command {

@@ -47,6 +47,7 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
         }
     }
     let mut all_ok = true;
+    let mut checked = 0usize;
     let mut files = Vec::new();
     let mut out = Out::stdout();
     let mut io_error = None;
@@ -55,6 +56,7 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
     validate_paths(paths, options, &mut found, |report| {
         bar.inc(1);
         bar.set_message(format!("{} checked", bar.position()));
+        checked += 1;
         all_ok &= report.ok;
         if json {
             files.push(report);
@@ -86,6 +88,10 @@ pub(super) fn validate(paths: &[PathBuf], json: bool, options: &LoadOptions) -> 
     if let Some(e) = io_error {
         return Err(e.into());
     }
+    if checked == 0 && !input_error {
+        // Silence would read as "all fine" for a folder that holds nothing of Tagline's.
+        eprintln!("tagline: nothing to check: no sidecars (*.annotations.json) in the paths given");
+    }
     if json {
         let v = serde_json::json!({ "files": files });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -105,7 +111,11 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         bar.set_message(format!("{n} articles found"))
     });
     let mut orphans = 0;
+    let mut with_sidecar = 0usize;
+    // A path that is not there, or a save that failed: exit 2. An article or sidecar that
+    // cannot be read is left untouched and skipped, as every corpus command does: exit 1.
     let mut failed = false;
+    let mut skipped = false;
     // One locked stdout: a closed pipe silences the lines, not the work.
     let mut out = Out::stdout();
     // Lines go to stdout between two draws of the spinner.
@@ -115,11 +125,17 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
     for found in items {
         bar.inc(1);
         let article = match found {
-            Ok(item) if item.has_sidecar => item.article,
+            Ok(item) if item.has_sidecar => {
+                with_sidecar += 1;
+                item.article
+            }
             Ok(_) => continue,
             Err(e) => {
                 bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
+                match e {
+                    crate::core::corpus::CorpusError::Missing(_) => failed = true,
+                    crate::core::corpus::CorpusError::SidecarWithoutArticle(..) => skipped = true,
+                }
                 continue;
             }
         };
@@ -141,15 +157,18 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         let (mut doc, report) = match Document::open(&article, options) {
             Ok(x) => x,
             Err(e) => {
-                bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
+                bar.suspend(|| eprintln!("tagline: {e}; skipped"));
+                skipped = true;
                 continue;
             }
         };
         if let Some(p) = &report.sidecar_problem {
             bar.suspend(|| eprintln!("tagline: {p}; left untouched"));
-            failed = true;
+            skipped = true;
             continue;
+        }
+        for w in &report.warnings {
+            bar.suspend(|| eprintln!("tagline: warning: {}: {w}", article.display()));
         }
         // Save first, then tell: a reader that goes away early costs no work.
         let dirty = doc.is_dirty();
@@ -220,9 +239,14 @@ pub(super) fn reanchor(paths: &[PathBuf], options: &LoadOptions) -> Result<u8, F
         }
     }
     bar.finish_and_clear();
+    if with_sidecar == 0 && !failed && !skipped {
+        eprintln!(
+            "tagline: nothing to re-anchor: no sidecars (*.annotations.json) in the paths given"
+        );
+    }
     Ok(if failed {
         2
-    } else if orphans > 0 {
+    } else if orphans > 0 || skipped {
         1
     } else {
         0

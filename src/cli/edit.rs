@@ -45,9 +45,23 @@ pub(super) fn edit_and_save(
     )?;
     let (mut doc, _) = open_for_edit(article, options)?;
     let action = action(&doc)?;
-    let id = doc
-        .perform(action, &annotator_name(annotator))
-        .map_err(|e| Fail(format!("{}: {e}", article.display())))?;
+    // A label set to the value it has (or cleared when unset) is done already: a script that
+    // runs `tagline label … status done` again must not fail.
+    let already = match &action {
+        Action::SetLabel { name, value } => Some(match value {
+            Some(v) => format!("label `{name}` is already `{}`", v.display()),
+            None => format!("label `{name}` is not set"),
+        }),
+        _ => None,
+    };
+    let id = match doc.perform(action, &annotator_name(annotator)) {
+        Err(crate::core::EditError::NoChange) if already.is_some() => {
+            let why = already.unwrap_or_default();
+            eprintln!("tagline: {}: {why}; nothing to change", article.display());
+            return Ok(None);
+        }
+        other => other.map_err(|e| Fail(format!("{}: {e}", article.display())))?,
+    };
     doc.save_locked(&lock)?;
     Ok(id)
 }

@@ -80,6 +80,13 @@ fn export(args: ExportArgs, options: &LoadOptions) -> Result<u8, String> {
         corpus.push(item.map_err(|e| e.to_string())?);
     }
     let stdout = args.output == Path::new("-");
+    if !stdout {
+        let writes_articles = format == Format::Brat
+            || (layout == Layout::File && crate::core::corpus::is_listed_article(&args.output));
+        if writes_articles {
+            refuse_inside(&args.paths, &args.output)?;
+        }
+    }
     let mut output = match (layout, stdout) {
         (Layout::Folder, true) => {
             return Err(format!(
@@ -142,6 +149,42 @@ fn export(args: ExportArgs, options: &LoadOptions) -> Result<u8, String> {
     } else {
         0
     })
+}
+
+/// Refuses an output that holds article files (brat's `NAME.txt` copies, or a file named like
+/// an article) inside a folder being exported: every later run over that folder (export,
+/// stats, agree, the window) would read the copies as more articles.
+fn refuse_inside(paths: &[PathBuf], output: &Path) -> Result<(), String> {
+    let out = resolved(output);
+    for folder in paths.iter().filter(|p| p.is_dir()) {
+        if out.starts_with(resolved(folder)) {
+            return Err(format!(
+                "{}: is inside {}, which is being exported: the article copies written there would be read as more articles next time; write it outside that folder",
+                output.display(),
+                folder.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with links resolved, also when its last components do not exist yet.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing.iter().rev().fold(real, |p, name| p.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
 }
 
 fn print_summary(summary: &Summary, skipped: usize, output: &Path, stdout: bool) {

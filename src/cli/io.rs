@@ -28,6 +28,33 @@ impl Cli {
         }
     }
 
+    /// With no command, a first path that is a bare word naming nothing on disk (`tagline
+    /// stat .`, `tagline valdate x.txt`) is far likelier a mistyped command than an article to
+    /// open: the message that says so, naming the closest command, instead of a window.
+    pub fn mistyped_command(&self) -> Option<String> {
+        let first = self.paths.first().filter(|_| self.command.is_none())?;
+        let word = first.to_str()?;
+        if word.is_empty()
+            || word.contains(['/', '\\', '.'])
+            || std::fs::symlink_metadata(first).is_ok()
+        {
+            return None;
+        }
+        let commands = <Cli as clap::CommandFactory>::command();
+        let closest = commands
+            .get_subcommands()
+            .map(|c| c.get_name())
+            .filter(|&name| name != "help")
+            .map(|name| (edit_distance(word, name), name))
+            .min()
+            .filter(|(d, _)| *d <= 2)
+            .map(|(_, name)| format!(" (did you mean `tagline {name}`?)"))
+            .unwrap_or_default();
+        Some(format!(
+            "{word}: no such file or folder, and not a command{closest}; `tagline --help` lists the commands"
+        ))
+    }
+
     /// Sets process-wide options of the headless commands (the lock wait). Call before
     /// [`crate::cli::run`].
     pub fn configure(&self) {
@@ -101,4 +128,20 @@ pub(super) fn not_a_sidecar(article: &Path) -> Result<(), Fail> {
         ))),
         None => Ok(()),
     }
+}
+
+/// Levenshtein distance in chars (short words only: command names).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }

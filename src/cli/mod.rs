@@ -21,7 +21,11 @@ use crate::core::{Action, AnnotationId, LoadOptions, OpenReport};
 ///
 /// With no command, opens the given articles or folders in the Tagline window.
 #[derive(Parser, Debug)]
-#[command(name = "tagline", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "tagline",
+    version,
+    override_usage = "tagline [OPTIONS] [PATHS]...\n       tagline [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// Articles or folders to open in the window.
     pub paths: Vec<PathBuf>,
@@ -85,7 +89,7 @@ pub enum Command {
     Show {
         /// The article.
         article: PathBuf,
-        /// Only this annotator's annotations.
+        /// Only this annotator's annotations (and the relations they made or that touch them).
         #[arg(long)]
         annotator: Option<String>,
     },
@@ -150,10 +154,11 @@ pub enum BenchCommand {
     View {
         /// The article.
         file: PathBuf,
-        /// Frames to run.
+        /// Frames to run (at least 40: each region scrolled through takes 20).
         #[arg(long, default_value_t = 600)]
         frames: usize,
-        /// Print JSON: {"frames", "median_ms", "p95_ms", "p99_ms", "max_ms"}.
+        /// Print JSON: {"frames", "median_ms", "p95_ms", "p99_ms", "max_ms", "jumps",
+        /// "jump_median_ms", "jump_max_ms"}.
         #[arg(long)]
         json: bool,
     },
@@ -162,7 +167,7 @@ pub enum BenchCommand {
     Compare {
         /// The article (its sidecar is the first annotator's).
         file: PathBuf,
-        /// Frames to run.
+        /// Frames to run (at least 40: each region scrolled through takes 20).
         #[arg(long, default_value_t = 600)]
         frames: usize,
         /// Annotators (at least 2).
@@ -199,10 +204,16 @@ pub struct AddArgs {
     )]
     pub span: Option<String>,
     /// The exact text to annotate.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub quote: Option<String>,
     /// Which occurrence of --quote (1-based).
-    #[arg(long, default_value_t = 1, requires = "quote", value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 1,
+        requires = "quote",
+        value_name = "N",
+        value_parser = parse_nth
+    )]
     pub nth: usize,
     /// An attribute, repeatable: --attr kind=direct.
     #[arg(long = "attr", value_name = "K=V")]
@@ -216,6 +227,14 @@ pub struct AddArgs {
     /// Mark the annotation as a suggestion or as uncertain.
     #[arg(long, value_parser = ["suggested", "uncertain"])]
     pub status: Option<String>,
+}
+
+/// `--nth N`: a whole number from 1.
+fn parse_nth(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("occurrences count from 1 (--nth 1 is the first)".into()),
+    }
 }
 
 mod agree;
@@ -412,4 +431,49 @@ pub(super) fn progress_bar(len: u64, verb: &str) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tagline").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        for args in [
+            &["--encoding", "latin1", "show", "a.txt"][..],
+            &["show", "a.txt", "--encoding", "latin1"],
+            &["show", "--encoding", "latin1", "a.txt"],
+        ] {
+            let cli = parse(args).unwrap();
+            assert!(
+                matches!(cli.command, Some(Command::Show { .. })),
+                "{args:?}: {cli:?}"
+            );
+            assert!(cli.encoding.is_some(), "{args:?}");
+            assert!(cli.paths.is_empty(), "{args:?}");
+        }
+        let cli = parse(&["--lock-wait", "3", "validate", "."]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Validate { .. })));
+        assert_eq!(cli.lock_wait, 3.0);
+    }
+
+    #[test]
+    fn paths_open_the_window() {
+        for args in [&["a.txt", "b"][..], &["--encoding", "latin1", "a.txt"], &[]] {
+            let cli = parse(args).unwrap();
+            assert!(cli.command.is_none(), "{args:?}: {cli:?}");
+        }
+        assert_eq!(parse(&["a.txt", "b"]).unwrap().paths.len(), 2);
+    }
+
+    #[test]
+    fn after_a_path_every_word_is_a_path() {
+        let cli = parse(&["a.txt", "show", "b.txt"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.paths.len(), 3);
+    }
 }

@@ -44,11 +44,24 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
     };
     let keep = filter.matcher();
     let anns: Vec<_> = doc.annotations().iter().filter(|x| keep(x)).collect();
+    // With --annotator: the relations that annotator made or that touch what is shown.
+    let shown: std::collections::HashSet<&str> = anns.iter().map(|a| a.id.as_str()).collect();
+    let relations: Vec<_> = doc
+        .relations()
+        .iter()
+        .filter(|r| {
+            only.is_none_or(|name| {
+                r.annotator == name
+                    || shown.contains(r.from.as_str())
+                    || shown.contains(r.to.as_str())
+            })
+        })
+        .collect();
     writeln!(
         out,
         "{} annotations, {} relations",
         anns.len(),
-        doc.relations().len()
+        relations.len()
     )?;
     if !anns.is_empty() {
         writeln!(out)?;
@@ -83,7 +96,7 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
             )?;
         }
     }
-    if !doc.relations().is_empty() {
+    if !relations.is_empty() {
         writeln!(out, "\nrelations:")?;
         // Each relation with the texts it joins, so it reads without looking ids up.
         let text = |id: &str| {
@@ -91,7 +104,7 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
                 format!("“{}”", one_line(&a.text, 40))
             })
         };
-        for r in doc.relations() {
+        for r in relations {
             writeln!(
                 out,
                 "{:<10}  {} {} —{}→ {} {}",

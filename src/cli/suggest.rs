@@ -4,9 +4,9 @@
 //! quotes, sources and links; [`crate::analysis::suggest::plan_suggestions`] turns what the
 //! sidecar does not have yet (the same span and tag, suggested or not, is never added twice)
 //! into one edit of suggestions, applied through the core's edit path and saved atomically
-//! under the sidecar's write lock, taken before the read. Exit codes: 0 done; 2 when a path
-//! or an article could not be read, or a sidecar could not be read or saved (the others are
-//! still done).
+//! under the sidecar's write lock, taken before the read. Exit codes: 0 done; 1 when an
+//! article or its sidecar could not be read (skipped, left untouched); 2 when a path is not
+//! there or a save failed (the others are still done).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -54,6 +54,7 @@ pub(super) fn run(args: SuggestArgs, options: &LoadOptions) -> Result<u8, Fail> 
     let items = collect(&args.paths, &mut |_| {});
     let bar = progress_bar(items.len() as u64, "suggesting");
     let mut failed = false;
+    let mut skipped = false;
     let mut done: Vec<Done> = Vec::new();
     for found in items {
         bar.inc(1);
@@ -61,12 +62,19 @@ pub(super) fn run(args: SuggestArgs, options: &LoadOptions) -> Result<u8, Fail> 
             Ok(item) => item,
             Err(e) => {
                 bar.suspend(|| eprintln!("tagline: {e}"));
-                failed = true;
+                match e {
+                    crate::core::corpus::CorpusError::Missing(_) => failed = true,
+                    crate::core::corpus::CorpusError::SidecarWithoutArticle(..) => skipped = true,
+                }
                 continue;
             }
         };
         match one(&item.article, &item.relative, &args, &annotator, options) {
-            Ok(d) => done.push(d),
+            Ok(Ok(d)) => done.push(d),
+            Ok(Err(message)) => {
+                bar.suspend(|| eprintln!("tagline: {message}"));
+                skipped = true;
+            }
             Err(Fail(message)) => {
                 bar.suspend(|| eprintln!("tagline: {message}"));
                 failed = true;
@@ -133,17 +141,24 @@ pub(super) fn run(args: SuggestArgs, options: &LoadOptions) -> Result<u8, Fail> 
             total.skipped
         )?;
     }
-    Ok(if failed { 2 } else { 0 })
+    Ok(if failed {
+        2
+    } else if skipped {
+        1
+    } else {
+        0
+    })
 }
 
 /// Suggests for one article and saves, holding its sidecar's write lock from before the read.
+/// `Ok(Err(why))`: the article or its sidecar could not be read, nothing was written.
 fn one(
     article: &std::path::Path,
     relative: &str,
     args: &SuggestArgs,
     annotator: &str,
     options: &LoadOptions,
-) -> Result<Done, Fail> {
+) -> Result<Result<Done, String>, Fail> {
     let name = article.display();
     let lock = if args.dry_run {
         None
@@ -153,9 +168,12 @@ fn one(
             io::lock_wait(),
         )?)
     };
-    let (mut doc, report) = Document::open(article, options)?;
+    let (mut doc, report) = match Document::open(article, options) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(format!("{e}; skipped"))),
+    };
     if let Some(problem) = &report.sidecar_problem {
-        return Err(Fail(format!("{problem}; left untouched")));
+        return Ok(Err(format!("{problem}; left untouched")));
     }
     let proposals = suggest(&doc.article.text, &doc.scheme);
     let (edit, summary) = plan_suggestions(&doc, &proposals, annotator, &mut SystemStamps)
@@ -178,11 +196,11 @@ fn one(
         doc.apply(edit).map_err(|e| Fail(format!("{name}: {e}")))?;
         doc.save_locked(lock)?;
     }
-    Ok(Done {
+    Ok(Ok(Done {
         relative: relative.to_owned(),
         summary,
         quotes,
         sources,
         added,
-    })
+    }))
 }

@@ -29,6 +29,16 @@ pub enum OutputError {
     /// The target folder is not empty and `--force` was not given.
     #[error("{}: the folder is not empty (use --force to replace it)", .0.display())]
     NotEmpty(PathBuf),
+    /// The temporary file or folder beside the target could not be made (a read-only folder).
+    #[error("{}: cannot write in its folder {}: {source}", path.display(), folder.display())]
+    Folder {
+        /// The target.
+        path: PathBuf,
+        /// Its folder.
+        folder: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
     /// A file system error.
     #[error("{}: {source}", path.display())]
     Io {
@@ -74,6 +84,23 @@ pub enum Output {
     },
 }
 
+fn folder_of<'a>(path: &'a Path, folder: &'a Path) -> impl FnOnce(io::Error) -> OutputError + 'a {
+    move |source| OutputError::Folder {
+        path: path.to_owned(),
+        folder: folder.to_owned(),
+        source: io::Error::new(source.kind(), strip_path(source)),
+    }
+}
+
+/// tempfile's errors end with "at path …" naming the random temporary name: not worth showing.
+fn strip_path(e: io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -105,7 +132,7 @@ impl Output {
         let temp = tempfile::Builder::new()
             .prefix(&hidden_temp_prefix(path))
             .tempfile_in(&parent)
-            .map_err(io_at(&parent))?;
+            .map_err(folder_of(path, &parent))?;
         Ok(Output::File {
             path: path.to_owned(),
             temp: BufWriter::with_capacity(1 << 16, temp),
@@ -132,7 +159,7 @@ impl Output {
         let temp = tempfile::Builder::new()
             .prefix(&hidden_temp_prefix(path))
             .tempdir_in(&parent)
-            .map_err(io_at(&parent))?;
+            .map_err(folder_of(path, &parent))?;
         Ok(Output::Folder {
             path: path.to_owned(),
             temp,

@@ -71,7 +71,13 @@ pub fn validate_data(article: &Article, data: &SidecarData, scheme: &Scheme) -> 
     let mut out = Vec::new();
     let text = &article.text;
     let mut hash_note = None;
-    if data.article.sha256 != article.sha256 {
+    if !article.decoded_as_recorded(data.article.encoding.as_deref()) {
+        hash_note = Some(format!(
+            "the article was read as {} but this sidecar was saved for it read as {}",
+            article.encoding.label(),
+            data.article.encoding.as_deref().unwrap_or("utf-8")
+        ));
+    } else if data.article.sha256 != article.sha256 {
         hash_note = Some(format!(
             "the article changed since this sidecar was saved (sha256 {} recorded, {} now)",
             short(&data.article.sha256),

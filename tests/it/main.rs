@@ -9,6 +9,7 @@
 //! - [`merge`]: real `git merge` with `tagline merge-driver`, and `tagline git-setup`;
 //! - [`props`]: property tests of round trips, editing sessions and undo;
 //! - [`reanchor`]: re-anchoring measured on edited articles with ground truth;
+//! - [`rough`]: the command line with odd and bad input, as a new user gives it;
 //! - [`reliability`]: many writers at once, closed pipes, FIFOs, links, read-only files,
 //!   legacy encodings and the kill-during-save loop (Unix);
 //! - [`walker`]: `validate` and `reanchor` walking paths the same way;
@@ -43,6 +44,7 @@ mod props;
 mod reanchor;
 #[cfg(unix)]
 mod reliability;
+mod rough;
 mod sidecar;
 mod stats;
 mod story;

@@ -207,4 +207,14 @@ fn suggest_leaves_annotated_spans_alone_and_reports_bad_input() {
         std::fs::read_to_string(dir.join("broken.txt.annotations.json")).unwrap(),
         "{ not json"
     );
+    // The unreadable sidecar alone is skipped, as every corpus command skips it: exit 1.
+    let bad = dir
+        .run(&["suggest", "broken.txt", "nhs-waiting.txt"])
+        .expect(1);
+    assert!(
+        bad.stderr.contains("broken.txt.annotations.json") && bad.stderr.contains("left untouched"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stdout.contains("nhs-waiting.txt"), "{}", bad.stdout);
 }

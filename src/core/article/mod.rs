@@ -181,6 +181,16 @@ impl Encoding {
             Encoding::Other(e) => e.name().into(),
         }
     }
+
+    /// The `encoding_rs` encoding the text was decoded with.
+    pub fn decoder(&self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Other(e) => e,
+        }
+    }
 }
 
 /// Metadata for display, taken from front matter when there is any.
@@ -380,6 +390,19 @@ impl Article {
             ..*options
         };
         Article::load(&self.path, &forced)
+    }
+
+    /// Whether the text was decoded as a sidecar that recorded `recorded` in
+    /// `article.encoding` expects (absent: UTF-8, or a file whose BOM decides). The same bytes
+    /// decoded otherwise (`--encoding` forced another one) are another text, so the sidecar's
+    /// offsets must be re-anchored although `sha256` did not change. A label Tagline does not
+    /// know, and a guess against a sidecar written before `encoding` existed, say nothing
+    /// (`true`).
+    pub fn decoded_as_recorded(&self, recorded: Option<&str>) -> bool {
+        match recorded {
+            Some(label) => encoding_for_label(label).is_none_or(|e| e == self.encoding.decoder()),
+            None => self.encoding_guessed || !matches!(self.encoding, Encoding::Other(_)),
+        }
     }
 
     /// The encoding's name for people (`UTF-8`, `windows-1252`, …), with "(detected)" when it

@@ -443,8 +443,18 @@ impl Document {
     /// span that does not hold its text is a validation error, listed in
     /// [`OpenReport::invalid_spans`], never repaired on open.
     pub fn load_data(&mut self, data: SidecarData, report: &mut OpenReport) {
-        report.article_changed =
-            !data.article.sha256.is_empty() && data.article.sha256 != self.article.sha256;
+        let redecoded = !self
+            .article
+            .decoded_as_recorded(data.article.encoding.as_deref());
+        if redecoded {
+            report.warnings.push(format!(
+                "read as {}, but the sidecar's offsets count the text read as {}: annotations are re-anchored",
+                self.article.encoding.label(),
+                data.article.encoding.as_deref().unwrap_or("utf-8")
+            ));
+        }
+        report.article_changed = redecoded
+            || (!data.article.sha256.is_empty() && data.article.sha256 != self.article.sha256);
         let mut changed = report.article_changed;
         let mut annotations = data.annotations;
         if report.article_changed || data.article.sha256.is_empty() {
