@@ -369,8 +369,13 @@ impl Decisions {
         }
     }
 
-    fn id_in_use(&self, id: &str) -> bool {
-        self.accepted.values().chain(&self.kept).any(|a| a.id == id)
+    /// The ids of the gold's annotations (accepted and kept): a new one must differ.
+    fn ids_in_use(&self) -> BTreeSet<String> {
+        self.accepted
+            .values()
+            .chain(&self.kept)
+            .map(|a| a.id.to_string())
+            .collect()
     }
 
     /// Accepts candidate `index` of `cmp` into the gold standard, decided `by` this person
@@ -384,6 +389,20 @@ impl Decisions {
         by: &str,
         stamps: &mut dyn Stamps,
     ) {
+        let mut used = self.ids_in_use();
+        self.accept_with(cmp, index, text, by, stamps, &mut used);
+    }
+
+    /// [`Decisions::accept`] with the ids in use known (`used` gains the new one).
+    fn accept_with(
+        &mut self,
+        cmp: &Comparison,
+        index: usize,
+        text: &IndexedText,
+        by: &str,
+        stamps: &mut dyn Stamps,
+        used: &mut BTreeSet<String>,
+    ) {
         let Some(c) = cmp.candidates.get(index) else {
             return;
         };
@@ -393,9 +412,10 @@ impl Decisions {
         }
         self.rejected.remove(&key);
         let mut id = stamps.new_id();
-        while self.id_in_use(&id) {
+        while used.contains(&id) {
             id = stamps.new_id();
         }
+        used.insert(id.clone());
         let now = stamps.now();
         let first = c.holders.first();
         let mut origin = Origin::new(OriginKind::Adjudication);
@@ -484,8 +504,9 @@ impl Decisions {
                 c.class == Class::Agree && self.state(&c.key()) == State::Open
             })
             .collect();
+        let mut used = self.ids_in_use();
         for &i in &open {
-            self.accept(cmp, i, text, by, stamps);
+            self.accept_with(cmp, i, text, by, stamps, &mut used);
         }
         open.len()
     }

@@ -8,19 +8,27 @@
 //! candidate, id `c<index>`), never saved; the open document is not changed. Decisions are
 //! written to the gold sidecar at once, atomically, under its write lock, and never over a gold
 //! sidecar someone else changed since it was read.
+//!
+//! What grows with the data runs on the worker ([`Job::Compare`], [`Job::RankQueue`],
+//! [`Job::WriteGold`]): opening the annotators' copies and building the comparison, ranking
+//! the folder, and writing the gold sidecar. The status bar shows the first two with Cancel
+//! ([`Busy`]); gold writes are coalesced ([`GoldSlot`]): the worker writes the latest decisions,
+//! in order, each against the fingerprint the previous write left.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::analysis::compare::{
     Class, Comparison, Decisions, QueueRow, State, compare_article, gold_sidecar, queue,
 };
 use crate::analysis::pairing::{Source, pair_sides, split_by_annotator};
-use crate::core::sidecar::{ArticleRef, SidecarData, sidecar_path};
+use crate::core::sidecar::{ArticleRef, SidecarData, SidecarSnapshot, sidecar_path};
 use crate::core::store::{ContentHash, content_hash_file, lock_for_write, write_atomic};
-use crate::core::{AnnotationId, Document, OpenReport, SystemStamps};
+use crate::core::{AnnotationId, Article, Document, LoadOptions, OpenReport, Scheme, SystemStamps};
 
 use crate::gui::app::commands::UiCommand;
+use crate::gui::worker::Job;
 
 use crate::gui::view::{ArticleView, LineStyle, SpanMark, SpanOverlay};
 
@@ -71,6 +79,8 @@ pub enum CompareIntent {
     },
     /// Leave the comparison.
     Close,
+    /// Stop the comparison or ranking under way.
+    Cancel,
 }
 
 /// The "Compare with" window's fields.
@@ -99,6 +109,199 @@ pub struct Compare {
     pub pending: Option<(PathBuf, CompareRequest)>,
     /// The last ranking of the folder (kept across articles).
     pub queue: Vec<QueueEntry>,
+    /// A comparison or ranking under way on the worker.
+    pub busy: Option<Busy>,
+    /// The ticket of the last job started (a reply with another is stale).
+    last_ticket: u64,
+}
+
+impl Compare {
+    /// A gold sidecar write is queued or under way.
+    pub fn writing_gold(&self) -> bool {
+        self.session
+            .as_ref()
+            .and_then(|s| s.gold.as_ref())
+            .is_some_and(|g| g.lock().queued)
+    }
+}
+
+/// What the worker is doing for the compare view: shown in the status bar with Cancel.
+#[derive(Debug)]
+pub struct Busy {
+    /// Which job (replies with another ticket are dropped).
+    pub ticket: u64,
+    /// What is being done, e.g. "Comparing news.txt".
+    pub what: String,
+    /// The step under way, e.g. "ben's copy".
+    pub step: String,
+    /// Steps done.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    cancel: Arc<AtomicBool>,
+}
+
+/// What comes back from the compare jobs.
+pub enum CompareReply {
+    /// Job `ticket` has done `done` of `total` steps; `step` is the next.
+    Progress {
+        /// The job.
+        ticket: u64,
+        /// Steps done.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+        /// The step under way.
+        step: String,
+    },
+    /// The comparison of [`Job::Compare`] is ready, or why there is none.
+    Prepared(u64, Result<Box<Prepared>, (Level, String)>),
+    /// The ranking of [`Job::RankQueue`].
+    Ranked(u64, Vec<QueueEntry>),
+    /// A gold sidecar could not be written (the path and why).
+    GoldFailed(PathBuf, String),
+}
+
+/// Compare this article ([`Job::Compare`]): everything the worker needs.
+pub struct CompareJob {
+    ticket: u64,
+    cancel: Arc<AtomicBool>,
+    request: CompareRequest,
+    relative: PathBuf,
+    reference_name: String,
+    /// The open article and its annotations as they are now (unsaved edits included).
+    article: Arc<Article>,
+    snapshot: SidecarSnapshot,
+    scheme: Scheme,
+    options: LoadOptions,
+}
+
+impl CompareJob {
+    /// Which job this is.
+    pub fn ticket(&self) -> u64 {
+        self.ticket
+    }
+}
+
+impl QueueJob {
+    /// Which job this is.
+    pub fn ticket(&self) -> u64 {
+        self.ticket
+    }
+}
+
+/// Rank these articles ([`Job::RankQueue`]).
+pub struct QueueJob {
+    ticket: u64,
+    cancel: Arc<AtomicBool>,
+    request: CompareRequest,
+    /// Each article with its path relative to the folder and the reference's name.
+    items: Vec<(PathBuf, PathBuf, String)>,
+    options: LoadOptions,
+}
+
+/// A comparison built by the worker, made into a [`CompareSession`] by the app.
+pub struct Prepared {
+    article: PathBuf,
+    relative: PathBuf,
+    request: CompareRequest,
+    comparison: Comparison,
+    decisions: Decisions,
+    view_doc: Document,
+    gold_path: Option<PathBuf>,
+    gold_article: ArticleRef,
+    scheme_ref: String,
+    gold_hash: Option<ContentHash>,
+    warnings: Vec<String>,
+}
+
+/// The gold sidecar's writes, shared by the session and the worker ([`Job::WriteGold`]): the
+/// latest decisions not yet written and the fingerprint the last write left. A decision made
+/// while a write is under way replaces what waits, so the worker writes only the newest; the
+/// worker keeps the slot alive, so closing the comparison loses no decision.
+pub struct GoldSlot {
+    /// The gold sidecar.
+    pub path: PathBuf,
+    /// The article compared (copied next to the gold sidecar when it is not there).
+    article: PathBuf,
+    state: Mutex<GoldState>,
+}
+
+/// A [`GoldSlot`]'s state.
+#[derive(Debug, Default)]
+pub struct GoldState {
+    /// What to write next.
+    pending: Option<SidecarData>,
+    /// The gold sidecar's fingerprint when last read or written (`None`: absent).
+    hash: Option<ContentHash>,
+    /// A [`Job::WriteGold`] is queued or writing.
+    pub queued: bool,
+}
+
+impl GoldSlot {
+    /// The state (a panicked writer left it as it was).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, GoldState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands `data` to the worker; `true` when a job must be submitted (none is queued).
+    fn offer(&self, data: SidecarData) -> bool {
+        let mut st = self.lock();
+        st.pending = Some(data);
+        !std::mem::replace(&mut st.queued, true)
+    }
+
+    /// Writes what waits until nothing does (on the worker); `report` gets each failure.
+    pub fn write_pending(&self, report: &mut dyn FnMut(String)) {
+        loop {
+            let (data, expected) = {
+                let mut st = self.lock();
+                match st.pending.take() {
+                    Some(d) => (d, st.hash.clone()),
+                    None => {
+                        st.queued = false;
+                        return;
+                    }
+                }
+            };
+            match write_gold(&self.path, &self.article, expected, &data) {
+                Ok(hash) => self.lock().hash = Some(hash),
+                Err(e) => report(e),
+            }
+        }
+    }
+}
+
+/// Writes the gold sidecar at `path` (and copies `article` next to it when it is not there),
+/// under its write lock, unless its bytes are no longer those of `expected`.
+fn write_gold(
+    path: &Path,
+    article: &Path,
+    expected: Option<ContentHash>,
+    data: &SidecarData,
+) -> Result<ContentHash, String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let copy = crate::core::sidecar::article_path_of_sidecar(path)
+        .ok_or_else(|| format!("{}: not a sidecar name", path.display()))?;
+    if !copy.exists() {
+        std::fs::copy(article, &copy)
+            .map_err(|e| format!("{}: cannot copy the article: {e}", copy.display()))?;
+    }
+    let lock =
+        lock_for_write(path, std::time::Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    let on_disk = content_hash_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if on_disk != expected {
+        return Err(format!(
+            "{} changed on disk since it was read; the decision is kept here but not written (close and compare again to see the other changes)",
+            path.display()
+        ));
+    }
+    let json = data.to_json();
+    write_atomic(path, json.as_bytes()).map_err(|e| e.to_string())?;
+    drop(lock);
+    Ok(crate::core::store::content_hash(json.as_bytes()))
 }
 
 /// A row of the adjudication queue with the article it names.
@@ -132,8 +335,8 @@ pub struct CompareSession {
     pub gold_path: Option<PathBuf>,
     gold_article: ArticleRef,
     scheme_ref: String,
-    /// The gold sidecar's fingerprint when last read or written (`None`: absent).
-    gold_hash: Option<ContentHash>,
+    /// The gold sidecar's writes (`None`: no gold folder).
+    pub gold: Option<Arc<GoldSlot>>,
     /// Problems met while opening the annotators' copies.
     pub warnings: Vec<String>,
     /// Two annotators side by side, scrolled together (`None`: the merged view).
@@ -241,6 +444,9 @@ pub fn class_mark(class: Class) -> SpanMark {
 struct Overlay {
     comparison: Arc<Comparison>,
     states: Vec<State>,
+    /// Rejected and struck through: no other tag on the very same span was accepted (the
+    /// strike would cross the accepted one too).
+    struck: Vec<bool>,
     tag_labels: Vec<String>,
 }
 
@@ -253,13 +459,7 @@ impl SpanOverlay for Overlay {
             Some(State::Accepted) => m.framed = true,
             Some(State::Rejected) => {
                 m.faded = true;
-                // Struck through, unless another tag on the very same span was accepted (the
-                // strike would cross the accepted one too).
-                let sibling_accepted =
-                    self.comparison.candidates.iter().enumerate().any(|(j, o)| {
-                        j != i && o.range == c.range && self.states.get(j) == Some(&State::Accepted)
-                    });
-                m.struck = !sibling_accepted;
+                m.struck = self.struck.get(i).copied().unwrap_or(true);
             }
             _ => {}
         }
@@ -423,10 +623,23 @@ pub(crate) fn overlay_of(
     decisions: &Decisions,
     scheme: &crate::core::Scheme,
 ) -> Arc<dyn SpanOverlay> {
-    let states = comparison
+    let states: Vec<State> = comparison
         .candidates
         .iter()
         .map(|c| decisions.state(&c.key()))
+        .collect();
+    let accepted: std::collections::BTreeSet<crate::core::CharRange> = comparison
+        .candidates
+        .iter()
+        .zip(&states)
+        .filter(|(_, s)| **s == State::Accepted)
+        .map(|(c, _)| c.range)
+        .collect();
+    let struck = comparison
+        .candidates
+        .iter()
+        .zip(&states)
+        .map(|(c, s)| *s == State::Rejected && !accepted.contains(&c.range))
         .collect();
     let tag_labels = comparison
         .candidates
@@ -436,8 +649,185 @@ pub(crate) fn overlay_of(
     Arc::new(Overlay {
         comparison: Arc::clone(comparison),
         states,
+        struck,
         tag_labels,
     })
+}
+
+/// How a compare job tells its progress: steps done, in all, and the one under way.
+pub type Progress<'a> = dyn FnMut(usize, usize, String) + 'a;
+
+/// Why a cancelled job stopped (never shown: its reply is stale).
+fn cancelled() -> (Level, String) {
+    (Level::Info, "Cancelled.".to_owned())
+}
+
+/// Builds the comparison of [`Job::Compare`] (on the worker): the reference from memory, each
+/// annotator's copy, the candidates and figures, the earlier decisions from the gold sidecar,
+/// the view's document.
+pub fn prepare(job: &CompareJob, progress: &mut Progress<'_>) -> Result<Prepared, (Level, String)> {
+    let request = &job.request;
+    let total = request.folders.len() + 2;
+    let stop = || job.cancel.load(Ordering::Relaxed);
+    progress(0, total, "the open article".into());
+    let mut reference = Document::new(Arc::clone(&job.article), job.scheme.clone(), None);
+    let snap = &job.snapshot;
+    reference.load_data(
+        SidecarData {
+            article: snap.article.clone(),
+            scheme: snap.scheme.clone(),
+            labels: snap.labels.clone(),
+            annotations: snap.annotations.to_vec(),
+            relations: snap.relations.to_vec(),
+            merge: snap.merge.clone(),
+            adjudication: snap.adjudication.clone(),
+            extra: snap.extra.clone(),
+        },
+        &mut OpenReport::default(),
+    );
+    let relative = &job.relative;
+    let relative_text = relative.to_string_lossy().replace('\\', "/");
+    let mut warnings = Vec::new();
+    let mut others = Vec::new();
+    let mut names = vec![job.reference_name.clone()];
+    if request.mode == CompareMode::Folders {
+        for (k, f) in request.folders.iter().enumerate() {
+            if stop() {
+                return Err(cancelled());
+            }
+            names.push(folder_name(f));
+            progress(k + 1, total, format!("{}'s copy", folder_name(f)));
+            match open_copy(f, relative, &job.options) {
+                Ok(d) => {
+                    if d.is_none() {
+                        warnings.push(format!("{} has no {}", f.display(), relative.display()));
+                    }
+                    others.push(d);
+                }
+                Err(e) => {
+                    warnings.push(e);
+                    others.push(None);
+                }
+            }
+        }
+    }
+    if stop() {
+        return Err(cancelled());
+    }
+    progress(total - 1, total, "candidates and agreement".into());
+    let names = unique(names);
+    let comparison = compare_docs(request.mode, &relative_text, &reference, &others, &names)
+        .ok_or((Level::Warning, "Nothing to compare.".to_owned()))?;
+    if comparison.annotators.len() < 2 {
+        return Err((
+            Level::Info,
+            "This sidecar has one annotator only: compare with other annotators' folders instead."
+                .to_owned(),
+        ));
+    }
+    let gold_path = request
+        .gold_dir
+        .as_ref()
+        .map(|dir| sidecar_path(&dir.join(relative)));
+    let mut decisions = Decisions::default();
+    let mut gold_hash = None;
+    if let Some(gp) = &gold_path {
+        match read_gold(gp) {
+            Ok(Some((data, hash))) => {
+                if !data.article.sha256.is_empty() && data.article.sha256 != job.article.sha256 {
+                    return Err((
+                        Level::Error,
+                        format!(
+                            "{} belongs to another version of this article; choose another gold folder",
+                            gp.display()
+                        ),
+                    ));
+                }
+                decisions = Decisions::from_gold(&data);
+                gold_hash = Some(hash);
+            }
+            Ok(None) => {}
+            Err(e) => return Err((Level::Error, e)),
+        }
+    }
+    if stop() {
+        return Err(cancelled());
+    }
+    let article = &job.article;
+    let gold_article = ArticleRef {
+        file: article.file_name(),
+        sha256: article.sha256.clone(),
+        chars: article.len_chars(),
+        encoding: article.encoding.sidecar_label(),
+        extra: Default::default(),
+    };
+    let view_doc = view_document(&reference, &comparison);
+    Ok(Prepared {
+        article: article.path.clone(),
+        relative: relative.clone(),
+        request: request.clone(),
+        comparison,
+        decisions,
+        view_doc,
+        gold_path,
+        gold_article,
+        scheme_ref: job.scheme.reference(),
+        gold_hash,
+        warnings,
+    })
+}
+
+/// Ranks the articles of [`Job::RankQueue`] (on the worker): each compared as the open one
+/// is, with its earlier decisions; an article that cannot be read is left out. `None`:
+/// cancelled.
+pub fn rank(job: &QueueJob, progress: &mut Progress<'_>) -> Option<Vec<QueueEntry>> {
+    let request = &job.request;
+    let total = job.items.len();
+    let mut comparisons = Vec::new();
+    let mut decisions = Vec::new();
+    let mut kept = Vec::new();
+    for (k, (path, relative, reference_name)) in job.items.iter().enumerate() {
+        if job.cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        progress(k, total, relative.display().to_string());
+        let relative_text = relative.to_string_lossy().replace('\\', "/");
+        let Ok((reference, _)) = Document::open(path, &job.options) else {
+            continue;
+        };
+        let mut names = vec![reference_name.clone()];
+        let others: Vec<Option<Document>> = request
+            .folders
+            .iter()
+            .map(|f| {
+                names.push(folder_name(f));
+                open_copy(f, relative, &job.options).ok().flatten()
+            })
+            .collect();
+        let names = unique(names);
+        let Some(c) = compare_docs(request.mode, &relative_text, &reference, &others, &names)
+        else {
+            continue;
+        };
+        let d = request
+            .gold_dir
+            .as_ref()
+            .and_then(|dir| read_gold(&sidecar_path(&dir.join(relative))).ok().flatten())
+            .map(|(data, _)| Decisions::from_gold(&data))
+            .unwrap_or_default();
+        comparisons.push(c);
+        decisions.push(d);
+        kept.push(path.clone());
+    }
+    Some(
+        queue(&comparisons, &decisions)
+            .into_iter()
+            .map(|row| QueueEntry {
+                path: kept[row.index].clone(),
+                row,
+            })
+            .collect(),
+    )
 }
 
 impl CompareSession {
@@ -454,35 +844,12 @@ impl CompareSession {
             .filter(|&i| i < self.comparison.candidates.len())
     }
 
-    /// Writes the gold sidecar (and copies the article next to it when it is not there).
-    fn write_gold(&mut self) -> Result<(), String> {
-        let Some(path) = self.gold_path.clone() else {
-            return Ok(());
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let article = crate::core::sidecar::article_path_of_sidecar(&path)
-            .ok_or_else(|| format!("{}: not a sidecar name", path.display()))?;
-        if !article.exists() {
-            std::fs::copy(&self.article, &article)
-                .map_err(|e| format!("{}: cannot copy the article: {e}", article.display()))?;
-        }
-        let lock =
-            lock_for_write(&path, std::time::Duration::from_secs(2)).map_err(|e| e.to_string())?;
-        let on_disk = content_hash_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if on_disk != self.gold_hash {
-            return Err(format!(
-                "{} changed on disk since it was read; the decision is kept here but not written (close and compare again to see the other changes)",
-                path.display()
-            ));
-        }
-        let json =
-            gold_sidecar(self.gold_article.clone(), &self.scheme_ref, &self.decisions).to_json();
-        write_atomic(&path, json.as_bytes()).map_err(|e| e.to_string())?;
-        drop(lock);
-        self.gold_hash = Some(crate::core::store::content_hash(json.as_bytes()));
-        Ok(())
+    /// Hands the decisions to the gold sidecar's writer: the job to submit, when none is
+    /// queued (`None` also without a gold folder).
+    fn queue_gold(&self) -> Option<Job> {
+        let slot = self.gold.as_ref()?;
+        let data = gold_sidecar(self.gold_article.clone(), &self.scheme_ref, &self.decisions);
+        slot.offer(data).then(|| Job::WriteGold(Arc::clone(slot)))
     }
 }
 
@@ -555,6 +922,12 @@ impl TaglineApp {
                 }
             }
             CompareIntent::Close => self.close_compare(),
+            CompareIntent::Cancel => {
+                if let Some(b) = self.compare.busy.take() {
+                    b.cancel.store(true, Ordering::Relaxed);
+                }
+                self.compare.pending = None;
+            }
         }
     }
 
@@ -602,6 +975,17 @@ impl TaglineApp {
             .map_or_else(|| "this folder".to_owned(), folder_name)
     }
 
+    /// A new ticket and cancel flag; whatever compare job was under way is cancelled.
+    fn new_ticket(&mut self) -> (u64, Arc<AtomicBool>) {
+        if let Some(b) = self.compare.busy.take() {
+            b.cancel.store(true, Ordering::Relaxed);
+        }
+        self.compare.last_ticket += 1;
+        (self.compare.last_ticket, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// Starts comparing the open article on the worker ([`prepare`]); the session appears
+    /// when it is ready ([`TaglineApp::on_compare_reply`]).
     fn start_compare(&mut self, request: CompareRequest) {
         let Some(open) = &self.open else {
             self.notify(
@@ -616,110 +1000,110 @@ impl TaglineApp {
             self.compare.pending = Some((path, request));
             return;
         }
-        let reference = &open.doc;
-        let path = reference.article.path.clone();
-        let relative = self.relative_of(&path);
-        let relative_text = relative.to_string_lossy().replace('\\', "/");
-        let mut warnings = Vec::new();
-        let mut others = Vec::new();
-        let mut names = vec![self.reference_name(&path)];
-        if request.mode == CompareMode::Folders {
-            if request.folders.is_empty() {
-                self.notify(
-                    Level::Info,
-                    "Add at least one other annotator's folder to compare with.",
-                    vec![],
-                );
-                return;
-            }
-            for f in &request.folders {
-                names.push(folder_name(f));
-                match open_copy(f, &relative, &self.load_options) {
-                    Ok(d) => {
-                        if d.is_none() {
-                            warnings.push(format!("{} has no {}", f.display(), relative.display()));
-                        }
-                        others.push(d);
-                    }
-                    Err(e) => {
-                        warnings.push(e);
-                        others.push(None);
-                    }
-                }
-            }
-        }
-        let names = unique(names);
-        let Some(comparison) =
-            compare_docs(request.mode, &relative_text, reference, &others, &names)
-        else {
-            self.notify(Level::Warning, "Nothing to compare.", vec![]);
-            return;
-        };
-        if comparison.annotators.len() < 2 {
+        if request.mode == CompareMode::Folders && request.folders.is_empty() {
             self.notify(
                 Level::Info,
-                "This sidecar has one annotator only: compare with other annotators' folders instead.",
+                "Add at least one other annotator's folder to compare with.",
                 vec![],
             );
             return;
         }
-        let gold_path = request
-            .gold_dir
-            .as_ref()
-            .map(|dir| sidecar_path(&dir.join(&relative)));
-        let mut decisions = Decisions::default();
-        let mut gold_hash = None;
-        if let Some(gp) = &gold_path {
-            match read_gold(gp) {
-                Ok(Some((data, hash))) => {
-                    if !data.article.sha256.is_empty()
-                        && data.article.sha256 != reference.article.sha256
-                    {
-                        self.notify(
-                            Level::Error,
-                            format!(
-                                "{} belongs to another version of this article; choose another gold folder",
-                                gp.display()
-                            ),
-                            vec![],
-                        );
-                        return;
-                    }
-                    decisions = Decisions::from_gold(&data);
-                    gold_hash = Some(hash);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    self.notify(Level::Error, e, vec![]);
-                    return;
+        let reference = &open.doc;
+        let path = reference.article.path.clone();
+        let article = Arc::clone(&reference.article);
+        let snapshot = reference.snapshot();
+        let scheme = reference.scheme.clone();
+        let relative = self.relative_of(&path);
+        let reference_name = self.reference_name(&path);
+        let (ticket, cancel) = self.new_ticket();
+        self.compare.busy = Some(Busy {
+            ticket,
+            what: format!("Comparing {}", relative.display()),
+            step: String::new(),
+            done: 0,
+            total: request.folders.len() + 2,
+            cancel: Arc::clone(&cancel),
+        });
+        self.worker.submit(Job::Compare(Box::new(CompareJob {
+            ticket,
+            cancel,
+            request,
+            relative,
+            reference_name,
+            article,
+            snapshot,
+            scheme,
+            options: self.load_options,
+        })));
+    }
+
+    /// What the compare jobs sent back.
+    pub(super) fn on_compare_reply(&mut self, reply: CompareReply) {
+        let current = |t: u64, busy: &Option<Busy>| busy.as_ref().is_some_and(|b| b.ticket == t);
+        match reply {
+            CompareReply::Progress {
+                ticket,
+                done,
+                total,
+                step,
+            } => {
+                if let Some(b) = self.compare.busy.as_mut().filter(|b| b.ticket == ticket) {
+                    b.done = done;
+                    b.total = total;
+                    b.step = step;
                 }
             }
+            CompareReply::Prepared(ticket, result) => {
+                if !current(ticket, &self.compare.busy) {
+                    return;
+                }
+                self.compare.busy = None;
+                match result {
+                    Ok(p) => self.show_comparison(*p),
+                    Err((level, message)) => self.notify(level, message, vec![]),
+                }
+            }
+            CompareReply::Ranked(ticket, rows) => {
+                if current(ticket, &self.compare.busy) {
+                    self.compare.busy = None;
+                    self.compare.queue = rows;
+                }
+            }
+            CompareReply::GoldFailed(_, message) => self.notify(Level::Error, message, vec![]),
         }
-        let gold_article = ArticleRef {
-            file: reference.article.file_name(),
-            sha256: reference.article.sha256.clone(),
-            chars: reference.article.len_chars(),
-            encoding: reference.article.encoding.sidecar_label(),
-            extra: Default::default(),
-        };
-        let view_doc = view_document(reference, &comparison);
-        let scheme_ref = reference.scheme.reference();
-        let comparison = Arc::new(comparison);
-        let overlay = overlay_of(&comparison, &decisions, &view_doc.scheme);
+    }
+
+    /// Makes the worker's comparison the session shown (unless another article is open now).
+    fn show_comparison(&mut self, p: Prepared) {
+        if self.doc().is_none_or(|d| d.article.path != p.article) {
+            return;
+        }
+        let comparison = Arc::new(p.comparison);
+        let overlay = overlay_of(&comparison, &p.decisions, &p.view_doc.scheme);
+        let gold = p.gold_path.as_ref().map(|path| {
+            Arc::new(GoldSlot {
+                path: path.clone(),
+                article: p.article.clone(),
+                state: Mutex::new(GoldState {
+                    hash: p.gold_hash,
+                    ..GoldState::default()
+                }),
+            })
+        });
         let session = CompareSession {
-            article: path,
-            relative,
-            request,
+            article: p.article,
+            relative: p.relative,
+            request: p.request,
             comparison,
-            decisions,
-            view_doc,
+            decisions: p.decisions,
+            view_doc: p.view_doc,
             view: ArticleView::default(),
             overlay,
-            gold_path,
-            gold_article,
-            scheme_ref,
-            gold_hash,
-            warnings,
+            gold_path: p.gold_path,
+            gold_article: p.gold_article,
+            scheme_ref: p.scheme_ref,
+            gold,
+            warnings: p.warnings,
             panes: None,
         };
         for w in &session.warnings {
@@ -769,8 +1153,11 @@ impl TaglineApp {
             _ => return,
         };
         s.rebuild_overlay();
-        let written = s.write_gold();
+        let write = s.queue_gold();
         let no_gold = s.gold_path.is_none();
+        if let Some(job) = write {
+            self.worker.submit(job);
+        }
         if let Some(m) = message {
             self.notify(Level::Info, m, vec![]);
         }
@@ -780,9 +1167,6 @@ impl TaglineApp {
                 "No gold folder was chosen: decisions are kept only until the comparison closes (Compare with… → Gold folder).",
                 vec![],
             );
-        }
-        if let Err(e) = written {
-            self.notify(Level::Error, e, vec![]);
         }
         if cmd != UiCommand::AcceptAll {
             self.step_candidate(1, true);
@@ -814,61 +1198,39 @@ impl TaglineApp {
         self.apply_compare(CompareIntent::Select(i as usize));
     }
 
-    /// Ranks the open folder's articles (the adjudication queue), with this comparison's
-    /// annotators and gold folder.
+    /// Ranks the open folder's articles (the adjudication queue) on the worker ([`rank`]),
+    /// with this comparison's annotators and gold folder.
     fn rank_queue(&mut self) {
         let Some(request) = self.compare.session.as_ref().map(|s| s.request.clone()) else {
             return;
         };
-        let paths: Vec<PathBuf> = self
+        let items: Vec<(PathBuf, PathBuf, String)> = self
             .library
             .entries
             .iter()
-            .map(|e| e.path.clone())
-            .collect();
-        let mut comparisons = Vec::new();
-        let mut decisions = Vec::new();
-        let mut kept = Vec::new();
-        for path in paths {
-            let relative = self.relative_of(&path);
-            let relative_text = relative.to_string_lossy().replace('\\', "/");
-            let Ok((reference, _)) = Document::open(&path, &self.load_options) else {
-                continue;
-            };
-            let mut names = vec![self.reference_name(&path)];
-            let others: Vec<Option<Document>> = request
-                .folders
-                .iter()
-                .map(|f| {
-                    names.push(folder_name(f));
-                    open_copy(f, &relative, &self.load_options).ok().flatten()
-                })
-                .collect();
-            let names = unique(names);
-            let Some(c) = compare_docs(request.mode, &relative_text, &reference, &others, &names)
-            else {
-                continue;
-            };
-            let d = request
-                .gold_dir
-                .as_ref()
-                .and_then(|dir| {
-                    read_gold(&sidecar_path(&dir.join(&relative)))
-                        .ok()
-                        .flatten()
-                })
-                .map(|(data, _)| Decisions::from_gold(&data))
-                .unwrap_or_default();
-            comparisons.push(c);
-            decisions.push(d);
-            kept.push(path);
-        }
-        self.compare.queue = queue(&comparisons, &decisions)
-            .into_iter()
-            .map(|row| QueueEntry {
-                path: kept[row.index].clone(),
-                row,
+            .map(|e| {
+                (
+                    e.path.clone(),
+                    self.relative_of(&e.path),
+                    self.reference_name(&e.path),
+                )
             })
             .collect();
+        let (ticket, cancel) = self.new_ticket();
+        self.compare.busy = Some(Busy {
+            ticket,
+            what: "Ranking the folder".into(),
+            step: String::new(),
+            done: 0,
+            total: items.len(),
+            cancel: Arc::clone(&cancel),
+        });
+        self.worker.submit(Job::RankQueue(Box::new(QueueJob {
+            ticket,
+            cancel,
+            request,
+            items,
+            options: self.load_options,
+        })));
     }
 }
