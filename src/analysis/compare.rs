@@ -153,10 +153,43 @@ impl Comparison {
 
     /// Candidates not every annotator agrees on that have no decision yet.
     pub fn open_disagreements(&self, decisions: &Decisions) -> usize {
+        open_disagreements(self, &self.states(decisions))
+    }
+
+    /// Where each candidate stands (`states[i]` is candidate `i`'s [`Decisions::state`]), in
+    /// one walk of the candidates and the decisions side by side (both sorted by key).
+    pub fn states(&self, decisions: &Decisions) -> Vec<State> {
+        /// Moves `keys` up to `key`; `true` when it is there.
+        fn reaches<V>(
+            keys: &mut std::iter::Peekable<std::collections::btree_map::Keys<'_, Key, V>>,
+            key: (usize, usize, &str),
+        ) -> bool {
+            while let Some(k) = keys.peek() {
+                match (k.0, k.1, k.2.as_str()).cmp(&key) {
+                    std::cmp::Ordering::Less => {
+                        keys.next();
+                    }
+                    std::cmp::Ordering::Equal => return true,
+                    std::cmp::Ordering::Greater => return false,
+                }
+            }
+            false
+        }
+        let mut accepted = decisions.accepted.keys().peekable();
+        let mut rejected = decisions.rejected.keys().peekable();
         self.candidates
             .iter()
-            .filter(|c| c.class != Class::Agree && decisions.state(&c.key()) == State::Open)
-            .count()
+            .map(|c| {
+                let key = (c.range.start, c.range.end, c.tag.as_str());
+                if reaches(&mut accepted, key) {
+                    State::Accepted
+                } else if reaches(&mut rejected, key) {
+                    State::Rejected
+                } else {
+                    State::Open
+                }
+            })
+            .collect()
     }
 
     /// A line per annotator saying what they have on `range` (exactly there, or overlapping):
@@ -303,6 +336,16 @@ fn figures_of(annotators: &[String], paired: &Paired<'_>) -> ArticleFigures {
         char_alpha: figure(&art.group, "char_alpha"),
         fleiss_kappa: figure(&art.group, "fleiss_kappa"),
     }
+}
+
+/// Candidates not every annotator agrees on that are still open, given each one's state
+/// ([`Comparison::states`]).
+pub fn open_disagreements(cmp: &Comparison, states: &[State]) -> usize {
+    cmp.candidates
+        .iter()
+        .zip(states)
+        .filter(|(c, s)| c.class != Class::Agree && **s == State::Open)
+        .count()
 }
 
 /// Where a candidate stands.
@@ -796,6 +839,25 @@ mod tests {
         let cmp = compare_article(&names, &paired[0]);
         assert_eq!(names, vec!["ana", "ben"]);
         assert_eq!(cmp.class_counts(), [1, 0, 1]);
+    }
+
+    #[test]
+    fn states_in_one_walk_are_each_candidates_state() {
+        let (docs, names) = three();
+        let cmp = compare(&docs, &names);
+        let text = &docs[0].article.text;
+        let mut d = Decisions::default();
+        let mut stamps = FixedStamps::new("2026-12-01T12:00:00Z");
+        for i in (0..cmp.candidates.len()).step_by(2) {
+            d.accept(&cmp, i, text, "lead", &mut stamps);
+        }
+        if cmp.candidates.len() > 1 {
+            d.reject(&cmp, cmp.candidates.len() - 1);
+        }
+        let one_by_one: Vec<State> = cmp.candidates.iter().map(|c| d.state(&c.key())).collect();
+        assert_eq!(cmp.states(&d), one_by_one);
+        assert!(one_by_one.contains(&State::Accepted));
+        assert!(one_by_one.contains(&State::Open) || one_by_one.contains(&State::Rejected));
     }
 
     #[test]

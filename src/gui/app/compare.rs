@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::compare::{
-    Class, Comparison, Decisions, QueueRow, State, compare_article, gold_sidecar, queue,
+    Class, Comparison, Decisions, QueueRow, State, compare_article, gold_sidecar,
+    open_disagreements, queue,
 };
 use crate::analysis::pairing::{Source, pair_sides, split_by_annotator};
 use crate::core::sidecar::{ArticleRef, SidecarData, SidecarSnapshot, sidecar_path};
@@ -230,8 +231,8 @@ pub struct GoldSlot {
 /// A [`GoldSlot`]'s state.
 #[derive(Debug, Default)]
 pub struct GoldState {
-    /// What to write next.
-    pending: Option<SidecarData>,
+    /// What to write next: the decisions, the gold article and the scheme reference.
+    pending: Option<(Arc<Decisions>, ArticleRef, String)>,
     /// The gold sidecar's fingerprint when last read or written (`None`: absent).
     hash: Option<ContentHash>,
     /// A [`Job::WriteGold`] is queued or writing.
@@ -245,7 +246,7 @@ impl GoldSlot {
     }
 
     /// Hands `data` to the worker; `true` when a job must be submitted (none is queued).
-    fn offer(&self, data: SidecarData) -> bool {
+    fn offer(&self, data: (Arc<Decisions>, ArticleRef, String)) -> bool {
         let mut st = self.lock();
         st.pending = Some(data);
         !std::mem::replace(&mut st.queued, true)
@@ -264,6 +265,9 @@ impl GoldSlot {
                     }
                 }
             };
+            let (decisions, article, scheme) = data;
+            let data = gold_sidecar(article, &scheme, &decisions);
+            drop(decisions);
             match write_gold(&self.path, &self.article, expected, &data) {
                 Ok(hash) => self.lock().hash = Some(hash),
                 Err(e) => report(e),
@@ -323,8 +327,14 @@ pub struct CompareSession {
     pub request: CompareRequest,
     /// The candidates and figures.
     pub comparison: Arc<Comparison>,
-    /// What has been decided.
-    pub decisions: Decisions,
+    /// What has been decided (shared with a gold write under way; copied on write).
+    pub decisions: Arc<Decisions>,
+    /// Candidates each annotator does not agree on still open (kept with the decisions).
+    pub open_disagreements: usize,
+    /// How many candidates of each class ([`Comparison::class_counts`]).
+    pub class_counts: [usize; 3],
+    /// Each candidate's tag as the scheme names it.
+    tag_labels: Arc<Vec<String>>,
     /// The document the view shows: one annotation per candidate, never saved.
     pub view_doc: Document,
     /// The view.
@@ -447,7 +457,7 @@ struct Overlay {
     /// Rejected and struck through: no other tag on the very same span was accepted (the
     /// strike would cross the accepted one too).
     struck: Vec<bool>,
-    tag_labels: Vec<String>,
+    tag_labels: Arc<Vec<String>>,
 }
 
 impl SpanOverlay for Overlay {
@@ -623,11 +633,25 @@ pub(crate) fn overlay_of(
     decisions: &Decisions,
     scheme: &crate::core::Scheme,
 ) -> Arc<dyn SpanOverlay> {
-    let states: Vec<State> = comparison
+    let tag_labels = comparison
         .candidates
         .iter()
-        .map(|c| decisions.state(&c.key()))
+        .map(|c| scheme.tag_label(&c.tag).to_owned())
         .collect();
+    overlay_with(
+        comparison,
+        comparison.states(decisions),
+        Arc::new(tag_labels),
+    )
+}
+
+/// How the view draws `comparison` with candidates in these `states` (`tag_labels[i]` names
+/// candidate `i`'s tag).
+fn overlay_with(
+    comparison: &Arc<Comparison>,
+    states: Vec<State>,
+    tag_labels: Arc<Vec<String>>,
+) -> Arc<dyn SpanOverlay> {
     let accepted: std::collections::BTreeSet<crate::core::CharRange> = comparison
         .candidates
         .iter()
@@ -640,11 +664,6 @@ pub(crate) fn overlay_of(
         .iter()
         .zip(&states)
         .map(|(c, s)| *s == State::Rejected && !accepted.contains(&c.range))
-        .collect();
-    let tag_labels = comparison
-        .candidates
-        .iter()
-        .map(|c| scheme.tag_label(&c.tag).to_owned())
         .collect();
     Arc::new(Overlay {
         comparison: Arc::clone(comparison),
@@ -832,7 +851,9 @@ pub fn rank(job: &QueueJob, progress: &mut Progress<'_>) -> Option<Vec<QueueEntr
 
 impl CompareSession {
     fn rebuild_overlay(&mut self) {
-        self.overlay = overlay_of(&self.comparison, &self.decisions, &self.view_doc.scheme);
+        let states = self.comparison.states(&self.decisions);
+        self.open_disagreements = open_disagreements(&self.comparison, &states);
+        self.overlay = overlay_with(&self.comparison, states, Arc::clone(&self.tag_labels));
     }
 
     /// The selected candidate, from the window's focus.
@@ -848,7 +869,11 @@ impl CompareSession {
     /// queued (`None` also without a gold folder).
     fn queue_gold(&self) -> Option<Job> {
         let slot = self.gold.as_ref()?;
-        let data = gold_sidecar(self.gold_article.clone(), &self.scheme_ref, &self.decisions);
+        let data = (
+            Arc::clone(&self.decisions),
+            self.gold_article.clone(),
+            self.scheme_ref.clone(),
+        );
         slot.offer(data).then(|| Job::WriteGold(Arc::clone(slot)))
     }
 }
@@ -1079,7 +1104,17 @@ impl TaglineApp {
             return;
         }
         let comparison = Arc::new(p.comparison);
-        let overlay = overlay_of(&comparison, &p.decisions, &p.view_doc.scheme);
+        let tag_labels: Arc<Vec<String>> = Arc::new(
+            comparison
+                .candidates
+                .iter()
+                .map(|c| p.view_doc.scheme.tag_label(&c.tag).to_owned())
+                .collect(),
+        );
+        let states = comparison.states(&p.decisions);
+        let open = open_disagreements(&comparison, &states);
+        let overlay = overlay_with(&comparison, states, Arc::clone(&tag_labels));
+        let class_counts = comparison.class_counts();
         let gold = p.gold_path.as_ref().map(|path| {
             Arc::new(GoldSlot {
                 path: path.clone(),
@@ -1095,7 +1130,10 @@ impl TaglineApp {
             relative: p.relative,
             request: p.request,
             comparison,
-            decisions: p.decisions,
+            decisions: Arc::new(p.decisions),
+            open_disagreements: open,
+            class_counts,
+            tag_labels,
             view_doc: p.view_doc,
             view: ArticleView::default(),
             overlay,
@@ -1131,7 +1169,8 @@ impl TaglineApp {
         let mut stamps = SystemStamps;
         let message = match cmd {
             UiCommand::AcceptAll => {
-                let n = s.decisions.accept_all_agreed(&cmp, text, &by, &mut stamps);
+                let n =
+                    Arc::make_mut(&mut s.decisions).accept_all_agreed(&cmp, text, &by, &mut stamps);
                 Some(format!("Accepted {n} span(s) all annotators agree on."))
             }
             UiCommand::Accept | UiCommand::Reject => {
@@ -1144,9 +1183,9 @@ impl TaglineApp {
                     return;
                 };
                 if cmd == UiCommand::Accept {
-                    s.decisions.accept(&cmp, i, text, &by, &mut stamps);
+                    Arc::make_mut(&mut s.decisions).accept(&cmp, i, text, &by, &mut stamps);
                 } else {
-                    s.decisions.reject(&cmp, i);
+                    Arc::make_mut(&mut s.decisions).reject(&cmp, i);
                 }
                 None
             }
