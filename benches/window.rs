@@ -33,6 +33,7 @@ struct Sizes {
     annotations: usize,
     queue_articles: usize,
     queue_bytes: usize,
+    story_articles: usize,
 }
 
 fn sizes() -> Sizes {
@@ -42,6 +43,7 @@ fn sizes() -> Sizes {
             annotations: 200,
             queue_articles: 3,
             queue_bytes: 5_000,
+            story_articles: 10,
         }
     } else {
         Sizes {
@@ -49,6 +51,7 @@ fn sizes() -> Sizes {
             annotations: 10_000,
             queue_articles: 40,
             queue_bytes: 50_000,
+            story_articles: 200,
         }
     }
 }
@@ -56,8 +59,96 @@ fn sizes() -> Sizes {
 fn main() {
     let s = sizes();
     let dir = tempfile::tempdir().expect("temp dir");
-    compare(dir.path(), &s);
-    queue(dir.path(), &s);
+    // `cargo bench --bench window -- story` runs only the parts named.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if run("story") {
+        story_window(&s);
+    }
+    if run("compare") {
+        compare(dir.path(), &s);
+    }
+    if run("queue") {
+        queue(dir.path(), &s);
+    }
+}
+
+/// The Story window open on a folder's story (`synth::story_corpus`), its first groups open
+/// as the window opens them: the median frame.
+fn story_window(s: &Sizes) {
+    use tagline::analysis::story::{self, Options, StoryArticle};
+    let docs = synth::story_corpus(s.story_articles, 20, 22);
+    let texts: Vec<tagline::core::IndexedText> = docs
+        .iter()
+        .map(|d| tagline::core::IndexedText::new(d.text.clone()))
+        .collect();
+    let input: Vec<StoryArticle<'_>> = docs
+        .iter()
+        .zip(&texts)
+        .map(|(d, t)| StoryArticle {
+            name: &d.name,
+            outlet: &d.name,
+            text: t,
+            annotations: &d.annotations,
+            relations: &d.relations,
+        })
+        .collect();
+    let grouped = story::group(&input, Options::default(), &mut |_, _| {});
+    let members: usize = grouped.groups.iter().map(|g| g.members.len()).sum();
+    let shown: usize = grouped
+        .groups
+        .iter()
+        .take(6)
+        .filter(|g| g.articles.len() > 1)
+        .map(|g| g.members.len())
+        .sum();
+    let groups = grouped.groups.len();
+    let mut a = app();
+    a.story = Some(tagline::gui::app::state::StoryState {
+        loading: false,
+        result: Some(Box::new(tagline::gui::worker::StoryResult {
+            paths: vec![PathBuf::new(); grouped.articles.len()],
+            story: grouped,
+            unreadable: 0,
+        })),
+    });
+    a.windows.story = true;
+    let mut h = harness(a);
+    for _ in 0..5 {
+        h.step();
+    }
+    let idle = idle_median(&mut h);
+    // Then a page down with the wheel every frame, through the open groups.
+    let at = h
+        .get_by_label_contains("carried by more than one outlet")
+        .rect()
+        .center()
+        + egui::vec2(0.0, 300.0);
+    h.hover_at(at);
+    let mut times: Vec<f64> = (0..40)
+        .map(|_| {
+            h.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Page,
+                delta: egui::vec2(0.0, -1.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: Modifiers::NONE,
+            });
+            let t = Instant::now();
+            h.step();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "story window: {} articles, {groups} groups, {members} members ({shown} in the groups open) — frame median {idle:.1} ms still, {:.1} ms scrolling (max {:.1} ms)",
+        s.story_articles,
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
 }
 
 /// The real app with the real worker thread.
