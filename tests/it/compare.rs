@@ -458,7 +458,7 @@ fn comparing_runs_on_the_worker_with_progress_and_cancel() {
     assert!(h.state().doc().is_some_and(|d| d.annotations().len() == 2));
 
     // Compare: the job waits on the worker; the status bar says so and offers Cancel.
-    compare_with(&mut h, &[ben.clone()], &gold_dir);
+    compare_with(&mut h, std::slice::from_ref(&ben), &gold_dir);
     assert!(
         h.state().compare.session.is_none(),
         "not shown before it is built"
