@@ -486,6 +486,15 @@ fn comparing_runs_on_the_worker_with_progress_and_cancel() {
     let s = h.state().compare.session.as_ref().expect("comparing");
     assert_eq!(s.comparison.annotators, ["ana", "ben"]);
 
+    // Rank the folder: on the worker too.
+    h.get_by_label("Rank the folder").click();
+    h.run();
+    h.get_by_label_contains("Ranking the folder");
+    h.state_mut().worker_mut().release_all();
+    h.run();
+    assert_eq!(h.state().compare.queue.len(), 1);
+    assert!(h.state().compare.busy.is_none());
+
     // Shift+A: the gold write is the worker's; nothing is on disk until it runs.
     h.key_press_modifiers(Modifiers::SHIFT, Key::A);
     h.run();
@@ -502,6 +511,11 @@ fn comparing_runs_on_the_worker_with_progress_and_cancel() {
         1,
         "writes are coalesced"
     );
+    // Closing the comparison does not drop what waits to be written.
+    h.get_by_label("Close comparison").click();
+    h.run();
+    assert!(h.state().compare.session.is_none());
+    assert!(h.state().compare.writing_gold());
     h.state_mut().worker_mut().release_all();
     h.run();
     assert!(!h.state().compare.writing_gold());
@@ -513,13 +527,4 @@ fn comparing_runs_on_the_worker_with_progress_and_cancel() {
         1,
         "the rejection made while the first write waited is written too"
     );
-
-    // Rank the folder: on the worker too.
-    h.get_by_label("Rank the folder").click();
-    h.run();
-    h.get_by_label_contains("Ranking the folder");
-    h.state_mut().worker_mut().release_all();
-    h.run();
-    assert_eq!(h.state().compare.queue.len(), 1);
-    assert!(h.state().compare.busy.is_none());
 }

@@ -114,15 +114,29 @@ pub struct Compare {
     pub busy: Option<Busy>,
     /// The ticket of the last job started (a reply with another is stale).
     last_ticket: u64,
+    /// Gold sidecars of closed comparisons still being written.
+    closed_writes: Vec<Arc<GoldSlot>>,
 }
 
 impl Compare {
-    /// A gold sidecar write is queued or under way.
+    /// A gold sidecar write is queued or under way (this comparison's or a closed one's).
     pub fn writing_gold(&self) -> bool {
         self.session
             .as_ref()
             .and_then(|s| s.gold.as_ref())
-            .is_some_and(|g| g.lock().queued)
+            .into_iter()
+            .chain(&self.closed_writes)
+            .any(|g| g.lock().queued)
+    }
+
+    /// Waits, at most `limit`, for the gold writes under way to finish (before the window
+    /// closes: the worker thread does not outlive it).
+    pub fn wait_for_gold_writes(&mut self, limit: std::time::Duration) {
+        let start = std::time::Instant::now();
+        while self.writing_gold() && start.elapsed() < limit {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        self.closed_writes.retain(|g| g.lock().queued);
     }
 }
 
@@ -957,7 +971,12 @@ impl TaglineApp {
     }
 
     fn close_compare(&mut self) {
-        if self.compare.session.take().is_some() {
+        if let Some(s) = self.compare.session.take() {
+            // Its last decisions may still be on their way to the gold sidecar.
+            self.compare.closed_writes.retain(|g| g.lock().queued);
+            self.compare
+                .closed_writes
+                .extend(s.gold.filter(|g| g.lock().queued));
             self.focus.selected = None;
             self.focus.hovered = None;
             self.focus.selection = None;
@@ -1271,5 +1290,54 @@ impl TaglineApp {
             items,
             options: self.load_options,
         })));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(dir: &Path) -> GoldSlot {
+        let article = dir.join("a.txt");
+        std::fs::write(&article, "The ferry will run.\n").unwrap();
+        GoldSlot {
+            path: sidecar_path(&dir.join("gold/a.txt")),
+            article,
+            state: Mutex::new(GoldState::default()),
+        }
+    }
+
+    fn offer(slot: &GoldSlot, label: &str) -> bool {
+        let mut decisions = Decisions::default();
+        let mut base = SidecarData::default();
+        base.labels
+            .insert("note".into(), crate::core::AttrValue::Text(label.into()));
+        decisions.base = Some(base);
+        slot.offer((Arc::new(decisions), ArticleRef::default(), "news@1".into()))
+    }
+
+    #[test]
+    fn the_gold_writer_writes_the_latest_and_never_over_a_changed_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let slot = slot(dir.path());
+        assert!(offer(&slot, "first"), "the first offer asks for a job");
+        assert!(!offer(&slot, "second"), "a later one joins it");
+        let mut failures = Vec::new();
+        slot.write_pending(&mut |e| failures.push(e));
+        assert!(failures.is_empty(), "{failures:?}");
+        assert!(!slot.lock().queued);
+        let written = std::fs::read_to_string(&slot.path).unwrap();
+        assert!(written.contains("second") && !written.contains("first"));
+        assert!(
+            dir.path().join("gold/a.txt").is_file(),
+            "the article is copied"
+        );
+        // Someone else writes the gold sidecar: the next write refuses to replace it.
+        std::fs::write(&slot.path, "{}").unwrap();
+        assert!(offer(&slot, "third"));
+        slot.write_pending(&mut |e| failures.push(e));
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].contains("changed on disk"), "{}", failures[0]);
+        assert_eq!(std::fs::read_to_string(&slot.path).unwrap(), "{}");
     }
 }

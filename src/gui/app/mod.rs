@@ -236,6 +236,7 @@ impl TaglineApp {
         if !self.force_quit {
             self.save_now();
         }
+        self.compare.wait_for_gold_writes(Duration::from_secs(5));
         self.save_settings();
     }
 
