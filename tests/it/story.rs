@@ -423,6 +423,21 @@ fn the_story_window_draws_only_the_variants_on_screen() {
         h.query_by_label_contains("Per outlet").is_none(),
         "the end is off screen"
     );
+    // A click on the first group's title closes it: the groups after it come into view.
+    let headers = |h: &egui_kittest::Harness<'_, tagline::gui::TaglineApp>| {
+        h.query_all_by_label_contains("outlets · “").count()
+    };
+    let before = headers(&h);
+    h.query_all_by_label_contains("outlets · “")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    assert!(
+        headers(&h) > before,
+        "{} headers, {before} before",
+        headers(&h)
+    );
     // The wheel, far down: the list's end comes into view, its sections drawn.
     let at = h
         .get_by_label_contains("carried by more than one outlet")
