@@ -74,6 +74,62 @@ fn main() {
     if run("queue") {
         queue(dir.path(), &s);
     }
+    if run("variants") {
+        variants(dir.path(), &s);
+    }
+}
+
+/// A quote just tagged, looked for in the folder's other articles (`Job::Variants`, run on
+/// the calling thread): the folder of `synth::story_corpus`, each article with a sidecar.
+fn variants(dir: &Path, s: &Sizes) {
+    use tagline::gui::worker::{Job, Reply, VariantsJob, Worker};
+    let folder = dir.join("variants");
+    std::fs::create_dir_all(&folder).unwrap();
+    let docs = synth::story_corpus(s.story_articles, 20, 22);
+    let mut paths = Vec::new();
+    for d in &docs {
+        let path = folder.join(&d.name);
+        std::fs::write(&path, &d.text).unwrap();
+        let (mut doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
+        let mut data = doc.to_sidecar();
+        data.annotations = d.annotations.clone();
+        data.relations = d.relations.clone();
+        doc.load_data(data, &mut tagline::core::OpenReport::default());
+        std::fs::write(sidecar_path(&path), doc.to_sidecar().to_json()).unwrap();
+        paths.push(path);
+    }
+    let (doc, _) = Document::open(&paths[0], &LoadOptions::default()).unwrap();
+    let quote = doc
+        .annotations()
+        .iter()
+        .find(|a| a.tag == "quote")
+        .unwrap()
+        .clone();
+    let snap = doc.snapshot();
+    let mut worker = Worker::inline();
+    let start = Instant::now();
+    worker.submit(Job::Variants(Box::new(VariantsJob {
+        annotation: quote,
+        open: (
+            std::sync::Arc::clone(&doc.article),
+            snap.annotations,
+            snap.relations,
+        ),
+        others: paths[1..].to_vec(),
+        annotator: "lead".into(),
+        options: LoadOptions::default(),
+    })));
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let mut offered = 0;
+    while let Some(r) = worker.poll() {
+        if let Reply::Variants(found) = r {
+            offered = found.elsewhere.len();
+        }
+    }
+    println!(
+        "variants of a quote just tagged: {} other articles, offered in {offered} — the job took {ms:.1} ms (on the worker)",
+        paths.len() - 1
+    );
 }
 
 /// The Story window open on a folder's story (`synth::story_corpus`), its first groups open
