@@ -1,7 +1,9 @@
 //! Frames of the real window (the app drawn headless by egui_kittest, with the real background
 //! worker thread) doing work that grows with the data: starting a comparison of three
 //! annotators on a 1 MB article, accepting every agreed span into the gold sidecar, ranking a
-//! folder for adjudication, and drawing the Story window with thousands of members shown.
+//! folder for adjudication, and drawing the Story window with thousands of members shown;
+//! and, on the calling thread, the worker's job that offers a tagged quote's variants in the
+//! folder's other articles.
 //!
 //! For each it prints the longest frame on the UI thread (what a person feels as a freeze) and
 //! the wall-clock time until the work is done (the result is on screen). Figures are in
