@@ -153,10 +153,43 @@ impl Comparison {
 
     /// Candidates not every annotator agrees on that have no decision yet.
     pub fn open_disagreements(&self, decisions: &Decisions) -> usize {
+        open_disagreements(self, &self.states(decisions))
+    }
+
+    /// Where each candidate stands (`states[i]` is candidate `i`'s [`Decisions::state`]), in
+    /// one walk of the candidates and the decisions side by side (both sorted by key).
+    pub fn states(&self, decisions: &Decisions) -> Vec<State> {
+        /// Moves `keys` up to `key`; `true` when it is there.
+        fn reaches<V>(
+            keys: &mut std::iter::Peekable<std::collections::btree_map::Keys<'_, Key, V>>,
+            key: (usize, usize, &str),
+        ) -> bool {
+            while let Some(k) = keys.peek() {
+                match (k.0, k.1, k.2.as_str()).cmp(&key) {
+                    std::cmp::Ordering::Less => {
+                        keys.next();
+                    }
+                    std::cmp::Ordering::Equal => return true,
+                    std::cmp::Ordering::Greater => return false,
+                }
+            }
+            false
+        }
+        let mut accepted = decisions.accepted.keys().peekable();
+        let mut rejected = decisions.rejected.keys().peekable();
         self.candidates
             .iter()
-            .filter(|c| c.class != Class::Agree && decisions.state(&c.key()) == State::Open)
-            .count()
+            .map(|c| {
+                let key = (c.range.start, c.range.end, c.tag.as_str());
+                if reaches(&mut accepted, key) {
+                    State::Accepted
+                } else if reaches(&mut rejected, key) {
+                    State::Rejected
+                } else {
+                    State::Open
+                }
+            })
+            .collect()
     }
 
     /// A line per annotator saying what they have on `range` (exactly there, or overlapping):
@@ -305,6 +338,16 @@ fn figures_of(annotators: &[String], paired: &Paired<'_>) -> ArticleFigures {
     }
 }
 
+/// Candidates not every annotator agrees on that are still open, given each one's state
+/// ([`Comparison::states`]).
+pub fn open_disagreements(cmp: &Comparison, states: &[State]) -> usize {
+    cmp.candidates
+        .iter()
+        .zip(states)
+        .filter(|(c, s)| c.class != Class::Agree && **s == State::Open)
+        .count()
+}
+
 /// Where a candidate stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -369,8 +412,13 @@ impl Decisions {
         }
     }
 
-    fn id_in_use(&self, id: &str) -> bool {
-        self.accepted.values().chain(&self.kept).any(|a| a.id == id)
+    /// The ids of the gold's annotations (accepted and kept): a new one must differ.
+    fn ids_in_use(&self) -> BTreeSet<String> {
+        self.accepted
+            .values()
+            .chain(&self.kept)
+            .map(|a| a.id.to_string())
+            .collect()
     }
 
     /// Accepts candidate `index` of `cmp` into the gold standard, decided `by` this person
@@ -384,6 +432,20 @@ impl Decisions {
         by: &str,
         stamps: &mut dyn Stamps,
     ) {
+        let mut used = self.ids_in_use();
+        self.accept_with(cmp, index, text, by, stamps, &mut used);
+    }
+
+    /// [`Decisions::accept`] with the ids in use known (`used` gains the new one).
+    fn accept_with(
+        &mut self,
+        cmp: &Comparison,
+        index: usize,
+        text: &IndexedText,
+        by: &str,
+        stamps: &mut dyn Stamps,
+        used: &mut BTreeSet<String>,
+    ) {
         let Some(c) = cmp.candidates.get(index) else {
             return;
         };
@@ -393,9 +455,10 @@ impl Decisions {
         }
         self.rejected.remove(&key);
         let mut id = stamps.new_id();
-        while self.id_in_use(&id) {
+        while used.contains(&id) {
             id = stamps.new_id();
         }
+        used.insert(id.clone());
         let now = stamps.now();
         let first = c.holders.first();
         let mut origin = Origin::new(OriginKind::Adjudication);
@@ -484,8 +547,9 @@ impl Decisions {
                 c.class == Class::Agree && self.state(&c.key()) == State::Open
             })
             .collect();
+        let mut used = self.ids_in_use();
         for &i in &open {
-            self.accept(cmp, i, text, by, stamps);
+            self.accept_with(cmp, i, text, by, stamps, &mut used);
         }
         open.len()
     }
@@ -775,6 +839,25 @@ mod tests {
         let cmp = compare_article(&names, &paired[0]);
         assert_eq!(names, vec!["ana", "ben"]);
         assert_eq!(cmp.class_counts(), [1, 0, 1]);
+    }
+
+    #[test]
+    fn states_in_one_walk_are_each_candidates_state() {
+        let (docs, names) = three();
+        let cmp = compare(&docs, &names);
+        let text = &docs[0].article.text;
+        let mut d = Decisions::default();
+        let mut stamps = FixedStamps::new("2026-12-01T12:00:00Z");
+        for i in (0..cmp.candidates.len()).step_by(2) {
+            d.accept(&cmp, i, text, "lead", &mut stamps);
+        }
+        if cmp.candidates.len() > 1 {
+            d.reject(&cmp, cmp.candidates.len() - 1);
+        }
+        let one_by_one: Vec<State> = cmp.candidates.iter().map(|c| d.state(&c.key())).collect();
+        assert_eq!(cmp.states(&d), one_by_one);
+        assert!(one_by_one.contains(&State::Accepted));
+        assert!(one_by_one.contains(&State::Open) || one_by_one.contains(&State::Rejected));
     }
 
     #[test]

@@ -34,6 +34,13 @@ pub enum Job {
     /// Offer a span just tagged as suggestions where its variants are: in the folder's other
     /// articles (written to their sidecars) and elsewhere in its own (sent back).
     Variants(Box<VariantsJob>),
+    /// Compare the open article with other annotators' work (the compare view), on a thread
+    /// of its own.
+    Compare(Box<crate::gui::app::compare::CompareJob>),
+    /// Rank the folder's articles for adjudication, on a thread of its own.
+    RankQueue(Box<crate::gui::app::compare::QueueJob>),
+    /// Write the latest decisions waiting in a gold sidecar's slot.
+    WriteGold(Arc<crate::gui::app::compare::GoldSlot>),
 }
 
 /// What the Story window groups: the folder's articles, the open one as it is in memory
@@ -124,6 +131,8 @@ pub enum Reply {
     Story(Box<StoryResult>),
     /// A tagged span's variants were offered ([`Job::Variants`]).
     Variants(Box<VariantsFound>),
+    /// Progress and results of [`Job::Compare`], [`Job::RankQueue`] and [`Job::WriteGold`].
+    Compare(crate::gui::app::compare::CompareReply),
 }
 
 /// Looks for a tagged span's variants: near-verbatim repeats in its own article, and the
@@ -286,6 +295,46 @@ fn run_job(job: Job, send: &mut dyn FnMut(Reply)) {
         }
         Job::Story(job) => send(Reply::Story(Box::new(story_of(&job)))),
         Job::Variants(job) => send(Reply::Variants(Box::new(variants_of(&job)))),
+        Job::Compare(job) => {
+            use crate::gui::app::compare::{CompareReply, prepare};
+            let ticket = job.ticket();
+            let result = prepare(&job, &mut |done, total, step| {
+                send(Reply::Compare(CompareReply::Progress {
+                    ticket,
+                    done,
+                    total,
+                    step,
+                }))
+            });
+            send(Reply::Compare(CompareReply::Prepared(
+                ticket,
+                result.map(Box::new),
+            )));
+        }
+        Job::RankQueue(job) => {
+            use crate::gui::app::compare::{CompareReply, rank};
+            let ticket = job.ticket();
+            let rows = rank(&job, &mut |done, total, step| {
+                send(Reply::Compare(CompareReply::Progress {
+                    ticket,
+                    done,
+                    total,
+                    step,
+                }))
+            });
+            if let Some(rows) = rows {
+                send(Reply::Compare(CompareReply::Ranked(ticket, rows)));
+            }
+        }
+        Job::WriteGold(slot) => {
+            use crate::gui::app::compare::CompareReply;
+            slot.write_pending(&mut |e| {
+                send(Reply::Compare(CompareReply::GoldFailed(
+                    slot.path.clone(),
+                    e,
+                )))
+            });
+        }
         Job::Open(path, options) => {
             // Stamped before reading: a change while reading shows as a change later.
             send(Reply::ArticleStamp(
@@ -342,6 +391,12 @@ enum Inner {
     Inline {
         replies: VecDeque<Reply>,
     },
+    /// Jobs wait until [`Worker::release_all`] does them inline (tests of work under way).
+    #[cfg(any(test, feature = "test-support"))]
+    Held {
+        jobs: VecDeque<Job>,
+        replies: VecDeque<Reply>,
+    },
 }
 
 impl Worker {
@@ -367,7 +422,12 @@ impl Worker {
                     };
                     if matches!(
                         job,
-                        Job::Scan(_) | Job::Stats(..) | Job::Story(_) | Job::Variants(_)
+                        Job::Scan(_)
+                            | Job::Stats(..)
+                            | Job::Story(_)
+                            | Job::Variants(_)
+                            | Job::Compare(_)
+                            | Job::RankQueue(_)
                     ) {
                         let spawned = std::thread::Builder::new()
                             .name("tagline-scan".into())
@@ -400,6 +460,37 @@ impl Worker {
         }
     }
 
+    /// A worker that keeps each job until [`Worker::release_all`], then does it on the
+    /// calling thread (tests see the window while work is under way).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn held() -> Worker {
+        Worker {
+            inner: Inner::Held {
+                jobs: VecDeque::new(),
+                replies: VecDeque::new(),
+            },
+        }
+    }
+
+    /// Does every held job, in order (only a [`Worker::held`] one holds jobs).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn release_all(&mut self) {
+        if let Inner::Held { jobs, replies } = &mut self.inner {
+            while let Some(job) = jobs.pop_front() {
+                run_job(job, &mut |r| replies.push_back(r));
+            }
+        }
+    }
+
+    /// How many jobs are held ([`Worker::held`]).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn held_jobs(&self) -> usize {
+        match &self.inner {
+            Inner::Held { jobs, .. } => jobs.len(),
+            _ => 0,
+        }
+    }
+
     /// Queues a job.
     pub fn submit(&mut self, job: Job) {
         match &mut self.inner {
@@ -407,6 +498,8 @@ impl Worker {
                 let _ = jobs.send(job);
             }
             Inner::Inline { replies } => run_job(job, &mut |r| replies.push_back(r)),
+            #[cfg(any(test, feature = "test-support"))]
+            Inner::Held { jobs, .. } => jobs.push_back(job),
         }
     }
 
@@ -415,6 +508,8 @@ impl Worker {
         match &mut self.inner {
             Inner::Thread { replies, .. } => replies.try_recv().ok(),
             Inner::Inline { replies } => replies.pop_front(),
+            #[cfg(any(test, feature = "test-support"))]
+            Inner::Held { replies, .. } => replies.pop_front(),
         }
     }
 }

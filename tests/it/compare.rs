@@ -419,3 +419,112 @@ fn the_queue_ranks_the_folder_lowest_agreement_first_and_opens_the_next() {
     assert!(s.article.ends_with("pier.txt"));
     assert_eq!(s.comparison.annotators, ["ana", "ben"]);
 }
+
+#[test]
+fn comparing_runs_on_the_worker_with_progress_and_cancel() {
+    let dir = tempfile::tempdir().unwrap();
+    let ana = annotator(
+        dir.path(),
+        "ana",
+        &[("the pier is unsafe", "quote"), ("The mayor", "sourcing")],
+    );
+    let ben = annotator(dir.path(), "ben", &[("the pier is unsafe", "quote")]);
+    let gold_dir = dir.path().join("gold");
+    // A worker that holds its jobs until released: the test sees the window while they wait.
+    let settings = tagline::settings::Settings {
+        annotator: "lead".into(),
+        annotator_confirmed: true,
+        autosave_seconds: 0.0,
+        ..tagline::settings::Settings::default()
+    };
+    let mut app = TaglineApp::new(
+        settings,
+        None,
+        tagline::gui::worker::Worker::held(),
+        Box::new(ScriptedDialogs::default()),
+        LoadOptions::default(),
+    );
+    app.open_paths(std::slice::from_ref(&ana));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1300.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut TaglineApp| app.show(ui), app);
+    // The folder's scan, then its article (stepped: "Opening…" shows a spinner meanwhile).
+    for _ in 0..4 {
+        h.state_mut().worker_mut().release_all();
+        h.step();
+    }
+    h.run();
+    assert!(h.state().doc().is_some_and(|d| d.annotations().len() == 2));
+
+    // Compare: the job waits on the worker; the status bar says so and offers Cancel.
+    compare_with(&mut h, std::slice::from_ref(&ben), &gold_dir);
+    assert!(
+        h.state().compare.session.is_none(),
+        "not shown before it is built"
+    );
+    assert!(h.state().compare.busy.is_some());
+    h.get_by_label_contains("Comparing pier.txt");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().compare.busy.is_none(), "cancelled");
+    h.state_mut().worker_mut().release_all();
+    h.run();
+    assert!(
+        h.state().compare.session.is_none(),
+        "a cancelled comparison never appears"
+    );
+    assert!(!gold_dir.exists(), "nothing written");
+
+    // Again, to the end: the comparison appears when the worker is done.
+    compare_with(&mut h, &[ben], &gold_dir);
+    assert_eq!(h.state_mut().worker_mut().held_jobs(), 1);
+    h.state_mut().worker_mut().release_all();
+    h.run();
+    h.run();
+    assert!(h.state().compare.busy.is_none());
+    let s = h.state().compare.session.as_ref().expect("comparing");
+    assert_eq!(s.comparison.annotators, ["ana", "ben"]);
+
+    // Rank the folder: on the worker too.
+    h.get_by_label("Rank the folder").click();
+    h.run();
+    h.get_by_label_contains("Ranking the folder");
+    h.state_mut().worker_mut().release_all();
+    h.run();
+    assert_eq!(h.state().compare.queue.len(), 1);
+    assert!(h.state().compare.busy.is_none());
+
+    // Shift+A: the gold write is the worker's; nothing is on disk until it runs.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::A);
+    h.run();
+    let gold_sidecar = gold_dir.join("pier.txt.annotations.json");
+    assert!(h.state().compare.writing_gold());
+    assert!(!gold_sidecar.exists());
+    // Two more decisions while it waits: one write of the latest.
+    h.key_press(Key::J);
+    h.run();
+    h.key_press(Key::X);
+    h.run();
+    assert_eq!(
+        h.state_mut().worker_mut().held_jobs(),
+        1,
+        "writes are coalesced"
+    );
+    // Closing the comparison does not drop what waits to be written.
+    h.get_by_label("Close comparison").click();
+    h.run();
+    assert!(h.state().compare.session.is_none());
+    assert!(h.state().compare.writing_gold());
+    h.state_mut().worker_mut().release_all();
+    h.run();
+    assert!(!h.state().compare.writing_gold());
+    let g = gold(&gold_sidecar);
+    assert_eq!(g["annotations"].as_array().unwrap().len(), 1);
+    assert_eq!(g["annotations"][0]["origin"]["decision"], "unanimous");
+    assert_eq!(
+        g["adjudication"]["rejected"].as_array().unwrap().len(),
+        1,
+        "the rejection made while the first write waited is written too"
+    );
+}

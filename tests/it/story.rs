@@ -365,3 +365,98 @@ fn orphaned_and_suggested_quotes_are_left_out_and_counted() {
         "{json}"
     );
 }
+
+/// The Story window with thousands of variants in its open groups draws only those on screen,
+/// and scrolling to the end reaches the last sections.
+#[test]
+fn the_story_window_draws_only_the_variants_on_screen() {
+    use egui_kittest::kittest::Queryable;
+    let docs = tagline::synth::story_corpus(60, 20, 22);
+    let texts: Vec<tagline::core::IndexedText> = docs
+        .iter()
+        .map(|d| tagline::core::IndexedText::new(d.text.clone()))
+        .collect();
+    let input: Vec<StoryArticle<'_>> = docs
+        .iter()
+        .zip(&texts)
+        .map(|(d, t)| StoryArticle {
+            name: &d.name,
+            outlet: &d.name,
+            text: t,
+            annotations: &d.annotations,
+            relations: &d.relations,
+        })
+        .collect();
+    let grouped = story::group(&input, Options::default(), &mut |_, _| {});
+    let open: usize = grouped
+        .groups
+        .iter()
+        .take(6)
+        .filter(|g| g.articles.len() > 1)
+        .map(|g| g.members.len())
+        .sum();
+    assert!(open > 1000, "{open} variants in the groups open");
+    let mut app = crate::util::test_app(
+        "ana",
+        0.0,
+        tagline::gui::dialogs::ScriptedDialogs::default(),
+    );
+    app.story = Some(tagline::gui::app::state::StoryState {
+        loading: false,
+        result: Some(Box::new(tagline::gui::worker::StoryResult {
+            paths: vec![std::path::PathBuf::new(); grouped.articles.len()],
+            story: grouped,
+            unreadable: 0,
+        })),
+    });
+    app.windows.story = true;
+    let mut h = crate::util::window_harness(app, 1000.0, 800.0);
+    h.run();
+    let drawn = h.query_all_by_label_contains("attributed to").count()
+        + h.query_all_by_label_contains("no source marked").count();
+    assert!(drawn > 3, "the first variants are drawn ({drawn})");
+    assert!(
+        drawn < 60,
+        "only those on screen are drawn ({drawn} of {open})"
+    );
+    assert!(
+        h.query_by_label_contains("Per outlet").is_none(),
+        "the end is off screen"
+    );
+    // A click on the first group's title closes it: the groups after it come into view.
+    let headers = |h: &egui_kittest::Harness<'_, tagline::gui::TaglineApp>| {
+        h.query_all_by_label_contains("outlets · “").count()
+    };
+    let before = headers(&h);
+    h.query_all_by_label_contains("outlets · “")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    assert!(
+        headers(&h) > before,
+        "{} headers, {before} before",
+        headers(&h)
+    );
+    // The wheel, far down: the list's end comes into view, its sections drawn.
+    let at = h
+        .get_by_label_contains("carried by more than one outlet")
+        .rect()
+        .center()
+        + egui::vec2(0.0, 300.0);
+    h.hover_at(at);
+    for _ in 0..20 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Page,
+            delta: egui::vec2(0.0, -100.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+    // The wheel scrolls smoothly: let it come to rest.
+    h.run_steps(30);
+    h.get_by_label_contains("Per outlet");
+    h.get_by_label_contains("Sources (");
+}

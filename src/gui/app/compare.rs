@@ -8,19 +8,28 @@
 //! candidate, id `c<index>`), never saved; the open document is not changed. Decisions are
 //! written to the gold sidecar at once, atomically, under its write lock, and never over a gold
 //! sidecar someone else changed since it was read.
+//!
+//! What grows with the data runs on the worker ([`Job::Compare`], [`Job::RankQueue`],
+//! [`Job::WriteGold`]): opening the annotators' copies and building the comparison, ranking
+//! the folder, and writing the gold sidecar. The status bar shows the first two with Cancel
+//! ([`Busy`]); gold writes are coalesced ([`GoldSlot`]): the worker writes the latest decisions,
+//! in order, each against the fingerprint the previous write left.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::analysis::compare::{
-    Class, Comparison, Decisions, QueueRow, State, compare_article, gold_sidecar, queue,
+    Class, Comparison, Decisions, QueueRow, State, compare_article, gold_sidecar,
+    open_disagreements, queue,
 };
 use crate::analysis::pairing::{Source, pair_sides, split_by_annotator};
-use crate::core::sidecar::{ArticleRef, SidecarData, sidecar_path};
+use crate::core::sidecar::{ArticleRef, SidecarData, SidecarSnapshot, sidecar_path};
 use crate::core::store::{ContentHash, content_hash_file, lock_for_write, write_atomic};
-use crate::core::{AnnotationId, Document, OpenReport, SystemStamps};
+use crate::core::{AnnotationId, Article, Document, LoadOptions, OpenReport, Scheme, SystemStamps};
 
 use crate::gui::app::commands::UiCommand;
+use crate::gui::worker::Job;
 
 use crate::gui::view::{ArticleView, LineStyle, SpanMark, SpanOverlay};
 
@@ -71,6 +80,8 @@ pub enum CompareIntent {
     },
     /// Leave the comparison.
     Close,
+    /// Stop the comparison or ranking under way.
+    Cancel,
 }
 
 /// The "Compare with" window's fields.
@@ -99,6 +110,216 @@ pub struct Compare {
     pub pending: Option<(PathBuf, CompareRequest)>,
     /// The last ranking of the folder (kept across articles).
     pub queue: Vec<QueueEntry>,
+    /// A comparison or ranking under way on the worker.
+    pub busy: Option<Busy>,
+    /// The ticket of the last job started (a reply with another is stale).
+    last_ticket: u64,
+    /// Gold sidecars of closed comparisons still being written.
+    closed_writes: Vec<Arc<GoldSlot>>,
+}
+
+impl Compare {
+    /// A gold sidecar write is queued or under way (this comparison's or a closed one's).
+    pub fn writing_gold(&self) -> bool {
+        self.session
+            .as_ref()
+            .and_then(|s| s.gold.as_ref())
+            .into_iter()
+            .chain(&self.closed_writes)
+            .any(|g| g.lock().queued)
+    }
+
+    /// Waits, at most `limit`, for the gold writes under way to finish (before the window
+    /// closes: the worker thread does not outlive it).
+    pub fn wait_for_gold_writes(&mut self, limit: std::time::Duration) {
+        let start = std::time::Instant::now();
+        while self.writing_gold() && start.elapsed() < limit {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        self.closed_writes.retain(|g| g.lock().queued);
+    }
+}
+
+/// What the worker is doing for the compare view: shown in the status bar with Cancel.
+#[derive(Debug)]
+pub struct Busy {
+    /// Which job (replies with another ticket are dropped).
+    pub ticket: u64,
+    /// What is being done, e.g. "Comparing news.txt".
+    pub what: String,
+    /// The step under way, e.g. "ben's copy".
+    pub step: String,
+    /// Steps done.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    cancel: Arc<AtomicBool>,
+}
+
+/// What comes back from the compare jobs.
+pub enum CompareReply {
+    /// Job `ticket` has done `done` of `total` steps; `step` is the next.
+    Progress {
+        /// The job.
+        ticket: u64,
+        /// Steps done.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+        /// The step under way.
+        step: String,
+    },
+    /// The comparison of [`Job::Compare`] is ready, or why there is none.
+    Prepared(u64, Result<Box<Prepared>, (Level, String)>),
+    /// The ranking of [`Job::RankQueue`].
+    Ranked(u64, Vec<QueueEntry>),
+    /// A gold sidecar could not be written (the path and why).
+    GoldFailed(PathBuf, String),
+}
+
+/// Compare this article ([`Job::Compare`]): everything the worker needs.
+pub struct CompareJob {
+    ticket: u64,
+    cancel: Arc<AtomicBool>,
+    request: CompareRequest,
+    relative: PathBuf,
+    reference_name: String,
+    /// The open article and its annotations as they are now (unsaved edits included).
+    article: Arc<Article>,
+    snapshot: SidecarSnapshot,
+    scheme: Scheme,
+    options: LoadOptions,
+}
+
+impl CompareJob {
+    /// Which job this is.
+    pub fn ticket(&self) -> u64 {
+        self.ticket
+    }
+}
+
+impl QueueJob {
+    /// Which job this is.
+    pub fn ticket(&self) -> u64 {
+        self.ticket
+    }
+}
+
+/// Rank these articles ([`Job::RankQueue`]).
+pub struct QueueJob {
+    ticket: u64,
+    cancel: Arc<AtomicBool>,
+    request: CompareRequest,
+    /// Each article with its path relative to the folder and the reference's name.
+    items: Vec<(PathBuf, PathBuf, String)>,
+    options: LoadOptions,
+}
+
+/// A comparison built by the worker, made into a [`CompareSession`] by the app.
+pub struct Prepared {
+    article: PathBuf,
+    relative: PathBuf,
+    request: CompareRequest,
+    comparison: Comparison,
+    decisions: Decisions,
+    view_doc: Document,
+    gold_path: Option<PathBuf>,
+    gold_article: ArticleRef,
+    scheme_ref: String,
+    gold_hash: Option<ContentHash>,
+    warnings: Vec<String>,
+}
+
+/// The gold sidecar's writes, shared by the session and the worker ([`Job::WriteGold`]): the
+/// latest decisions not yet written and the fingerprint the last write left. A decision made
+/// while a write is under way replaces what waits, so the worker writes only the newest; the
+/// worker keeps the slot alive, so closing the comparison loses no decision.
+pub struct GoldSlot {
+    /// The gold sidecar.
+    pub path: PathBuf,
+    /// The article compared (copied next to the gold sidecar when it is not there).
+    article: PathBuf,
+    state: Mutex<GoldState>,
+}
+
+/// A [`GoldSlot`]'s state.
+#[derive(Debug, Default)]
+pub struct GoldState {
+    /// What to write next: the decisions, the gold article and the scheme reference.
+    pending: Option<(Arc<Decisions>, ArticleRef, String)>,
+    /// The gold sidecar's fingerprint when last read or written (`None`: absent).
+    hash: Option<ContentHash>,
+    /// A [`Job::WriteGold`] is queued or writing.
+    pub queued: bool,
+}
+
+impl GoldSlot {
+    /// The state (a panicked writer left it as it was).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, GoldState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands `data` to the worker; `true` when a job must be submitted (none is queued).
+    fn offer(&self, data: (Arc<Decisions>, ArticleRef, String)) -> bool {
+        let mut st = self.lock();
+        st.pending = Some(data);
+        !std::mem::replace(&mut st.queued, true)
+    }
+
+    /// Writes what waits until nothing does (on the worker); `report` gets each failure.
+    pub fn write_pending(&self, report: &mut dyn FnMut(String)) {
+        loop {
+            let (data, expected) = {
+                let mut st = self.lock();
+                match st.pending.take() {
+                    Some(d) => (d, st.hash.clone()),
+                    None => {
+                        st.queued = false;
+                        return;
+                    }
+                }
+            };
+            let (decisions, article, scheme) = data;
+            let data = gold_sidecar(article, &scheme, &decisions);
+            drop(decisions);
+            match write_gold(&self.path, &self.article, expected, &data) {
+                Ok(hash) => self.lock().hash = Some(hash),
+                Err(e) => report(e),
+            }
+        }
+    }
+}
+
+/// Writes the gold sidecar at `path` (and copies `article` next to it when it is not there),
+/// under its write lock, unless its bytes are no longer those of `expected`.
+fn write_gold(
+    path: &Path,
+    article: &Path,
+    expected: Option<ContentHash>,
+    data: &SidecarData,
+) -> Result<ContentHash, String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let copy = crate::core::sidecar::article_path_of_sidecar(path)
+        .ok_or_else(|| format!("{}: not a sidecar name", path.display()))?;
+    if !copy.exists() {
+        std::fs::copy(article, &copy)
+            .map_err(|e| format!("{}: cannot copy the article: {e}", copy.display()))?;
+    }
+    let lock =
+        lock_for_write(path, std::time::Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    let on_disk = content_hash_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if on_disk != expected {
+        return Err(format!(
+            "{} changed on disk since it was read; the decision is kept here but not written (close and compare again to see the other changes)",
+            path.display()
+        ));
+    }
+    let json = data.to_json();
+    write_atomic(path, json.as_bytes()).map_err(|e| e.to_string())?;
+    drop(lock);
+    Ok(crate::core::store::content_hash(json.as_bytes()))
 }
 
 /// A row of the adjudication queue with the article it names.
@@ -120,8 +341,14 @@ pub struct CompareSession {
     pub request: CompareRequest,
     /// The candidates and figures.
     pub comparison: Arc<Comparison>,
-    /// What has been decided.
-    pub decisions: Decisions,
+    /// What has been decided (shared with a gold write under way; copied on write).
+    pub decisions: Arc<Decisions>,
+    /// Candidates each annotator does not agree on still open (kept with the decisions).
+    pub open_disagreements: usize,
+    /// How many candidates of each class ([`Comparison::class_counts`]).
+    pub class_counts: [usize; 3],
+    /// Each candidate's tag as the scheme names it.
+    tag_labels: Arc<Vec<String>>,
     /// The document the view shows: one annotation per candidate, never saved.
     pub view_doc: Document,
     /// The view.
@@ -132,8 +359,8 @@ pub struct CompareSession {
     pub gold_path: Option<PathBuf>,
     gold_article: ArticleRef,
     scheme_ref: String,
-    /// The gold sidecar's fingerprint when last read or written (`None`: absent).
-    gold_hash: Option<ContentHash>,
+    /// The gold sidecar's writes (`None`: no gold folder).
+    pub gold: Option<Arc<GoldSlot>>,
     /// Problems met while opening the annotators' copies.
     pub warnings: Vec<String>,
     /// Two annotators side by side, scrolled together (`None`: the merged view).
@@ -241,7 +468,10 @@ pub fn class_mark(class: Class) -> SpanMark {
 struct Overlay {
     comparison: Arc<Comparison>,
     states: Vec<State>,
-    tag_labels: Vec<String>,
+    /// Rejected and struck through: no other tag on the very same span was accepted (the
+    /// strike would cross the accepted one too).
+    struck: Vec<bool>,
+    tag_labels: Arc<Vec<String>>,
 }
 
 impl SpanOverlay for Overlay {
@@ -253,13 +483,7 @@ impl SpanOverlay for Overlay {
             Some(State::Accepted) => m.framed = true,
             Some(State::Rejected) => {
                 m.faded = true;
-                // Struck through, unless another tag on the very same span was accepted (the
-                // strike would cross the accepted one too).
-                let sibling_accepted =
-                    self.comparison.candidates.iter().enumerate().any(|(j, o)| {
-                        j != i && o.range == c.range && self.states.get(j) == Some(&State::Accepted)
-                    });
-                m.struck = !sibling_accepted;
+                m.struck = self.struck.get(i).copied().unwrap_or(true);
             }
             _ => {}
         }
@@ -423,26 +647,227 @@ pub(crate) fn overlay_of(
     decisions: &Decisions,
     scheme: &crate::core::Scheme,
 ) -> Arc<dyn SpanOverlay> {
-    let states = comparison
-        .candidates
-        .iter()
-        .map(|c| decisions.state(&c.key()))
-        .collect();
     let tag_labels = comparison
         .candidates
         .iter()
         .map(|c| scheme.tag_label(&c.tag).to_owned())
         .collect();
+    overlay_with(
+        comparison,
+        comparison.states(decisions),
+        Arc::new(tag_labels),
+    )
+}
+
+/// How the view draws `comparison` with candidates in these `states` (`tag_labels[i]` names
+/// candidate `i`'s tag).
+fn overlay_with(
+    comparison: &Arc<Comparison>,
+    states: Vec<State>,
+    tag_labels: Arc<Vec<String>>,
+) -> Arc<dyn SpanOverlay> {
+    let accepted: std::collections::BTreeSet<crate::core::CharRange> = comparison
+        .candidates
+        .iter()
+        .zip(&states)
+        .filter(|(_, s)| **s == State::Accepted)
+        .map(|(c, _)| c.range)
+        .collect();
+    let struck = comparison
+        .candidates
+        .iter()
+        .zip(&states)
+        .map(|(c, s)| *s == State::Rejected && !accepted.contains(&c.range))
+        .collect();
     Arc::new(Overlay {
         comparison: Arc::clone(comparison),
         states,
+        struck,
         tag_labels,
     })
 }
 
+/// How a compare job tells its progress: steps done, in all, and the one under way.
+pub type Progress<'a> = dyn FnMut(usize, usize, String) + 'a;
+
+/// Why a cancelled job stopped (never shown: its reply is stale).
+fn cancelled() -> (Level, String) {
+    (Level::Info, "Cancelled.".to_owned())
+}
+
+/// Builds the comparison of [`Job::Compare`] (on the worker): the reference from memory, each
+/// annotator's copy, the candidates and figures, the earlier decisions from the gold sidecar,
+/// the view's document.
+pub fn prepare(job: &CompareJob, progress: &mut Progress<'_>) -> Result<Prepared, (Level, String)> {
+    let request = &job.request;
+    let total = request.folders.len() + 2;
+    let stop = || job.cancel.load(Ordering::Relaxed);
+    progress(0, total, "the open article".into());
+    let mut reference = Document::new(Arc::clone(&job.article), job.scheme.clone(), None);
+    let snap = &job.snapshot;
+    reference.load_data(
+        SidecarData {
+            article: snap.article.clone(),
+            scheme: snap.scheme.clone(),
+            labels: snap.labels.clone(),
+            annotations: snap.annotations.to_vec(),
+            relations: snap.relations.to_vec(),
+            merge: snap.merge.clone(),
+            adjudication: snap.adjudication.clone(),
+            extra: snap.extra.clone(),
+        },
+        &mut OpenReport::default(),
+    );
+    let relative = &job.relative;
+    let relative_text = relative.to_string_lossy().replace('\\', "/");
+    let mut warnings = Vec::new();
+    let mut others = Vec::new();
+    let mut names = vec![job.reference_name.clone()];
+    if request.mode == CompareMode::Folders {
+        for (k, f) in request.folders.iter().enumerate() {
+            if stop() {
+                return Err(cancelled());
+            }
+            names.push(folder_name(f));
+            progress(k + 1, total, format!("{}'s copy", folder_name(f)));
+            match open_copy(f, relative, &job.options) {
+                Ok(d) => {
+                    if d.is_none() {
+                        warnings.push(format!("{} has no {}", f.display(), relative.display()));
+                    }
+                    others.push(d);
+                }
+                Err(e) => {
+                    warnings.push(e);
+                    others.push(None);
+                }
+            }
+        }
+    }
+    if stop() {
+        return Err(cancelled());
+    }
+    progress(total - 1, total, "candidates and agreement".into());
+    let names = unique(names);
+    let comparison = compare_docs(request.mode, &relative_text, &reference, &others, &names)
+        .ok_or((Level::Warning, "Nothing to compare.".to_owned()))?;
+    if comparison.annotators.len() < 2 {
+        return Err((
+            Level::Info,
+            "This sidecar has one annotator only: compare with other annotators' folders instead."
+                .to_owned(),
+        ));
+    }
+    let gold_path = request
+        .gold_dir
+        .as_ref()
+        .map(|dir| sidecar_path(&dir.join(relative)));
+    let mut decisions = Decisions::default();
+    let mut gold_hash = None;
+    if let Some(gp) = &gold_path {
+        match read_gold(gp) {
+            Ok(Some((data, hash))) => {
+                if !data.article.sha256.is_empty() && data.article.sha256 != job.article.sha256 {
+                    return Err((
+                        Level::Error,
+                        format!(
+                            "{} belongs to another version of this article; choose another gold folder",
+                            gp.display()
+                        ),
+                    ));
+                }
+                decisions = Decisions::from_gold(&data);
+                gold_hash = Some(hash);
+            }
+            Ok(None) => {}
+            Err(e) => return Err((Level::Error, e)),
+        }
+    }
+    if stop() {
+        return Err(cancelled());
+    }
+    let article = &job.article;
+    let gold_article = ArticleRef {
+        file: article.file_name(),
+        sha256: article.sha256.clone(),
+        chars: article.len_chars(),
+        encoding: article.encoding.sidecar_label(),
+        extra: Default::default(),
+    };
+    let view_doc = view_document(&reference, &comparison);
+    Ok(Prepared {
+        article: article.path.clone(),
+        relative: relative.clone(),
+        request: request.clone(),
+        comparison,
+        decisions,
+        view_doc,
+        gold_path,
+        gold_article,
+        scheme_ref: job.scheme.reference(),
+        gold_hash,
+        warnings,
+    })
+}
+
+/// Ranks the articles of [`Job::RankQueue`] (on the worker): each compared as the open one
+/// is, with its earlier decisions; an article that cannot be read is left out. `None`:
+/// cancelled.
+pub fn rank(job: &QueueJob, progress: &mut Progress<'_>) -> Option<Vec<QueueEntry>> {
+    let request = &job.request;
+    let total = job.items.len();
+    let mut comparisons = Vec::new();
+    let mut decisions = Vec::new();
+    let mut kept = Vec::new();
+    for (k, (path, relative, reference_name)) in job.items.iter().enumerate() {
+        if job.cancel.load(Ordering::Relaxed) {
+            return None;
+        }
+        progress(k, total, relative.display().to_string());
+        let relative_text = relative.to_string_lossy().replace('\\', "/");
+        let Ok((reference, _)) = Document::open(path, &job.options) else {
+            continue;
+        };
+        let mut names = vec![reference_name.clone()];
+        let others: Vec<Option<Document>> = request
+            .folders
+            .iter()
+            .map(|f| {
+                names.push(folder_name(f));
+                open_copy(f, relative, &job.options).ok().flatten()
+            })
+            .collect();
+        let names = unique(names);
+        let Some(c) = compare_docs(request.mode, &relative_text, &reference, &others, &names)
+        else {
+            continue;
+        };
+        let d = request
+            .gold_dir
+            .as_ref()
+            .and_then(|dir| read_gold(&sidecar_path(&dir.join(relative))).ok().flatten())
+            .map(|(data, _)| Decisions::from_gold(&data))
+            .unwrap_or_default();
+        comparisons.push(c);
+        decisions.push(d);
+        kept.push(path.clone());
+    }
+    Some(
+        queue(&comparisons, &decisions)
+            .into_iter()
+            .map(|row| QueueEntry {
+                path: kept[row.index].clone(),
+                row,
+            })
+            .collect(),
+    )
+}
+
 impl CompareSession {
     fn rebuild_overlay(&mut self) {
-        self.overlay = overlay_of(&self.comparison, &self.decisions, &self.view_doc.scheme);
+        let states = self.comparison.states(&self.decisions);
+        self.open_disagreements = open_disagreements(&self.comparison, &states);
+        self.overlay = overlay_with(&self.comparison, states, Arc::clone(&self.tag_labels));
     }
 
     /// The selected candidate, from the window's focus.
@@ -454,35 +879,16 @@ impl CompareSession {
             .filter(|&i| i < self.comparison.candidates.len())
     }
 
-    /// Writes the gold sidecar (and copies the article next to it when it is not there).
-    fn write_gold(&mut self) -> Result<(), String> {
-        let Some(path) = self.gold_path.clone() else {
-            return Ok(());
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let article = crate::core::sidecar::article_path_of_sidecar(&path)
-            .ok_or_else(|| format!("{}: not a sidecar name", path.display()))?;
-        if !article.exists() {
-            std::fs::copy(&self.article, &article)
-                .map_err(|e| format!("{}: cannot copy the article: {e}", article.display()))?;
-        }
-        let lock =
-            lock_for_write(&path, std::time::Duration::from_secs(2)).map_err(|e| e.to_string())?;
-        let on_disk = content_hash_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if on_disk != self.gold_hash {
-            return Err(format!(
-                "{} changed on disk since it was read; the decision is kept here but not written (close and compare again to see the other changes)",
-                path.display()
-            ));
-        }
-        let json =
-            gold_sidecar(self.gold_article.clone(), &self.scheme_ref, &self.decisions).to_json();
-        write_atomic(&path, json.as_bytes()).map_err(|e| e.to_string())?;
-        drop(lock);
-        self.gold_hash = Some(crate::core::store::content_hash(json.as_bytes()));
-        Ok(())
+    /// Hands the decisions to the gold sidecar's writer: the job to submit, when none is
+    /// queued (`None` also without a gold folder).
+    fn queue_gold(&self) -> Option<Job> {
+        let slot = self.gold.as_ref()?;
+        let data = (
+            Arc::clone(&self.decisions),
+            self.gold_article.clone(),
+            self.scheme_ref.clone(),
+        );
+        slot.offer(data).then(|| Job::WriteGold(Arc::clone(slot)))
     }
 }
 
@@ -555,11 +961,22 @@ impl TaglineApp {
                 }
             }
             CompareIntent::Close => self.close_compare(),
+            CompareIntent::Cancel => {
+                if let Some(b) = self.compare.busy.take() {
+                    b.cancel.store(true, Ordering::Relaxed);
+                }
+                self.compare.pending = None;
+            }
         }
     }
 
     fn close_compare(&mut self) {
-        if self.compare.session.take().is_some() {
+        if let Some(s) = self.compare.session.take() {
+            // Its last decisions may still be on their way to the gold sidecar.
+            self.compare.closed_writes.retain(|g| g.lock().queued);
+            self.compare
+                .closed_writes
+                .extend(s.gold.filter(|g| g.lock().queued));
             self.focus.selected = None;
             self.focus.hovered = None;
             self.focus.selection = None;
@@ -602,6 +1019,17 @@ impl TaglineApp {
             .map_or_else(|| "this folder".to_owned(), folder_name)
     }
 
+    /// A new ticket and cancel flag; whatever compare job was under way is cancelled.
+    fn new_ticket(&mut self) -> (u64, Arc<AtomicBool>) {
+        if let Some(b) = self.compare.busy.take() {
+            b.cancel.store(true, Ordering::Relaxed);
+        }
+        self.compare.last_ticket += 1;
+        (self.compare.last_ticket, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// Starts comparing the open article on the worker ([`prepare`]); the session appears
+    /// when it is ready ([`TaglineApp::on_compare_reply`]).
     fn start_compare(&mut self, request: CompareRequest) {
         let Some(open) = &self.open else {
             self.notify(
@@ -616,110 +1044,123 @@ impl TaglineApp {
             self.compare.pending = Some((path, request));
             return;
         }
-        let reference = &open.doc;
-        let path = reference.article.path.clone();
-        let relative = self.relative_of(&path);
-        let relative_text = relative.to_string_lossy().replace('\\', "/");
-        let mut warnings = Vec::new();
-        let mut others = Vec::new();
-        let mut names = vec![self.reference_name(&path)];
-        if request.mode == CompareMode::Folders {
-            if request.folders.is_empty() {
-                self.notify(
-                    Level::Info,
-                    "Add at least one other annotator's folder to compare with.",
-                    vec![],
-                );
-                return;
-            }
-            for f in &request.folders {
-                names.push(folder_name(f));
-                match open_copy(f, &relative, &self.load_options) {
-                    Ok(d) => {
-                        if d.is_none() {
-                            warnings.push(format!("{} has no {}", f.display(), relative.display()));
-                        }
-                        others.push(d);
-                    }
-                    Err(e) => {
-                        warnings.push(e);
-                        others.push(None);
-                    }
-                }
-            }
-        }
-        let names = unique(names);
-        let Some(comparison) =
-            compare_docs(request.mode, &relative_text, reference, &others, &names)
-        else {
-            self.notify(Level::Warning, "Nothing to compare.", vec![]);
-            return;
-        };
-        if comparison.annotators.len() < 2 {
+        if request.mode == CompareMode::Folders && request.folders.is_empty() {
             self.notify(
                 Level::Info,
-                "This sidecar has one annotator only: compare with other annotators' folders instead.",
+                "Add at least one other annotator's folder to compare with.",
                 vec![],
             );
             return;
         }
-        let gold_path = request
-            .gold_dir
-            .as_ref()
-            .map(|dir| sidecar_path(&dir.join(&relative)));
-        let mut decisions = Decisions::default();
-        let mut gold_hash = None;
-        if let Some(gp) = &gold_path {
-            match read_gold(gp) {
-                Ok(Some((data, hash))) => {
-                    if !data.article.sha256.is_empty()
-                        && data.article.sha256 != reference.article.sha256
-                    {
-                        self.notify(
-                            Level::Error,
-                            format!(
-                                "{} belongs to another version of this article; choose another gold folder",
-                                gp.display()
-                            ),
-                            vec![],
-                        );
-                        return;
-                    }
-                    decisions = Decisions::from_gold(&data);
-                    gold_hash = Some(hash);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    self.notify(Level::Error, e, vec![]);
-                    return;
+        let reference = &open.doc;
+        let path = reference.article.path.clone();
+        let article = Arc::clone(&reference.article);
+        let snapshot = reference.snapshot();
+        let scheme = reference.scheme.clone();
+        let relative = self.relative_of(&path);
+        let reference_name = self.reference_name(&path);
+        let (ticket, cancel) = self.new_ticket();
+        self.compare.busy = Some(Busy {
+            ticket,
+            what: format!("Comparing {}", relative.display()),
+            step: String::new(),
+            done: 0,
+            total: request.folders.len() + 2,
+            cancel: Arc::clone(&cancel),
+        });
+        self.worker.submit(Job::Compare(Box::new(CompareJob {
+            ticket,
+            cancel,
+            request,
+            relative,
+            reference_name,
+            article,
+            snapshot,
+            scheme,
+            options: self.load_options,
+        })));
+    }
+
+    /// What the compare jobs sent back.
+    pub(super) fn on_compare_reply(&mut self, reply: CompareReply) {
+        let current = |t: u64, busy: &Option<Busy>| busy.as_ref().is_some_and(|b| b.ticket == t);
+        match reply {
+            CompareReply::Progress {
+                ticket,
+                done,
+                total,
+                step,
+            } => {
+                if let Some(b) = self.compare.busy.as_mut().filter(|b| b.ticket == ticket) {
+                    b.done = done;
+                    b.total = total;
+                    b.step = step;
                 }
             }
+            CompareReply::Prepared(ticket, result) => {
+                if !current(ticket, &self.compare.busy) {
+                    return;
+                }
+                self.compare.busy = None;
+                match result {
+                    Ok(p) => self.show_comparison(*p),
+                    Err((level, message)) => self.notify(level, message, vec![]),
+                }
+            }
+            CompareReply::Ranked(ticket, rows) => {
+                if current(ticket, &self.compare.busy) {
+                    self.compare.busy = None;
+                    self.compare.queue = rows;
+                }
+            }
+            CompareReply::GoldFailed(_, message) => self.notify(Level::Error, message, vec![]),
         }
-        let gold_article = ArticleRef {
-            file: reference.article.file_name(),
-            sha256: reference.article.sha256.clone(),
-            chars: reference.article.len_chars(),
-            encoding: reference.article.encoding.sidecar_label(),
-            extra: Default::default(),
-        };
-        let view_doc = view_document(reference, &comparison);
-        let scheme_ref = reference.scheme.reference();
-        let comparison = Arc::new(comparison);
-        let overlay = overlay_of(&comparison, &decisions, &view_doc.scheme);
+    }
+
+    /// Makes the worker's comparison the session shown (unless another article is open now).
+    fn show_comparison(&mut self, p: Prepared) {
+        if self.doc().is_none_or(|d| d.article.path != p.article) {
+            return;
+        }
+        let comparison = Arc::new(p.comparison);
+        let tag_labels: Arc<Vec<String>> = Arc::new(
+            comparison
+                .candidates
+                .iter()
+                .map(|c| p.view_doc.scheme.tag_label(&c.tag).to_owned())
+                .collect(),
+        );
+        let states = comparison.states(&p.decisions);
+        let open = open_disagreements(&comparison, &states);
+        let overlay = overlay_with(&comparison, states, Arc::clone(&tag_labels));
+        let class_counts = comparison.class_counts();
+        let gold = p.gold_path.as_ref().map(|path| {
+            Arc::new(GoldSlot {
+                path: path.clone(),
+                article: p.article.clone(),
+                state: Mutex::new(GoldState {
+                    hash: p.gold_hash,
+                    ..GoldState::default()
+                }),
+            })
+        });
         let session = CompareSession {
-            article: path,
-            relative,
-            request,
+            article: p.article,
+            relative: p.relative,
+            request: p.request,
             comparison,
-            decisions,
-            view_doc,
+            decisions: Arc::new(p.decisions),
+            open_disagreements: open,
+            class_counts,
+            tag_labels,
+            view_doc: p.view_doc,
             view: ArticleView::default(),
             overlay,
-            gold_path,
-            gold_article,
-            scheme_ref,
-            gold_hash,
-            warnings,
+            gold_path: p.gold_path,
+            gold_article: p.gold_article,
+            scheme_ref: p.scheme_ref,
+            gold,
+            warnings: p.warnings,
             panes: None,
         };
         for w in &session.warnings {
@@ -747,7 +1188,8 @@ impl TaglineApp {
         let mut stamps = SystemStamps;
         let message = match cmd {
             UiCommand::AcceptAll => {
-                let n = s.decisions.accept_all_agreed(&cmp, text, &by, &mut stamps);
+                let n =
+                    Arc::make_mut(&mut s.decisions).accept_all_agreed(&cmp, text, &by, &mut stamps);
                 Some(format!("Accepted {n} span(s) all annotators agree on."))
             }
             UiCommand::Accept | UiCommand::Reject => {
@@ -760,17 +1202,20 @@ impl TaglineApp {
                     return;
                 };
                 if cmd == UiCommand::Accept {
-                    s.decisions.accept(&cmp, i, text, &by, &mut stamps);
+                    Arc::make_mut(&mut s.decisions).accept(&cmp, i, text, &by, &mut stamps);
                 } else {
-                    s.decisions.reject(&cmp, i);
+                    Arc::make_mut(&mut s.decisions).reject(&cmp, i);
                 }
                 None
             }
             _ => return,
         };
         s.rebuild_overlay();
-        let written = s.write_gold();
+        let write = s.queue_gold();
         let no_gold = s.gold_path.is_none();
+        if let Some(job) = write {
+            self.worker.submit(job);
+        }
         if let Some(m) = message {
             self.notify(Level::Info, m, vec![]);
         }
@@ -780,9 +1225,6 @@ impl TaglineApp {
                 "No gold folder was chosen: decisions are kept only until the comparison closes (Compare with… → Gold folder).",
                 vec![],
             );
-        }
-        if let Err(e) = written {
-            self.notify(Level::Error, e, vec![]);
         }
         if cmd != UiCommand::AcceptAll {
             self.step_candidate(1, true);
@@ -814,61 +1256,88 @@ impl TaglineApp {
         self.apply_compare(CompareIntent::Select(i as usize));
     }
 
-    /// Ranks the open folder's articles (the adjudication queue), with this comparison's
-    /// annotators and gold folder.
+    /// Ranks the open folder's articles (the adjudication queue) on the worker ([`rank`]),
+    /// with this comparison's annotators and gold folder.
     fn rank_queue(&mut self) {
         let Some(request) = self.compare.session.as_ref().map(|s| s.request.clone()) else {
             return;
         };
-        let paths: Vec<PathBuf> = self
+        let items: Vec<(PathBuf, PathBuf, String)> = self
             .library
             .entries
             .iter()
-            .map(|e| e.path.clone())
-            .collect();
-        let mut comparisons = Vec::new();
-        let mut decisions = Vec::new();
-        let mut kept = Vec::new();
-        for path in paths {
-            let relative = self.relative_of(&path);
-            let relative_text = relative.to_string_lossy().replace('\\', "/");
-            let Ok((reference, _)) = Document::open(&path, &self.load_options) else {
-                continue;
-            };
-            let mut names = vec![self.reference_name(&path)];
-            let others: Vec<Option<Document>> = request
-                .folders
-                .iter()
-                .map(|f| {
-                    names.push(folder_name(f));
-                    open_copy(f, &relative, &self.load_options).ok().flatten()
-                })
-                .collect();
-            let names = unique(names);
-            let Some(c) = compare_docs(request.mode, &relative_text, &reference, &others, &names)
-            else {
-                continue;
-            };
-            let d = request
-                .gold_dir
-                .as_ref()
-                .and_then(|dir| {
-                    read_gold(&sidecar_path(&dir.join(&relative)))
-                        .ok()
-                        .flatten()
-                })
-                .map(|(data, _)| Decisions::from_gold(&data))
-                .unwrap_or_default();
-            comparisons.push(c);
-            decisions.push(d);
-            kept.push(path);
-        }
-        self.compare.queue = queue(&comparisons, &decisions)
-            .into_iter()
-            .map(|row| QueueEntry {
-                path: kept[row.index].clone(),
-                row,
+            .map(|e| {
+                (
+                    e.path.clone(),
+                    self.relative_of(&e.path),
+                    self.reference_name(&e.path),
+                )
             })
             .collect();
+        let (ticket, cancel) = self.new_ticket();
+        self.compare.busy = Some(Busy {
+            ticket,
+            what: "Ranking the folder".into(),
+            step: String::new(),
+            done: 0,
+            total: items.len(),
+            cancel: Arc::clone(&cancel),
+        });
+        self.worker.submit(Job::RankQueue(Box::new(QueueJob {
+            ticket,
+            cancel,
+            request,
+            items,
+            options: self.load_options,
+        })));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(dir: &Path) -> GoldSlot {
+        let article = dir.join("a.txt");
+        std::fs::write(&article, "The ferry will run.\n").unwrap();
+        GoldSlot {
+            path: sidecar_path(&dir.join("gold/a.txt")),
+            article,
+            state: Mutex::new(GoldState::default()),
+        }
+    }
+
+    fn offer(slot: &GoldSlot, label: &str) -> bool {
+        let mut decisions = Decisions::default();
+        let mut base = SidecarData::default();
+        base.labels
+            .insert("note".into(), crate::core::AttrValue::Text(label.into()));
+        decisions.base = Some(base);
+        slot.offer((Arc::new(decisions), ArticleRef::default(), "news@1".into()))
+    }
+
+    #[test]
+    fn the_gold_writer_writes_the_latest_and_never_over_a_changed_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let slot = slot(dir.path());
+        assert!(offer(&slot, "first"), "the first offer asks for a job");
+        assert!(!offer(&slot, "second"), "a later one joins it");
+        let mut failures = Vec::new();
+        slot.write_pending(&mut |e| failures.push(e));
+        assert!(failures.is_empty(), "{failures:?}");
+        assert!(!slot.lock().queued);
+        let written = std::fs::read_to_string(&slot.path).unwrap();
+        assert!(written.contains("second") && !written.contains("first"));
+        assert!(
+            dir.path().join("gold/a.txt").is_file(),
+            "the article is copied"
+        );
+        // Someone else writes the gold sidecar: the next write refuses to replace it.
+        std::fs::write(&slot.path, "{}").unwrap();
+        assert!(offer(&slot, "third"));
+        slot.write_pending(&mut |e| failures.push(e));
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].contains("changed on disk"), "{}", failures[0]);
+        assert_eq!(std::fs::read_to_string(&slot.path).unwrap(), "{}");
     }
 }

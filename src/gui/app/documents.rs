@@ -219,6 +219,7 @@ impl TaglineApp {
                     }
                 }
                 Reply::Variants(found) => self.on_variants(*found),
+                Reply::Compare(reply) => self.on_compare_reply(reply),
                 Reply::Story(result) => {
                     let state = self.story.get_or_insert_with(Default::default);
                     state.loading = false;

@@ -157,6 +157,12 @@ impl TaglineApp {
         self.close_after = Some((Instant::now(), Duration::from_secs_f64(seconds.max(0.0))));
     }
 
+    /// The background worker (tests hold and release its jobs: [`Worker::held`]).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn worker_mut(&mut self) -> &mut Worker {
+        &mut self.worker
+    }
+
     /// The open document, if any.
     pub fn doc(&self) -> Option<&Document> {
         self.open.as_ref().map(|o| &o.doc)
@@ -230,6 +236,7 @@ impl TaglineApp {
         if !self.force_quit {
             self.save_now();
         }
+        self.compare.wait_for_gold_writes(Duration::from_secs(5));
         self.save_settings();
     }
 
@@ -301,9 +308,10 @@ impl TaglineApp {
                 save_state,
                 windows: self.windows,
                 completions: &self.completions,
+                compare_busy: self.compare.busy.as_ref(),
             };
             panels::top_ui(ui, &st, &mut intents);
-            panels::status_bar_ui(ui, &st);
+            panels::status_bar_ui(ui, &st, &mut intents);
             if !self.buffers.hide_left {
                 panels::library_ui(ui, &st, &mut intents);
             }
@@ -467,6 +475,8 @@ impl TaglineApp {
             || self.loading.is_some()
             || self.library.scanning.is_some()
             || self.close_after.is_some()
+            || self.compare.busy.is_some()
+            || self.compare.writing_gold()
         {
             ctx.request_repaint_after(Duration::from_millis(100));
         } else if self.doc().is_some_and(documents::has_unsaved_work) && !self.save_blocked {

@@ -225,7 +225,7 @@ pub fn compare_legend_ui(ui: &mut Ui, session: &CompareSession) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                let counts = cmp.class_counts();
+                let counts = session.class_counts;
                 for (k, class) in Class::ALL.iter().enumerate() {
                     ui.horizontal(|ui| {
                         swatch_ui(ui, *class, State::Open);
@@ -323,7 +323,7 @@ pub fn compare_panel_ui(ui: &mut Ui, compare: &Compare, focus: &Focus, intents: 
                         .color(ui.visuals().warn_fg_color),
                 ),
             };
-            let open = cmp.open_disagreements(&s.decisions);
+            let open = s.open_disagreements;
             let decided = s.decisions.accepted.len() + s.decisions.rejected.len();
             ui.label(format!(
                 "{} candidates · {open} open disagreement(s) · {decided} decided",

@@ -34,6 +34,8 @@ pub struct PanelState<'a> {
     pub windows: crate::gui::app::Windows,
     /// Text attribute values used in the folder, to complete text attributes with.
     pub completions: &'a editor::Completions,
+    /// A comparison or ranking under way (shown in the status bar with Cancel).
+    pub compare_busy: Option<&'a crate::gui::app::compare::Busy>,
 }
 
 mod annotations;

@@ -1,15 +1,47 @@
-//! The status bar: save state, position, counts.
+//! The status bar: long work under way (with Cancel), save state, position, counts.
 
 use egui::{RichText, Ui};
 
-use crate::gui::app::Level;
+use crate::gui::app::compare::CompareIntent;
+use crate::gui::app::{Intent, Level};
 
 use super::PanelState;
 
-/// The status bar: file, save state, selection, annotator.
-pub fn status_bar_ui(ui: &mut Ui, st: &PanelState<'_>) {
+/// The status bar: work under way, file, save state, selection, annotator.
+pub fn status_bar_ui(ui: &mut Ui, st: &PanelState<'_>, intents: &mut Vec<Intent>) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if let Some(b) = st.compare_busy {
+                let fraction = if b.total == 0 {
+                    0.0
+                } else {
+                    b.done as f32 / b.total as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(90.0)
+                        .desired_height(10.0),
+                );
+                let step = if b.step.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", b.step)
+                };
+                ui.label(format!(
+                    "{}{step} ({} of {})…",
+                    b.what,
+                    (b.done + 1).min(b.total.max(1)),
+                    b.total.max(1)
+                ));
+                if ui
+                    .small_button("Cancel")
+                    .on_hover_text("Stop; nothing is written")
+                    .clicked()
+                {
+                    intents.push(Intent::Compare(CompareIntent::Cancel));
+                }
+                ui.separator();
+            }
             if let Some(doc) = st.doc {
                 ui.label(doc.article.path.display().to_string());
                 ui.separator();
