@@ -13,7 +13,6 @@
 
 use divan::{Bencher, black_box};
 use tagline::analysis::story::{self, Options, StoryArticle};
-use tagline::core::IndexedText;
 use tagline::synth;
 
 /// `true` under `cargo test --benches` (divan's `--test`): the corpus is made small.
@@ -31,21 +30,7 @@ fn main() {
 #[divan::bench(sample_count = 5)]
 fn group_200_articles_20_annotations(bencher: Bencher) {
     let docs = synth::story_corpus(if quick() { 10 } else { 200 }, 20, 22);
-    let texts: Vec<IndexedText> = docs
-        .iter()
-        .map(|d| IndexedText::new(d.text.clone()))
-        .collect();
-    let input: Vec<StoryArticle<'_>> = docs
-        .iter()
-        .zip(&texts)
-        .map(|(d, t)| StoryArticle {
-            name: &d.name,
-            outlet: &d.name,
-            text: t,
-            annotations: &d.annotations,
-            relations: &d.relations,
-        })
-        .collect();
+    let input: Vec<StoryArticle<'_>> = docs.iter().map(tagline::synth::StoryDoc::article).collect();
     let once = story::group(&input, Options::default(), &mut |_, _| {});
     let members: usize = once.groups.iter().map(|g| g.members.len()).sum();
     let found = once

@@ -91,7 +91,7 @@ fn variants(dir: &Path, s: &Sizes) {
     let mut paths = Vec::new();
     for d in &docs {
         let path = folder.join(&d.name);
-        std::fs::write(&path, &d.text).unwrap();
+        std::fs::write(&path, d.text.as_str()).unwrap();
         let (mut doc, _) = Document::open(&path, &LoadOptions::default()).unwrap();
         let mut data = doc.to_sidecar();
         data.annotations = d.annotations.clone();
@@ -139,21 +139,7 @@ fn variants(dir: &Path, s: &Sizes) {
 fn story_window(s: &Sizes) {
     use tagline::analysis::story::{self, Options, StoryArticle};
     let docs = synth::story_corpus(s.story_articles, 20, 22);
-    let texts: Vec<tagline::core::IndexedText> = docs
-        .iter()
-        .map(|d| tagline::core::IndexedText::new(d.text.clone()))
-        .collect();
-    let input: Vec<StoryArticle<'_>> = docs
-        .iter()
-        .zip(&texts)
-        .map(|(d, t)| StoryArticle {
-            name: &d.name,
-            outlet: &d.name,
-            text: t,
-            annotations: &d.annotations,
-            relations: &d.relations,
-        })
-        .collect();
+    let input: Vec<StoryArticle<'_>> = docs.iter().map(tagline::synth::StoryDoc::article).collect();
     let grouped = story::group(&input, Options::default(), &mut |_, _| {});
     let members: usize = grouped.groups.iter().map(|g| g.members.len()).sum();
     let shown: usize = grouped

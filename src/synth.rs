@@ -946,11 +946,24 @@ pub struct StoryDoc {
     /// File name, e.g. `outlet-007.txt`.
     pub name: String,
     /// The article's text.
-    pub text: String,
+    pub text: IndexedText,
     /// Its quotes and claims, and a sourcing span for each quote.
     pub annotations: Vec<Annotation>,
     /// Each quote `attributed_to` its sourcing span.
     pub relations: Vec<Relation>,
+}
+
+impl StoryDoc {
+    /// The article as `analysis::story::group` takes it (its name as its outlet).
+    pub fn article(&self) -> crate::analysis::story::StoryArticle<'_> {
+        crate::analysis::story::StoryArticle {
+            name: &self.name,
+            outlet: &self.name,
+            text: &self.text,
+            annotations: &self.annotations,
+            relations: &self.relations,
+        }
+    }
 }
 
 const SWAPS: &[(&str, &str)] = &[
@@ -1084,7 +1097,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
                 }
             }
             text.push('\n');
-            let indexed = IndexedText::new(text.clone());
+            let indexed = IndexedText::new(text);
             let mut annotations = Vec::new();
             let mut relations = Vec::new();
             for (tag, s, e, source) in spans {
@@ -1121,7 +1134,7 @@ pub fn story_corpus(n_articles: usize, per_article: usize, seed: u64) -> Vec<Sto
             annotations.sort_by_key(|a| (a.range.start, a.range.end));
             StoryDoc {
                 name: format!("outlet-{a:03}.txt"),
-                text,
+                text: indexed,
                 annotations,
                 relations,
             }

@@ -372,21 +372,7 @@ fn orphaned_and_suggested_quotes_are_left_out_and_counted() {
 fn the_story_window_draws_only_the_variants_on_screen() {
     use egui_kittest::kittest::Queryable;
     let docs = tagline::synth::story_corpus(60, 20, 22);
-    let texts: Vec<tagline::core::IndexedText> = docs
-        .iter()
-        .map(|d| tagline::core::IndexedText::new(d.text.clone()))
-        .collect();
-    let input: Vec<StoryArticle<'_>> = docs
-        .iter()
-        .zip(&texts)
-        .map(|(d, t)| StoryArticle {
-            name: &d.name,
-            outlet: &d.name,
-            text: t,
-            annotations: &d.annotations,
-            relations: &d.relations,
-        })
-        .collect();
+    let input: Vec<StoryArticle<'_>> = docs.iter().map(tagline::synth::StoryDoc::article).collect();
     let grouped = story::group(&input, Options::default(), &mut |_, _| {});
     let open: usize = grouped
         .groups
