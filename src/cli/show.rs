@@ -87,11 +87,11 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
             }
             writeln!(
                 out,
-                "{:<10}  {:<9}  {:>13}  {:<44}  {}",
+                "{:<10}  {:<9}  {:>13}  {}  {}",
                 x.id,
                 x.tag,
                 x.range.to_string(),
-                format!("“{}”", one_line(&x.text, 40)),
+                padded(&format!("“{}”", one_line(&x.text, 40)), 44),
                 extras.join(" ")
             )?;
         }
@@ -124,4 +124,11 @@ pub(super) fn show(article: &Path, only: Option<&str>, options: &LoadOptions) ->
         }
     }
     Ok(0)
+}
+
+/// `s` followed by spaces up to `width` terminal columns: CJK letters and most emoji take two
+/// columns, so padding by chars would push the next column out.
+fn padded(s: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
 }

@@ -147,8 +147,8 @@ impl NewId {
 impl std::fmt::Display for NewId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NewId::Annotation(id) => f.write_str(id),
-            NewId::Relation(id) => f.write_str(id),
+            NewId::Annotation(id) => f.pad(id),
+            NewId::Relation(id) => f.pad(id),
         }
     }
 }

@@ -50,7 +50,7 @@ macro_rules! string_id {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
 
@@ -145,6 +145,7 @@ mod tests {
         assert_eq!("k3j9x0a2bc", id);
         assert_eq!(id.len(), 10, "derefs to str");
         assert_eq!(id.to_string(), "k3j9x0a2bc");
+        assert_eq!(format!("[{:<12}]", id), "[k3j9x0a2bc  ]", "pads like a str");
         let map: HashMap<AnnotationId, u8> = [(id.clone(), 1)].into();
         assert_eq!(map.get("k3j9x0a2bc"), Some(&1), "looked up with a &str");
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"k3j9x0a2bc\"");

@@ -1202,3 +1202,33 @@ fn unknown_fields_survive_an_add() {
     dir.run(&["remove", "budget.md", &id]).expect(0);
     assert_eq!(dir.read("budget.md.annotations.json"), original);
 }
+
+/// `show`'s table keeps its columns in a terminal whatever the text: ids are padded like the
+/// other fields, and CJK letters (two columns each) do not push the attributes out.
+#[test]
+fn show_keeps_its_columns_with_cjk_text() {
+    let dir = Dir::new();
+    dir.write(
+        "cjk.txt",
+        "Lin Xiao (林晓) said “船は来る” today. The mayor said “no”.\n",
+    );
+    add(&dir, "cjk.txt", "sourcing", &["--quote", "Lin Xiao (林晓)"]);
+    add(&dir, "cjk.txt", "quote", &["--quote", "船は来る"]);
+    add(&dir, "cjk.txt", "quote", &["--quote", "no"]);
+    let out = dir.run(&["show", "cjk.txt"]).expect(0).stdout;
+    let rows: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("ID"))
+        .take(4)
+        .collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    // The display column where the last column starts, on the header and on every row.
+    let column = |line: &str, at: usize| unicode_width::UnicodeWidthStr::width(&line[..at]);
+    let header = column(rows[0], rows[0].find("ATTRIBUTES").unwrap());
+    for row in &rows[1..] {
+        let at = row.find("”  ").map(|i| i + "”  ".len()).unwrap();
+        let at = at + row[at..].len() - row[at..].trim_start().len();
+        assert_eq!(column(row, at), header, "{out}");
+        assert_eq!(&row[10..12], "  ", "the id column is padded: {row:?}");
+    }
+}
