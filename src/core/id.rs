@@ -11,7 +11,7 @@ macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(
-            Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
+            Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
             serde::Serialize, serde::Deserialize,
         )]
         #[serde(transparent)]
@@ -45,6 +45,14 @@ macro_rules! string_id {
         impl std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
+            }
+        }
+
+        /// As the text: `"k3j9x0a2bc"` (a merge seeds its new ids with an annotation's debug
+        /// form, which must stay as it was when ids were strings).
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&self.0, f)
             }
         }
 
@@ -146,6 +154,7 @@ mod tests {
         assert_eq!(id.len(), 10, "derefs to str");
         assert_eq!(id.to_string(), "k3j9x0a2bc");
         assert_eq!(format!("[{:<12}]", id), "[k3j9x0a2bc  ]", "pads like a str");
+        assert_eq!(format!("{id:?}"), "\"k3j9x0a2bc\"", "debugs like a String");
         let map: HashMap<AnnotationId, u8> = [(id.clone(), 1)].into();
         assert_eq!(map.get("k3j9x0a2bc"), Some(&1), "looked up with a &str");
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"k3j9x0a2bc\"");
