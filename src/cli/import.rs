@@ -106,7 +106,11 @@ pub(super) fn run(args: ImportArgs, options: &LoadOptions) -> Result<u8, Fail> {
     if into.exists() && !into.is_dir() {
         return Err(Fail(format!("{}: is not a folder", into.display())));
     }
-    std::fs::create_dir_all(into).map_err(|e| Fail(format!("{}: {e}", into.display())))?;
+    // Made only when something is to be imported: a run that reads no record leaves no
+    // empty folder behind.
+    if !parsed.records.is_empty() {
+        std::fs::create_dir_all(into).map_err(|e| Fail(format!("{}: {e}", into.display())))?;
+    }
     let mut tally = Tally::default();
     for p in parsed.problems {
         report(&p);

@@ -594,3 +594,13 @@ fn an_existing_article_with_other_text_is_never_replaced() {
     ])
     .expect(2);
 }
+
+/// An import that reads no record leaves no empty `--into` folder behind.
+#[test]
+fn an_import_of_nothing_makes_no_folder() {
+    let dir = Dir::new();
+    dir.write("empty.jsonl", "");
+    let run = dir.run(&["import", "--format", "jsonl", "empty.jsonl", "--into", "new"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(!dir.join("new").exists(), "{}", run.stderr);
+}
