@@ -600,7 +600,14 @@ fn an_existing_article_with_other_text_is_never_replaced() {
 fn an_import_of_nothing_makes_no_folder() {
     let dir = Dir::new();
     dir.write("empty.jsonl", "");
-    let run = dir.run(&["import", "--format", "jsonl", "empty.jsonl", "--into", "new"]);
+    let run = dir.run(&[
+        "import",
+        "--format",
+        "jsonl",
+        "empty.jsonl",
+        "--into",
+        "new",
+    ]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(!dir.join("new").exists(), "{}", run.stderr);
 }
