@@ -1020,22 +1020,11 @@ fn story_annotation(
 ) -> Annotation {
     let t = BASE_TIME + rng.below(1_000_000) as u64;
     Annotation {
-        id,
-        tag: tag.into(),
-        range,
-        text: text.slice(range).unwrap_or_default().to_owned(),
-        prefix: text.before(range.start, CONTEXT_CHARS).to_owned(),
-        suffix: text.after(range.end, CONTEXT_CHARS).to_owned(),
         attributes: attributes_for(tag, rng).into_iter().collect(),
-        note: String::new(),
         annotator: "synth".into(),
         created: rfc3339_from_unix(t),
         modified: rfc3339_from_unix(t),
-        status: None,
-        review: None,
-        origin: None,
-        entity: String::new(),
-        extra: Extra::new(),
+        ..Annotation::on_text(text, id, tag, range)
     }
 }
 

@@ -474,26 +474,13 @@ impl Decisions {
         });
         origin.by = (!by.is_empty()).then(|| by.to_owned());
         let ann = Annotation {
-            id: id.into(),
-            tag: c.tag.clone(),
-            range: c.range,
-            text: text.slice(c.range).unwrap_or_default().to_owned(),
-            prefix: text
-                .before(c.range.start, crate::core::model::CONTEXT_CHARS)
-                .to_owned(),
-            suffix: text
-                .after(c.range.end, crate::core::model::CONTEXT_CHARS)
-                .to_owned(),
             attributes: first.map(|h| h.attributes.clone()).unwrap_or_default(),
-            note: String::new(),
             annotator: by.to_owned(),
             created: now.clone(),
             modified: now,
-            status: None,
-            review: None,
             origin: Some(Box::new(origin)),
             entity: first.map(|h| h.entity.clone()).unwrap_or_default(),
-            extra: Default::default(),
+            ..Annotation::on_text(text, id.into(), c.tag.clone(), c.range)
         };
         self.accepted.insert(key, ann);
         if c.class == Class::Disagree {

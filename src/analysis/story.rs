@@ -1258,30 +1258,12 @@ impl Story {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::CONTEXT_CHARS;
 
     fn ann(text: &IndexedText, id: &str, tag: &str, quote: &str) -> Annotation {
         let b = text.as_str().find(quote).unwrap();
         let start = text.byte_to_char(b).unwrap();
         let range = CharRange::new(start, start + quote.chars().count());
-        Annotation {
-            id: id.into(),
-            tag: tag.into(),
-            range,
-            text: quote.into(),
-            prefix: text.before(start, CONTEXT_CHARS).to_owned(),
-            suffix: text.after(range.end, CONTEXT_CHARS).to_owned(),
-            attributes: Default::default(),
-            note: String::new(),
-            annotator: String::new(),
-            created: String::new(),
-            modified: String::new(),
-            status: None,
-            review: None,
-            origin: None,
-            entity: String::new(),
-            extra: Default::default(),
-        }
+        Annotation::on_text(text, id.into(), tag, range)
     }
 
     /// An article for the tests: name, text, and (id, tag, quoted text) annotations.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 pub use crate::core::id::{AnnotationId, RelationId};
-use crate::core::text::offsets::CharRange;
+use crate::core::text::offsets::{CharRange, IndexedText};
 
 /// An attribute or label value: text, number, flag or list of texts.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -478,7 +478,7 @@ impl AdjudicationRecord {
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// A tagged span of the article.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Annotation {
     /// Short random id, unique in its sidecar and never reused.
     pub id: AnnotationId,
@@ -518,6 +518,26 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// An annotation of `tag` on `range` of `text`, holding the text it covers there and up to
+    /// [`CONTEXT_CHARS`] chars of context on each side; every other field empty (set them with
+    /// struct update syntax: `Annotation { note, ..Annotation::on_text(…) }`).
+    pub fn on_text(
+        text: &IndexedText,
+        id: AnnotationId,
+        tag: impl Into<String>,
+        range: CharRange,
+    ) -> Annotation {
+        Annotation {
+            id,
+            tag: tag.into(),
+            range,
+            text: text.slice(range).unwrap_or_default().to_owned(),
+            prefix: text.before(range.start, CONTEXT_CHARS).to_owned(),
+            suffix: text.after(range.end, CONTEXT_CHARS).to_owned(),
+            ..Annotation::default()
+        }
+    }
+
     /// `true` when its text is no longer in the article.
     pub fn is_orphaned(&self) -> bool {
         self.status == Some(Status::Orphaned)

@@ -10,7 +10,6 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use tagline::core::anchor::{Anchoring, reanchor_all};
-use tagline::core::model::CONTEXT_CHARS;
 use tagline::core::{Annotation, Article, CharRange, IndexedText, LoadOptions};
 
 const HARBOUR: &str = "Port authority delays the harbour expansion after a second failed survey
@@ -410,25 +409,7 @@ fn edit(kind: Kind, old: &[char], spans: &[(usize, usize)], rng: &mut Rng) -> Ve
 }
 
 fn annotation(text: &IndexedText, i: usize, (s, e): (usize, usize)) -> Annotation {
-    let range = CharRange::new(s, e);
-    Annotation {
-        id: format!("a{i}").into(),
-        tag: "claim".into(),
-        range,
-        text: text.slice(range).unwrap().to_owned(),
-        prefix: text.before(s, CONTEXT_CHARS).to_owned(),
-        suffix: text.after(e, CONTEXT_CHARS).to_owned(),
-        attributes: Default::default(),
-        note: String::new(),
-        annotator: String::new(),
-        created: String::new(),
-        modified: String::new(),
-        status: None,
-        review: None,
-        origin: None,
-        entity: String::new(),
-        extra: Default::default(),
-    }
+    Annotation::on_text(text, format!("a{i}").into(), "claim", CharRange::new(s, e))
 }
 
 #[derive(Default, Clone, Copy)]

@@ -552,24 +552,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn ann(text: &IndexedText, start: usize, end: usize) -> Annotation {
-        Annotation {
-            id: "a".into(),
-            tag: "claim".into(),
-            range: CharRange::new(start, end),
-            text: text.slice(CharRange::new(start, end)).unwrap().to_owned(),
-            prefix: text.before(start, CONTEXT_CHARS).to_owned(),
-            suffix: text.after(end, CONTEXT_CHARS).to_owned(),
-            attributes: Default::default(),
-            note: String::new(),
-            annotator: String::new(),
-            created: String::new(),
-            modified: String::new(),
-            status: None,
-            review: None,
-            origin: None,
-            entity: String::new(),
-            extra: Default::default(),
-        }
+        Annotation::on_text(text, "a".into(), "claim", CharRange::new(start, end))
     }
 
     fn moved(from: (usize, usize), to: (usize, usize), fuzzy: bool) -> Anchoring {

@@ -62,7 +62,8 @@ impl Document {
                 if status == Some(Status::Orphaned) {
                     return Err(EditError::OrphanedByAnchoringOnly);
                 }
-                let text = self.checked_text(range)?.to_owned();
+                // The span must hold text (on_text takes it from the article).
+                self.checked_text(range)?;
                 let mut attrs: BTreeMap<String, AttrValue> = def
                     .attributes
                     .iter()
@@ -74,26 +75,13 @@ impl Document {
                 }
                 let id: AnnotationId = self.fresh_id(stamps)?;
                 let ann = Annotation {
-                    id: id.clone(),
-                    tag,
-                    range,
-                    text,
-                    prefix: self
-                        .article
-                        .text
-                        .before(range.start, CONTEXT_CHARS)
-                        .to_owned(),
-                    suffix: self.article.text.after(range.end, CONTEXT_CHARS).to_owned(),
                     attributes: attrs.into(),
                     note,
                     annotator: annotator.to_owned(),
                     created: now.clone(),
                     modified: now,
                     status,
-                    review: None,
-                    origin: None,
-                    entity: String::new(),
-                    extra: Extra::new(),
+                    ..Annotation::on_text(&self.article.text, id.clone(), tag, range)
                 };
                 Ok((Edit::AddAnnotation(ann), Some(NewId::Annotation(id))))
             }

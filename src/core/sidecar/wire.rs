@@ -290,24 +290,7 @@ impl<'de> Deserialize<'de> for AnnIn {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnnIn, A::Error> {
                 let (mut id, mut tag, mut start, mut end, mut text) =
                     (None, None, None, None, None);
-                let mut a = Annotation {
-                    id: Default::default(),
-                    tag: String::new(),
-                    range: CharRange::default(),
-                    text: String::new(),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    attributes: Default::default(),
-                    note: String::new(),
-                    annotator: String::new(),
-                    created: String::new(),
-                    modified: String::new(),
-                    status: None,
-                    review: None,
-                    origin: None,
-                    entity: String::new(),
-                    extra: Extra::new(),
-                };
+                let mut a = Annotation::default();
                 while let Some(key) = map.next_key::<AnnField<'de>>()? {
                     match key {
                         AnnField::Id => id = Some(map.next_value::<AnnotationId>()?),

@@ -614,18 +614,7 @@ pub(crate) fn view_document(reference: &Document, cmp: &Comparison) -> Document 
             tag: c.tag.clone(),
             range: c.range,
             text: text.slice(c.range).unwrap_or_default().to_owned(),
-            prefix: String::new(),
-            suffix: String::new(),
-            attributes: Default::default(),
-            note: String::new(),
-            annotator: String::new(),
-            created: String::new(),
-            modified: String::new(),
-            status: None,
-            review: None,
-            origin: None,
-            entity: String::new(),
-            extra: Default::default(),
+            ..Default::default()
         })
         .collect();
     let data = SidecarData {
