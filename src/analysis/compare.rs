@@ -32,7 +32,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::agreement::{self, ArticleInput, Entry, Figure, Input, Marked};
+use super::agreement::{self, Entry, Figure};
 use super::pairing::Paired;
 use crate::core::model::{AdjudicationRecord, AnnotationId, Rejected};
 use crate::core::sidecar::{ArticleRef, SidecarData};
@@ -284,29 +284,7 @@ pub fn compare_article(annotators: &[String], paired: &Paired<'_>) -> Comparison
 }
 
 fn figures_of(annotators: &[String], paired: &Paired<'_>) -> ArticleFigures {
-    let coders: Vec<Option<Vec<Marked>>> = paired
-        .members
-        .iter()
-        .map(|m| {
-            m.as_ref().map(|m| {
-                m.placed
-                    .iter()
-                    .map(|p| Marked {
-                        range: p.range,
-                        tag: p.annotation.tag.clone(),
-                    })
-                    .collect()
-            })
-        })
-        .collect();
-    let input = Input {
-        annotators: annotators.to_vec(),
-        articles: vec![ArticleInput {
-            name: paired.relative.clone(),
-            text: paired.reference.article.text.as_str(),
-            coders,
-        }],
-    };
+    let input = agreement::input_from_pairing(annotators.to_vec(), std::slice::from_ref(paired));
     let undefined = |why: String| ArticleFigures {
         pair_f1: Vec::new(),
         mean_f1: None,
