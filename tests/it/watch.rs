@@ -433,20 +433,31 @@ fn recovery_after_sigkill_of_the_real_window() {
         r#"{"annotator": "ana", "annotator_confirmed": true, "autosave_seconds": 3600}"#,
     )
     .unwrap();
-    // A display of its own.
-    let display = format!(":{}", 90 + std::process::id() % 100);
+    // A display of its own, a free one Xvfb picks (-displayfd writes its number once it
+    // listens): a number chosen here could meet another server or a stale lock file.
     let mut xvfb = Command::new("Xvfb")
         .args([
-            display.as_str(),
+            "-displayfd",
+            "1",
             "-screen",
             "0",
             "1400x900x24",
             "-nolisten",
             "tcp",
         ])
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    let display = {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        format!(":{}", line.trim())
+    };
+    assert!(display.len() > 1, "Xvfb named no display");
     let run = |args: &[&str]| {
         Command::new("xdotool")
             .args(args)
